@@ -1,0 +1,334 @@
+//! The syntax tree produced by the parser: what the programmer wrote, with a
+//! span on every node. Names are unresolved strings; sema turns this into IR.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// One source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Namespace(NamespaceDecl),
+    Use(UseDecl),
+    Const(ConstDecl),
+    Struct(StructDecl),
+    Enum(EnumDecl),
+    Message(StructDecl),
+    Fn(FnDecl),
+    ExternFn(ExternFnDecl),
+    Actor(ActorDecl),
+    Test(TestDecl),
+    Bench(TestDecl),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamespaceDecl {
+    pub path: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UseDecl {
+    pub alias: Option<Ident>,
+    pub path: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstDecl {
+    pub name: Ident,
+    pub ty: Option<TypeExpr>,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: Ident,
+    pub ty: TypeExpr,
+}
+
+/// `struct` and `message` declarations share this shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDecl {
+    pub name: Ident,
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: Ident,
+    pub payload: Vec<TypeExpr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDecl {
+    pub name: Ident,
+    pub variants: Vec<Variant>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub ty: TypeExpr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnDecl {
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub ret: Option<TypeExpr>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternFnDecl {
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub ret: Option<TypeExpr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandlerDecl {
+    /// `None` for `on start()`.
+    pub message: Option<Ident>,
+    pub param: Option<Ident>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActorMember {
+    State(StateDecl),
+    Handler(HandlerDecl),
+    Fn(FnDecl),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorDecl {
+    pub name: Ident,
+    pub members: Vec<ActorMember>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDecl {
+    pub name: String,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    /// `i32`, `Point`, `geo.Point`
+    Named { path: Vec<Ident>, span: Span },
+    /// `list<T>`, `map<K, V>`, `option<T>`, `result<T, E>`, `mailbox<A>`, ...
+    Generic { name: Ident, args: Vec<TypeExpr>, span: Span },
+    /// `fn(A, B) R`
+    Fn { params: Vec<TypeExpr>, ret: Option<Box<TypeExpr>>, span: Span },
+}
+
+impl TypeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named { span, .. } | TypeExpr::Generic { span, .. } | TypeExpr::Fn { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignOp {
+    Set,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    Let { name: Ident, mutable: bool, ty: Option<TypeExpr>, value: Option<Expr> },
+    Assign { target: Expr, op: AssignOp, value: Expr },
+    Expr(Expr),
+    Return(Option<Expr>),
+    Break,
+    Continue,
+    /// `for { }`
+    Loop(Block),
+    /// `for cond { }`
+    While { cond: Expr, body: Block },
+    /// `for x in a..b { }`
+    ForRange { var: Ident, start: Expr, end: Expr, body: Block },
+    /// `for x in xs { }` / `for k, v in m { }`
+    ForEach { first: Ident, second: Option<Ident>, iter: Expr, body: Block },
+    /// `send target msg`
+    Send { target: Expr, message: Expr },
+    /// `send_test target msg`
+    SendTest { target: Expr, message: Expr },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    BitAnd,
+    BitXor,
+    BitOr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::BitAnd => "&",
+            BinOp::BitXor => "^",
+            BinOp::BitOr => "|",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::And => "&&",
+            BinOp::Or => "||",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Not,
+    BitNot,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StrPart {
+    Lit(String),
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldInit {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchArm {
+    pub pattern: Pattern,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// Integer literal; the value is unsigned, a leading `-` is a unary op.
+    Int(u128),
+    Float(f64),
+    /// Char literal `'a'` (a `u8`).
+    Char(u8),
+    Str(Vec<StrPart>),
+    Bool(bool),
+    Nil,
+    Name(Ident),
+    SelfValue,
+    Unary { op: UnOp, operand: Box<Expr> },
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Call { callee: Box<Expr>, args: Vec<Expr> },
+    /// `probe<T>()`: the one call with an explicit type argument.
+    GenericCall { name: Ident, ty_args: Vec<TypeExpr>, args: Vec<Expr> },
+    Field { base: Box<Expr>, name: Ident },
+    Index { base: Box<Expr>, index: Box<Expr> },
+    /// `Point { x: 1 }`, `geo.Point { .. }`, messages alike.
+    StructLit { path: Vec<Ident>, fields: Vec<FieldInit> },
+    List(Vec<Expr>),
+    If { cond: Box<Expr>, then_block: Block, else_branch: Option<Box<Expr>> },
+    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
+    Block(Block),
+    Lambda { params: Vec<Param>, ret: TypeExpr, body: Box<Expr> },
+    /// `spawn A { .. }` / `spawn_test A { .. }`
+    Spawn { test: bool, actor: Vec<Ident>, fields: Vec<FieldInit> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub kind: PatternKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternKind {
+    Wildcard,
+    /// A lowercase-free single name is a binding, unless it is `none`.
+    Binding(Ident),
+    Int { negative: bool, value: u128 },
+    Char(u8),
+    Str(String),
+    Bool(bool),
+    /// `Shape.Circle(r)`, `some(x)`, `ok(v)`, `err(e)`, `none`, `Shape.Empty`
+    Ctor { path: Vec<Ident>, args: Vec<Pattern> },
+}

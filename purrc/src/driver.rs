@@ -1,0 +1,258 @@
+//! The command line: reads the inputs and runs the phases in order —
+//! read → lex/parse → check (IR) → generate C → compile and link — stopping
+//! at the first phase that reports errors.
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::source::SourceMap;
+use crate::{ast, codegen_c, lexer, parse, runtime, sema};
+use clap::{Parser, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+#[derive(Parser, Debug)]
+#[command(name = "purrc", version, about = "The Purr compiler: .pu files to a native executable via C")]
+pub struct Cli {
+    /// Source files (.pu) or directories of them.
+    #[arg(required = true, value_name = "FILES_OR_DIRS")]
+    pub inputs: Vec<PathBuf>,
+    /// Output executable (default: the first file's stem).
+    #[arg(short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Build to a temporary place and run; arguments after `--` go to the program.
+    #[arg(long)]
+    pub run: bool,
+    /// Build and run the program's tests.
+    #[arg(long, conflicts_with_all = ["run", "bench"])]
+    pub test: bool,
+    /// Build and run the program's benches.
+    #[arg(long, conflicts_with = "run")]
+    pub bench: bool,
+    /// Run only the tests whose names contain TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Print bench results as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Print an intermediate form instead of building.
+    #[arg(long, value_enum)]
+    pub emit: Option<Emit>,
+    /// The C compiler (else $CC, else cc).
+    #[arg(long, value_name = "PATH")]
+    pub cc: Option<String>,
+    /// C optimisation level.
+    #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub opt: u8,
+    /// Link a C library.
+    #[arg(short = 'l', value_name = "NAME")]
+    pub libs: Vec<String>,
+    /// Compile and link an extra C file.
+    #[arg(long = "c-source", value_name = "FILE")]
+    pub c_sources: Vec<PathBuf>,
+    /// Keep the generated C in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub keep_c: Option<PathBuf>,
+    /// Which scheduler the program runs on.
+    #[arg(long, value_enum, default_value_t = Scheduler::Epoll)]
+    pub scheduler: Scheduler,
+    /// Colour in diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Arguments for the program (with --run).
+    #[arg(last = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Emit {
+    Tokens,
+    Ast,
+    Ir,
+    C,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Scheduler {
+    Det,
+    Epoll,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Exit statuses of purrc itself.
+const EXIT_COMPILE_ERROR: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+/// Why a build stopped.
+enum Failure {
+    /// Problems in the user's program (exit 1).
+    Diagnostics(Vec<Diagnostic>),
+    /// A problem with the invocation or the environment (exit 2).
+    Usage(String),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut sources = SourceMap::default();
+    match run(&cli, &mut sources) {
+        Ok(code) => code,
+        Err(Failure::Diagnostics(diags)) => {
+            let choice = match cli.color {
+                Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
+                Color::Always => ColorChoice::Always,
+                _ => ColorChoice::Never,
+            };
+            let mut stderr = StandardStream::stderr(choice);
+            diagnostics::render(&diags, &sources, &mut stderr);
+            let n = diags.len();
+            eprintln!("purrc: {n} error{} found", if n == 1 { "" } else { "s" });
+            ExitCode::from(EXIT_COMPILE_ERROR)
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("purrc: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
+    if cli.test || cli.bench {
+        return Err(Failure::Usage("--test and --bench are not supported by this version of purrc yet".into()));
+    }
+    read_inputs(&cli.inputs, sources)?;
+    if cli.emit == Some(Emit::Tokens) {
+        for (id, f) in sources.files.iter().enumerate() {
+            print!("{}", lexer::dump_tokens(id as u32, &f.text));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let files = parse_all(sources)?;
+    if cli.emit == Some(Emit::Ast) {
+        println!("{files:#?}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let program = sema::check(&files).map_err(Failure::Diagnostics)?;
+    if cli.emit == Some(Emit::Ir) {
+        println!("{program:#?}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = codegen_c::generate(&program, sources);
+    if cli.emit == Some(Emit::C) {
+        print!("{c}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let work = tempfile::tempdir().map_err(|e| Failure::Usage(format!("cannot create a temporary directory: {e}")))?;
+    let c_dir = cli.keep_c.clone().unwrap_or_else(|| work.path().to_path_buf());
+    std::fs::create_dir_all(&c_dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", c_dir.display())))?;
+    let stem = cli.inputs[0].file_stem().map_or("main".into(), |s| s.to_string_lossy().into_owned());
+    let c_path = c_dir.join(format!("{stem}.c"));
+    std::fs::write(&c_path, &c).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", c_path.display())))?;
+    let exe = if cli.run {
+        work.path().join(&stem)
+    } else {
+        cli.output.clone().unwrap_or_else(|| PathBuf::from(&stem))
+    };
+    compile_c(cli, &c_path, &exe)?;
+    if !cli.run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let status = Command::new(&exe)
+        .args(&cli.args)
+        .status()
+        .map_err(|e| Failure::Usage(format!("cannot run {}: {e}", exe.display())))?;
+    Ok(ExitCode::from(exit_code_of(status)))
+}
+
+fn exit_code_of(status: std::process::ExitStatus) -> u8 {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(c), _) => c as u8,
+        (None, Some(sig)) => 128u8.wrapping_add(sig as u8),
+        _ => 1,
+    }
+}
+
+/// Loads every input file; a directory stands for its `*.pu` files, sorted.
+fn read_inputs(inputs: &[PathBuf], sources: &mut SourceMap) -> Result<(), Failure> {
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", input.display())))?;
+        if meta.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
+                .map_err(|e| Failure::Usage(format!("cannot read directory {}: {e}", input.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "pu") && p.is_file())
+                .collect();
+            if files.is_empty() {
+                return Err(Failure::Usage(format!("directory {} contains no .pu files", input.display())));
+            }
+            files.sort();
+            for f in files {
+                read_file(&f, sources)?;
+            }
+        } else {
+            read_file(input, sources)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, sources: &mut SourceMap) -> Result<(), Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Failure::Usage(format!("{} is not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to())))?;
+    sources.add(path.display().to_string(), text);
+    Ok(())
+}
+
+fn parse_all(sources: &SourceMap) -> Result<Vec<ast::File>, Failure> {
+    let mut files = vec![];
+    let mut diags = vec![];
+    for (id, f) in sources.files.iter().enumerate() {
+        match parse::parse_file(id as u32, &f.text) {
+            Ok(file) => files.push(file),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(Failure::Diagnostics(diags))
+    }
+}
+
+/// The C compiler to use: `--cc`, else `$CC`, else `cc`.
+fn c_compiler(cli: &Cli) -> String {
+    cli.cc.clone().or_else(|| std::env::var("CC").ok().filter(|s| !s.is_empty())).unwrap_or_else(|| "cc".into())
+}
+
+fn compile_c(cli: &Cli, c_path: &Path, exe: &Path) -> Result<(), Failure> {
+    let rt = runtime::install().map_err(|e| Failure::Usage(format!("cannot install the runtime: {e}")))?;
+    let cc = c_compiler(cli);
+    let mut cmd = Command::new(&cc);
+    cmd.arg(format!("-O{}", cli.opt))
+        .arg("-g")
+        .arg("-I")
+        .arg(&rt.include_dir)
+        .arg(c_path)
+        .args(&cli.c_sources)
+        .arg(&rt.library)
+        .arg("-o")
+        .arg(exe);
+    for lib in &cli.libs {
+        cmd.arg(format!("-l{lib}"));
+    }
+    cmd.arg("-lm");
+    let output = cmd.output().map_err(|e| Failure::Usage(format!("cannot run the C compiler `{cc}`: {e}")))?;
+    if !output.status.success() {
+        return Err(Failure::Usage(format!(
+            "the C compiler `{cc}` failed (this is a purrc bug unless it comes from --c-source or -l):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,458 @@
+//! The typed IR: the program after name resolution and type checking.
+//!
+//! Every expression carries its type and its source span; names are resolved
+//! to ids (locals, functions, types); method-call sugar, constants and
+//! operator overloading (`+` on strings) are already decided. Code generation
+//! reads only this.
+
+use crate::ast::{BinOp, UnOp};
+use crate::source::Span;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntTy {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntTy {
+    pub const ALL: [IntTy; 8] =
+        [IntTy::I8, IntTy::I16, IntTy::I32, IntTy::I64, IntTy::U8, IntTy::U16, IntTy::U32, IntTy::U64];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IntTy::I8 => "i8",
+            IntTy::I16 => "i16",
+            IntTy::I32 => "i32",
+            IntTy::I64 => "i64",
+            IntTy::U8 => "u8",
+            IntTy::U16 => "u16",
+            IntTy::U32 => "u32",
+            IntTy::U64 => "u64",
+        }
+    }
+
+    pub fn signed(self) -> bool {
+        matches!(self, IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::I64)
+    }
+
+    pub fn bits(self) -> u32 {
+        match self {
+            IntTy::I8 | IntTy::U8 => 8,
+            IntTy::I16 | IntTy::U16 => 16,
+            IntTy::I32 | IntTy::U32 => 32,
+            IntTy::I64 | IntTy::U64 => 64,
+        }
+    }
+
+    pub fn min(self) -> i128 {
+        if self.signed() {
+            -(1i128 << (self.bits() - 1))
+        } else {
+            0
+        }
+    }
+
+    pub fn max(self) -> i128 {
+        if self.signed() {
+            (1i128 << (self.bits() - 1)) - 1
+        } else {
+            (1i128 << self.bits()) - 1
+        }
+    }
+}
+
+pub type StructId = usize;
+pub type EnumId = usize;
+pub type FuncId = usize;
+pub type LocalId = usize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Int(IntTy),
+    F64,
+    Bool,
+    Void,
+    Str,
+    Bytes,
+    Ptr,
+    List(Box<Ty>),
+    Map(Box<Ty>, Box<Ty>),
+    Option(Box<Ty>),
+    Result(Box<Ty>, Box<Ty>),
+    Fn(Vec<Ty>, Box<Ty>),
+    Struct(StructId),
+    Enum(EnumId),
+    /// The type of expressions that never produce a value (`return`,
+    /// `panic(..)`); it fits wherever a value is expected.
+    Never,
+    /// Stands in after an error so that one mistake is reported once.
+    Error,
+}
+
+impl Ty {
+    pub fn is_int(&self) -> bool {
+        matches!(self, Ty::Int(_))
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int(_) | Ty::F64)
+    }
+
+    /// Scalars are copied by value and own nothing.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr)
+    }
+}
+
+/// Names of user types, for printing types in diagnostics and dumps.
+pub trait TypeNames {
+    fn struct_name(&self, id: StructId) -> &str;
+    fn enum_name(&self, id: EnumId) -> &str;
+}
+
+pub struct DisplayTy<'a> {
+    pub ty: &'a Ty,
+    pub names: &'a dyn TypeNames,
+}
+
+impl fmt::Display for DisplayTy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |ty: &Ty| DisplayTy { ty, names: self.names }.to_string();
+        match self.ty {
+            Ty::Int(i) => f.write_str(i.name()),
+            Ty::F64 => f.write_str("f64"),
+            Ty::Bool => f.write_str("bool"),
+            Ty::Void => f.write_str("void"),
+            Ty::Str => f.write_str("string"),
+            Ty::Bytes => f.write_str("bytes"),
+            Ty::Ptr => f.write_str("ptr"),
+            Ty::List(t) => write!(f, "list<{}>", show(t)),
+            Ty::Map(k, v) => write!(f, "map<{}, {}>", show(k), show(v)),
+            Ty::Option(t) => write!(f, "option<{}>", show(t)),
+            Ty::Result(t, e) => write!(f, "result<{}, {}>", show(t), show(e)),
+            Ty::Fn(params, ret) => {
+                let ps: Vec<String> = params.iter().map(show).collect();
+                write!(f, "fn({}) {}", ps.join(", "), show(ret))
+            }
+            Ty::Struct(id) => f.write_str(self.names.struct_name(*id)),
+            Ty::Enum(id) => f.write_str(self.names.enum_name(*id)),
+            Ty::Never => f.write_str("never"),
+            Ty::Error => f.write_str("{error}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// Source name, qualified by namespace for display (`Point`, `geo.Point`).
+    pub name: String,
+    /// C name (`main__Point`).
+    pub c_name: String,
+    pub fields: Vec<(String, Ty)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantDef {
+    pub name: String,
+    pub payload: Vec<Ty>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub c_name: String,
+    pub variants: Vec<VariantDef>,
+    pub span: Span,
+}
+
+impl EnumDef {
+    /// Enums without payloads are plain integers; the rest are immutable
+    /// reference-counted heap values (which also makes recursive enums work).
+    pub fn is_boxed(&self) -> bool {
+        self.variants.iter().any(|v| !v.payload.is_empty())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub ty: Ty,
+    pub mutable: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Func {
+    pub name: String,
+    pub c_name: String,
+    pub params: Vec<LocalId>,
+    pub ret: Ty,
+    pub locals: Vec<Local>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExternFunc {
+    pub name: String,
+    pub params: Vec<Ty>,
+    pub ret: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    pub structs: Vec<StructDef>,
+    pub enums: Vec<EnumDef>,
+    pub funcs: Vec<Func>,
+    pub externs: Vec<ExternFunc>,
+    /// The user's `fn main()`.
+    pub entry: Option<FuncId>,
+}
+
+impl TypeNames for Program {
+    fn struct_name(&self, id: StructId) -> &str {
+        &self.structs[id].name
+    }
+    fn enum_name(&self, id: EnumId) -> &str {
+        &self.enums[id].name
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    /// The block's value when it ends in an expression.
+    pub value: Option<Box<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum StmtKind {
+    Let(LocalId, Expr),
+    /// `place op= value`; `op` is `None` for plain `=`.
+    Assign(Place, Option<BinOp>, Expr),
+    Expr(Expr),
+    Return(Option<Expr>),
+    Break,
+    Continue,
+    Loop(Block),
+    While(Expr, Block),
+    ForRange(LocalId, Expr, Expr, Block),
+    /// Iterates a list (element) or bytes (u8).
+    ForEach(LocalId, Expr, Block),
+    /// Iterates a map in insertion order: key, optional value.
+    ForMap(LocalId, Option<LocalId>, Expr, Block),
+}
+
+/// An assignable location: a `var` local and a path into it.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub root: LocalId,
+    pub root_ty: Ty,
+    /// Each step with the type it yields.
+    pub path: Vec<(Proj, Ty)>,
+    pub span: Span,
+}
+
+impl Place {
+    pub fn ty(&self) -> &Ty {
+        self.path.last().map_or(&self.root_ty, |(_, t)| t)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Proj {
+    Field(usize),
+    /// `xs[i]` on a list or bytes; span of the index for bounds panics.
+    Index(Box<Expr>, Span),
+    /// `m[k]`
+    Key(Box<Expr>, Span),
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatchArm {
+    pub pattern: Pattern,
+    pub body: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Wildcard,
+    Bind(LocalId),
+    Int(i128),
+    Str(String),
+    Bool(bool),
+    /// Enum variant (by index), `some`/`ok` (0) and `none`/`err` (1) on
+    /// options and results.
+    Ctor(usize, Vec<Pattern>),
+}
+
+#[derive(Debug, Clone)]
+pub enum InterpPart {
+    Lit(String),
+    Value(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Int(i128),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+    Nil,
+    Local(LocalId),
+    FnRef(FuncId),
+    Unary(UnOp, Box<Expr>),
+    /// Operands have the same type (checked); `+` on strings concatenates.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Call(FuncId, Vec<Expr>),
+    CallExtern(usize, Vec<Expr>),
+    CallValue(Box<Expr>, Vec<Expr>),
+    Builtin(Builtin, Vec<Arg>),
+    /// Numeric conversion to `self.ty`.
+    Cast(Box<Expr>),
+    Field(Box<Expr>, usize),
+    /// Indexing a list, bytes, string or map (by the base's type).
+    Index(Box<Expr>, Box<Expr>),
+    StructLit(StructId, Vec<Expr>),
+    Variant(EnumId, usize, Vec<Expr>),
+    /// `some(x)` (1 arg) or `none` (0 args) of `self.ty`.
+    OptionLit(Option<Box<Expr>>),
+    /// `ok(x)` (true) or `err(x)` (false) of `self.ty`.
+    ResultLit(bool, Box<Expr>),
+    List(Vec<Expr>),
+    Interp(Vec<InterpPart>),
+    If(Box<Expr>, Block, Option<Block>),
+    Match(Box<Expr>, Vec<MatchArm>),
+    Block(Block),
+}
+
+/// An argument of a builtin: most are values; mutating builtins take the
+/// variable (place) they change.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Value(Expr),
+    Place(Place),
+}
+
+macro_rules! builtins {
+    ($($variant:ident = $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Builtin { $($variant,)* }
+
+        impl Builtin {
+            pub fn from_name(name: &str) -> Option<Builtin> {
+                match name { $($name => Some(Builtin::$variant),)* _ => None }
+            }
+            pub fn name(self) -> &'static str {
+                match self { $(Builtin::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+builtins! {
+    Print = "print",
+    Println = "println",
+    Eprintln = "eprintln",
+    Str = "str",
+    Exit = "exit",
+    Panic = "panic",
+    Args = "args",
+    NowMs = "now_ms",
+    Assert = "assert",
+    Len = "len",
+    Substr = "substr",
+    Find = "find",
+    Split = "split",
+    Join = "join",
+    StartsWith = "starts_with",
+    EndsWith = "ends_with",
+    Trim = "trim",
+    ToBytes = "to_bytes",
+    FromBytes = "from_bytes",
+    ParseI64 = "parse_i64",
+    ParseF64 = "parse_f64",
+    ListNew = "list_new",
+    ListPush = "list_push",
+    ListPop = "list_pop",
+    ListInsert = "list_insert",
+    ListRemove = "list_remove",
+    ListClear = "list_clear",
+    ListSlice = "list_slice",
+    ListContains = "list_contains",
+    ListEach = "list_each",
+    ListMap = "list_map",
+    ListFilter = "list_filter",
+    ListSort = "list_sort",
+    ListSortBy = "list_sort_by",
+    MapNew = "map_new",
+    MapGet = "map_get",
+    MapSet = "map_set",
+    MapHas = "map_has",
+    MapRemove = "map_remove",
+    MapKeys = "map_keys",
+    MapValues = "map_values",
+    MapEach = "map_each",
+    MapClear = "map_clear",
+    BytesNew = "bytes_new",
+    BytesPush = "bytes_push",
+    BytesAppend = "bytes_append",
+    BytesSlice = "bytes_slice",
+    BytesTruncate = "bytes_truncate",
+    GetU16be = "get_u16be",
+    GetU32be = "get_u32be",
+    GetU64be = "get_u64be",
+    PutU16be = "put_u16be",
+    PutU32be = "put_u32be",
+    PutU64be = "put_u64be",
+    Crc32c = "crc32c",
+}
+
+impl Builtin {
+    /// Builtins that change the variable passed as their first argument.
+    pub fn mutates_first_arg(self) -> bool {
+        use Builtin::*;
+        matches!(
+            self,
+            ListPush
+                | ListPop
+                | ListInsert
+                | ListRemove
+                | ListClear
+                | ListSort
+                | ListSortBy
+                | MapSet
+                | MapRemove
+                | MapClear
+                | BytesPush
+                | BytesAppend
+                | BytesTruncate
+                | PutU16be
+                | PutU32be
+                | PutU64be
+        )
+    }
+}

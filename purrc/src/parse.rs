@@ -1,0 +1,478 @@
+//! The parser phase: source text → [`ast::File`], or the syntax errors.
+//!
+//! The grammar is `parser.lalrpop` (LR(1), generated at build time) fed by
+//! [`crate::lexer::Lexer`]. This module holds what the grammar's actions call
+//! (`span`, `binary`, `struct_literal`, `interpolate`, …), the phase's error
+//! enum [`ParseError`], and [`diagnostic`], the one place those errors (and
+//! the lexer's [`LexError`]s) become [`Diagnostic`]s.
+//!
+//! Errors are collected, not returned at the first one: the lexer reports
+//! and skips bad input, and the grammar recovers at item, actor member and
+//! statement level, so independent mistakes are all reported in one run.
+
+use crate::ast::{self, BinOp, Expr, ExprKind, FieldInit, Ident, Pattern, PatternKind, StrPart};
+use crate::diagnostics::Diagnostic;
+use crate::lexer::{Lexer, StrPiece, Tok};
+use crate::source::{FileId, Span};
+use std::convert::Infallible;
+
+pub use crate::lexer::LexError;
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(clippy::all, unused_parens, unused_imports, dead_code)]
+    grammar,
+    "/parser.rs"
+);
+
+/// A syntax error, or a lexical error passed through.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    /// An error from the lexer (see [`LexError`] for the ids).
+    Lex(LexError),
+    /// A token that cannot appear here. (`syntax-error`)
+    UnexpectedToken {
+        span: Span,
+        /// The token as the user reads it: `` `}` ``, ``identifier `x` ``.
+        found: String,
+        /// What would have been accepted, in user terms.
+        expected: Vec<String>,
+        hint: Option<String>,
+    },
+    /// The input ended in the middle of a construct. (`unexpected-eof`)
+    UnexpectedEof {
+        span: Span,
+        expected: Vec<String>,
+        /// The innermost bracket left open, if any.
+        unclosed: Option<(char, Span)>,
+    },
+    /// `{ … }` after an expression that does not name a struct, message or
+    /// actor, e.g. `f() { x: 1 }`. (`invalid-struct-literal`)
+    InvalidStructLiteral { span: Span },
+    /// A string with `{…}` where plain text is required: test and bench
+    /// names, patterns. (`interpolation-not-allowed`)
+    InterpolationNotAllowed { span: Span, place: &'static str },
+}
+
+impl ParseError {
+    pub fn span(&self) -> Span {
+        match self {
+            ParseError::Lex(e) => e.span(),
+            ParseError::UnexpectedToken { span, .. }
+            | ParseError::UnexpectedEof { span, .. }
+            | ParseError::InvalidStructLiteral { span }
+            | ParseError::InterpolationNotAllowed { span, .. } => *span,
+        }
+    }
+}
+
+/// Parses one file. On failure returns every error found, in source order.
+pub fn parse_file(file: FileId, src: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    parse_file_errors(file, src).map_err(|errors| errors.iter().map(diagnostic).collect())
+}
+
+/// [`parse_file`] with the errors as data (tests, tools).
+pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<ParseError>> {
+    let mut lexer = Lexer::new(file, src);
+    let mut problems = Vec::new();
+    let result = grammar::FileParser::new().parse(file, &mut problems, &mut lexer);
+    let parsed = match result {
+        Ok(parsed) => Some(parsed),
+        Err(e) => {
+            record(&mut problems, file, e);
+            None
+        }
+    };
+    let unclosed = lexer.innermost_open();
+    for p in &mut problems {
+        match p {
+            ParseError::UnexpectedEof { unclosed: u, .. } => *u = unclosed,
+            ParseError::UnexpectedToken { span, hint: hint @ None, found, .. } if found == "`:`" => {
+                *hint = struct_literal_in_head_hint(src, span.start as usize);
+            }
+            _ => {}
+        }
+    }
+    let mut errors: Vec<ParseError> = lexer.take_errors().into_iter().map(ParseError::Lex).collect();
+    match lexer.fatal_at() {
+        // Past a fatal lexical error the parser only saw a truncated file.
+        Some(at) => errors.extend(problems.into_iter().filter(|p| {
+            !matches!(p, ParseError::UnexpectedEof { .. }) && (p.span().start as usize) < at
+        })),
+        None => errors.extend(problems),
+    }
+    if errors.is_empty() {
+        if let Some(parsed) = parsed {
+            return Ok(parsed);
+        }
+    }
+    errors.sort_by_key(|e| (e.span().start, e.span().end));
+    errors.dedup_by_key(|e| e.span());
+    Err(errors)
+}
+
+/// Parses a standalone expression (tests, tools).
+pub fn parse_expr(file: FileId, src: &str) -> Result<Expr, Vec<Diagnostic>> {
+    let mut lexer = Lexer::new(file, src);
+    let mut problems = Vec::new();
+    let result = grammar::ExprParser::new().parse(file, &mut problems, &mut lexer);
+    let parsed = match result {
+        Ok(e) => Some(e),
+        Err(e) => {
+            record(&mut problems, file, e);
+            None
+        }
+    };
+    let mut errors: Vec<ParseError> = lexer.take_errors().into_iter().map(ParseError::Lex).collect();
+    errors.extend(problems);
+    match parsed {
+        Some(e) if errors.is_empty() => Ok(e),
+        _ => Err(errors.iter().map(diagnostic).collect()),
+    }
+}
+
+// ---------------------------------------------------------------- used by the grammar
+
+pub(crate) fn span(file: FileId, start: usize, end: usize) -> Span {
+    Span::new(file, start, end)
+}
+
+pub(crate) fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+}
+
+/// `PATH { fields }`: the expression before `{` must be a (qualified) name.
+pub(crate) fn struct_literal(
+    head: Expr,
+    fields: Vec<FieldInit>,
+    span: Span,
+    problems: &mut Vec<ParseError>,
+) -> Expr {
+    fn path_of(e: Expr, out: &mut Vec<Ident>) -> bool {
+        match e.kind {
+            ExprKind::Name(id) => {
+                out.push(id);
+                true
+            }
+            ExprKind::Field { base, name } => {
+                let ok = path_of(*base, out);
+                out.push(name);
+                ok
+            }
+            _ => false,
+        }
+    }
+    let head_span = head.span;
+    let mut path = Vec::new();
+    if !path_of(head, &mut path) {
+        problems.push(ParseError::InvalidStructLiteral { span: head_span });
+    }
+    Expr { kind: ExprKind::StructLit { path, fields }, span }
+}
+
+/// A pattern that is only a path: `_`, a binding, `none`, or a constructor
+/// without payload such as `Shape.Empty`.
+pub(crate) fn path_pattern(mut path: Vec<Ident>, span: Span) -> Pattern {
+    let kind = if path.len() == 1 && path[0].name == "_" {
+        PatternKind::Wildcard
+    } else if path.len() == 1 && path[0].name != "none" {
+        PatternKind::Binding(path.remove(0))
+    } else {
+        PatternKind::Ctor { path, args: Vec::new() }
+    };
+    Pattern { kind, span }
+}
+
+/// The text of a string that must not interpolate.
+pub(crate) fn plain_string(
+    pieces: Vec<StrPiece<'_>>,
+    span: Span,
+    place: &'static str,
+    problems: &mut Vec<ParseError>,
+) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            StrPiece::Lit(s) => text.push_str(&s),
+            StrPiece::Expr { .. } => {
+                problems.push(ParseError::InterpolationNotAllowed { span, place });
+                return text;
+            }
+        }
+    }
+    text
+}
+
+/// Parses the expressions of an interpolated string where they stand in the
+/// file, so their spans are real.
+pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mut Vec<ParseError>) -> Vec<StrPart> {
+    pieces
+        .into_iter()
+        .map(|piece| match piece {
+            StrPiece::Lit(s) => StrPart::Lit(s),
+            StrPiece::Expr { offset, src } => {
+                let mut lexer = Lexer::with_base(file, src, offset);
+                let result = grammar::ExprParser::new().parse(file, problems, &mut lexer);
+                problems.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
+                match result {
+                    Ok(e) => StrPart::Expr(e),
+                    Err(e) => {
+                        record(problems, file, e);
+                        StrPart::Lit(String::new())
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+type LalrpopError<'s> = lalrpop_util::ParseError<usize, Tok<'s>, Infallible>;
+
+/// Records a syntax error from the generated parser, in user terms. Errors
+/// at an `Error` token are dropped: the lexer already reported that input.
+pub(crate) fn record(problems: &mut Vec<ParseError>, file: FileId, error: LalrpopError<'_>) {
+    let error = match error {
+        lalrpop_util::ParseError::UnrecognizedToken { token: (_, Tok::Error, _), .. } => return,
+        lalrpop_util::ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
+            let hint = token_hint(&tok, &expected);
+            ParseError::UnexpectedToken {
+                span: Span::new(file, start, end),
+                found: tok.describe(),
+                expected: describe_expected(&expected),
+                hint,
+            }
+        }
+        lalrpop_util::ParseError::UnrecognizedEof { location, expected } => ParseError::UnexpectedEof {
+            span: Span::new(file, location, location),
+            expected: describe_expected(&expected),
+            unclosed: None,
+        },
+        // Our lexer yields no errors and the grammar has no fallible actions,
+        // so these cannot occur; map them to the nearest meaning anyway.
+        lalrpop_util::ParseError::ExtraToken { token: (start, tok, end) } => ParseError::UnexpectedToken {
+            span: Span::new(file, start, end),
+            found: tok.describe(),
+            expected: vec!["end of file".into()],
+            hint: None,
+        },
+        lalrpop_util::ParseError::InvalidToken { location } => ParseError::UnexpectedToken {
+            span: Span::new(file, location, location),
+            found: "an invalid token".into(),
+            expected: Vec::new(),
+            hint: None,
+        },
+        lalrpop_util::ParseError::User { error } => match error {},
+    };
+    problems.push(error);
+}
+
+// ---------------------------------------------------------------- messages
+
+/// Grammar terminals that can start an expression.
+const EXPR_START: &[&str] = &[
+    "IDENT", "INT", "FLOAT", "CHAR", "STR", "\"(\"", "\"[\"", "\"-\"", "\"!\"", "\"~\"", "\"true\"",
+    "\"false\"", "\"nil\"", "\"self\"", "\"if\"", "\"match\"", "\"spawn\"", "\"spawn_test\"", "\"{\"",
+];
+
+/// Grammar terminals that can follow a complete operand.
+const OPERATORS: &[&str] = &[
+    "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"%\"", "\"<<\"", "GT_JOINED", "\"&\"", "\"^\"", "\"|\"",
+    "\"==\"", "\"!=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"", "\"&&\"", "\"||\"", "\".\"", "\"(\"",
+    "\"[\"", "\"{\"", "\"=\"", "\"+=\"", "\"-=\"", "\"*=\"", "\"/=\"", "\"%=\"", "\"&=\"", "\"|=\"",
+    "\"^=\"", "\"<<=\"", "\">>=\"",
+];
+
+/// Turns lalrpop's expected-terminal list into phrases a user understands,
+/// folding the many tokens that start an expression (or continue one) into
+/// "an expression" ("an operator").
+fn describe_expected(expected: &[String]) -> Vec<String> {
+    let has = |t: &str| expected.iter().any(|e| e == t);
+    let wants_expr = has("IDENT") && has("INT") && has("\"(\"");
+    let wants_op = has("\"+\"") && has("\"*\"");
+    let mut out = Vec::new();
+    for e in expected {
+        if (wants_expr && EXPR_START.contains(&e.as_str())) || (wants_op && OPERATORS.contains(&e.as_str())) {
+            continue;
+        }
+        out.push(match e.as_str() {
+            "IDENT" => "a name".to_string(),
+            "INT" => "an integer".into(),
+            "FLOAT" => "a float".into(),
+            "CHAR" => "a char literal".into(),
+            "STR" => "a string".into(),
+            "NEWLINE" => "a new line".into(),
+            "GT_JOINED" => "`>`".into(),
+            "GENERIC_LT" => "`<`".into(),
+            "ERROR" => continue,
+            quoted => format!("`{}`", quoted.trim_matches('"')),
+        });
+    }
+    if wants_expr {
+        out.push("an expression".into());
+    }
+    if wants_op {
+        out.push("an operator".into());
+    }
+    out.dedup();
+    out
+}
+
+/// "a", "a or b", "a, b or c".
+fn one_of(items: &[String]) -> String {
+    match items {
+        [] => "something else".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Hints for common mistakes recognisable from the token alone.
+fn token_hint(tok: &Tok<'_>, expected: &[String]) -> Option<String> {
+    let has = |t: &str| expected.iter().any(|e| e == t);
+    let hint = match tok {
+        Tok::Else => "`else` must be on the same line as the `}` that closes the `if` block: `} else {`",
+        Tok::Assign if has("\"==\"") && has("\"{\"") => "to compare two values use `==`",
+        Tok::Minus if has("\"{\"") && has("\"fn\"") => {
+            "a return type follows the parameters without an arrow: `fn f(x: i32) i32 { … }`"
+        }
+        Tok::EqEq | Tok::NotEq | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge if has("\"&&\"") && !has("\"<\"") => {
+            "comparisons do not chain; combine them with `&&`, e.g. `a < b && b < c`"
+        }
+        Tok::Fn
+        | Tok::Struct
+        | Tok::Enum
+        | Tok::Message
+        | Tok::Actor
+        | Tok::Test
+        | Tok::Bench
+        | Tok::Const
+        | Tok::Extern
+        | Tok::Namespace
+        | Tok::Use
+            if has("\"}\"") =>
+        {
+            "a declaration cannot appear inside a block; is a `}` missing above?"
+        }
+        _ => return None,
+    };
+    Some(hint.to_string())
+}
+
+/// `if p == Point { x: 1 } {`: the `{` after `Point` opened the block, so the
+/// parser trips over the `:`.
+fn struct_literal_in_head_hint(src: &str, colon: usize) -> Option<String> {
+    let before = src.get(..colon)?.trim_end();
+    let name_len = before.bytes().rev().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    if name_len == 0 || !before[..before.len() - name_len].trim_end().ends_with('{') {
+        return None;
+    }
+    Some(
+        "a struct or message literal in an `if`, `for` or `match` head must be parenthesised: \
+         `if x == (Point { x: 1, y: 2 }) {`"
+            .into(),
+    )
+}
+
+/// The one conversion of this phase's errors (lexical and syntactic) into
+/// diagnostics.
+pub fn diagnostic(error: &ParseError) -> Diagnostic {
+    match error {
+        ParseError::Lex(e) => lex_diagnostic(e),
+        ParseError::UnexpectedToken { span, found, expected, hint } => {
+            let d = Diagnostic::new("syntax-error", *span, format!("expected {}, found {found}", one_of(expected)))
+                .label(format!("unexpected {}", found.trim_start_matches("a ").trim_start_matches("an ")));
+            match hint {
+                Some(h) => d.hint(h.clone()),
+                None => d,
+            }
+        }
+        ParseError::UnexpectedEof { span, expected, unclosed } => {
+            let d = Diagnostic::new(
+                "unexpected-eof",
+                *span,
+                format!("unexpected end of input, expected {}", one_of(expected)),
+            )
+            .label("input ends here");
+            match unclosed {
+                Some((c, at)) => d
+                    .with_secondary(*at, format!("this `{c}` is never closed"))
+                    .hint(format!("add the missing `{}`", closing(*c))),
+                None => d,
+            }
+        }
+        ParseError::InvalidStructLiteral { span } => Diagnostic::new(
+            "invalid-struct-literal",
+            *span,
+            "only a struct, message or actor name can come before `{ field: value }`",
+        )
+        .label("not a type name"),
+        ParseError::InterpolationNotAllowed { span, place } => {
+            Diagnostic::new("interpolation-not-allowed", *span, format!("{place} cannot contain `{{…}}` interpolation"))
+                .label("interpolated string")
+                .hint("write `{{` and `}}` for literal braces")
+        }
+    }
+}
+
+fn closing(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+fn lex_diagnostic(error: &LexError) -> Diagnostic {
+    match error {
+        LexError::UnexpectedCharacter { ch, span } => {
+            let d = Diagnostic::new("unexpected-character", *span, format!("unexpected character `{}`", ch.escape_debug()))
+                .label("not part of any token");
+            match ch {
+                '\'' | '"' => d,
+                '?' => d.hint("Purr has no `?` operator; use `match` on the option or result"),
+                _ if !ch.is_ascii() => d.hint("outside strings and comments only ASCII is allowed"),
+                _ => d,
+            }
+        }
+        LexError::UnterminatedString { span } => Diagnostic::new("unterminated-string", *span, "unterminated string")
+            .label("this string has no closing `\"`")
+            .hint("strings end on the line they start; write `\\n` for a line break"),
+        LexError::UnterminatedInterpolation { span } => {
+            Diagnostic::new("unterminated-interpolation", *span, "`{` in a string is never closed")
+                .label("interpolation starts here")
+                .hint("close it with `}`, or write `{{` for a literal brace")
+        }
+        LexError::EmptyInterpolation { span } => Diagnostic::new("empty-interpolation", *span, "empty `{}` in a string")
+            .label("nothing to insert")
+            .hint("put an expression inside, or write `{{}}` for literal braces"),
+        LexError::UnmatchedBraceInString { span } => {
+            Diagnostic::new("unmatched-brace", *span, "unmatched `}` in a string")
+                .label("no `{` before it")
+                .hint("write `}}` for a literal brace")
+        }
+        LexError::UnterminatedComment { span } => {
+            Diagnostic::new("unterminated-comment", *span, "unterminated block comment")
+                .label("this `/*` is never closed")
+                .hint("block comments nest: each `/*` needs its own `*/`")
+        }
+        LexError::UnterminatedChar { span } => Diagnostic::new("unterminated-char", *span, "unterminated char literal")
+            .label("no closing `'`")
+            .hint("a char literal is one byte in single quotes, e.g. 'a' or '\\n'"),
+        LexError::InvalidCharLiteral { span, reason } => {
+            Diagnostic::new("invalid-char-literal", *span, "invalid char literal").label(*reason)
+        }
+        LexError::InvalidEscape { span, reason } => Diagnostic::new("invalid-escape", *span, "invalid escape sequence")
+            .label(reason.clone())
+            .hint("valid escapes: \\n \\t \\r \\0 \\\\ \\\" \\' \\xHH \\u{HHHH}"),
+        LexError::IntTooLarge { span } => Diagnostic::new("int-too-large", *span, "integer literal is too large")
+            .label("does not fit in any integer type"),
+        LexError::InvalidNumber { span } => Diagnostic::new("invalid-number", *span, "invalid number literal")
+            .label("letters or digits that do not belong to the number")
+            .hint("numbers are written `42`, `1_000`, `0xff`, `0b1010`, `1.5`, `2e9`"),
+        LexError::NestingTooDeep { span, limit } => {
+            Diagnostic::new("nesting-too-deep", *span, format!("nesting deeper than {limit} levels"))
+                .label("too deeply nested")
+                .hint("split the expression into smaller parts with `let`")
+        }
+    }
+}

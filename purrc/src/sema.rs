@@ -1,0 +1,102 @@
+//! Semantic analysis: resolves names, checks types and match exhaustiveness,
+//! and lowers the AST into the typed IR. The passes, in order:
+//!
+//! 1. `names::collect` — every top-level declaration gets an id;
+//! 2. `names::resolve_signatures` — field, payload and parameter types;
+//! 3. `body` — function bodies are type-checked and lowered to IR
+//!    (`builtins` checks calls of prelude functions, `exhaustive` checks `match`).
+//!
+//! Errors are collected, so one run reports every independent mistake.
+
+mod body;
+mod builtins;
+mod error;
+mod exhaustive;
+mod names;
+
+pub use error::SemaError;
+
+use crate::ast;
+use crate::diagnostics::Diagnostic;
+use crate::ir::{self, DisplayTy, Ty};
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// What a top-level name refers to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Global {
+    Struct(ir::StructId),
+    Enum(ir::EnumId),
+    Func(ir::FuncId),
+    Extern(usize),
+    Const(usize),
+}
+
+#[derive(Debug, Clone)]
+struct ConstInfo {
+    value: Option<ir::Expr>,
+}
+
+/// State shared by all passes over one program.
+struct Checker<'a> {
+    program: ir::Program,
+    /// Top-level names per (namespace, name), with their declaration span.
+    globals: HashMap<(String, String), (Global, Span)>,
+    consts: Vec<ConstInfo>,
+    /// Function declarations whose bodies are still to check, by FuncId.
+    fn_decls: Vec<Option<(&'a ast::FnDecl, String)>>,
+    errors: Vec<SemaError>,
+}
+
+/// Checks a whole program (every file) and lowers it to IR.
+pub fn check(files: &[ast::File]) -> Result<ir::Program, Vec<Diagnostic>> {
+    let mut checker = Checker {
+        program: ir::Program::default(),
+        globals: HashMap::new(),
+        consts: Vec::new(),
+        fn_decls: Vec::new(),
+        errors: Vec::new(),
+    };
+    let decls = names::collect(&mut checker, files);
+    names::resolve_signatures(&mut checker, &decls);
+    body::check_consts(&mut checker, &decls);
+    body::check_functions(&mut checker);
+    names::check_entry(&mut checker, files);
+    if checker.errors.is_empty() {
+        Ok(checker.program)
+    } else {
+        Err(checker.errors.iter().map(SemaError::to_diagnostic).collect())
+    }
+}
+
+impl Checker<'_> {
+    fn error(&mut self, e: SemaError) {
+        self.errors.push(e);
+    }
+
+    fn show(&self, ty: &Ty) -> String {
+        DisplayTy { ty, names: &self.program }.to_string()
+    }
+
+    fn lookup(&self, namespace: &str, name: &str) -> Option<(Global, Span)> {
+        self.globals.get(&(namespace.to_string(), name.to_string())).copied()
+    }
+}
+
+/// C identifier for a top-level declaration: `namespace__name`, dots as `_`.
+fn c_name(namespace: &str, name: &str) -> String {
+    format!("{}__{}", namespace.replace('.', "_"), name)
+}
+
+/// The namespace a file declares, `main` when it declares none.
+fn namespace_of(file: &ast::File) -> String {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            ast::Item::Namespace(ns) => {
+                Some(ns.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| "main".to_string())
+}

@@ -1,0 +1,227 @@
+//! Errors of semantic analysis (names, types, exhaustiveness), as plain data,
+//! and their conversion into diagnostics. Types are already rendered to text.
+
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SemaError {
+    /// Two top-level declarations (or two fields, variants, parameters) share a name.
+    Duplicate { what: &'static str, name: String, span: Span, previous: Span },
+    /// A name that resolves to nothing in scope.
+    UnknownName { name: String, span: Span, hint: Option<String> },
+    /// A type name that resolves to no type.
+    UnknownType { name: String, span: Span },
+    /// A value of one type where another is required.
+    TypeMismatch { expected: String, found: String, span: Span, hint: Option<String> },
+    /// A call with the wrong number of arguments.
+    ArgCount { callee: String, expected: usize, found: usize, span: Span },
+    /// An integer literal that does not fit the type its context expects.
+    IntOutOfRange { value: String, ty: String, span: Span },
+    /// Not enough information to know a type (e.g. `let xs = []`).
+    CannotInfer { what: String, span: Span },
+    /// Assignment to a `let` binding, a parameter or a loop variable.
+    Immutable { name: String, span: Span, declared: Span },
+    /// The left side of `=` is not a variable, field or element.
+    InvalidAssignTarget { span: Span },
+    /// `x.f` where the type has no field `f`.
+    UnknownField { ty: String, field: String, span: Span },
+    /// A struct literal that leaves fields out.
+    MissingFields { ty: String, fields: Vec<String>, span: Span },
+    /// `Enum.Variant` naming no variant.
+    UnknownVariant { ty: String, variant: String, span: Span },
+    /// A `match` that does not cover every value.
+    NonExhaustive { missing: Vec<String>, span: Span },
+    /// A non-void function whose end can be reached without `return`.
+    MissingReturn { name: String, ret: String, span: Span },
+    /// A lambda mentioning a local of an enclosing function.
+    LambdaCapture { name: String, span: Span, declared: Span },
+    /// An operator applied to operand types it does not accept.
+    InvalidOperands { op: String, lhs: String, rhs: Option<String>, span: Span, hint: Option<String> },
+    /// A call of something that is not a function.
+    NotCallable { ty: String, span: Span },
+    /// `break` or `continue` outside a loop.
+    OutsideLoop { what: &'static str, span: Span },
+    /// A non-scalar, non-string value inside `"{...}"`.
+    InvalidInterpolation { ty: String, span: Span },
+    /// A conversion the language does not define (`i32("x")`).
+    InvalidConversion { from: String, to: String, span: Span },
+    /// A struct that contains itself by value.
+    RecursiveType { name: String, span: Span },
+    /// A map key type other than integers, bool and string.
+    InvalidMapKey { ty: String, span: Span },
+    /// No `fn main()` (and no `actor Main`).
+    MissingEntry { span: Span },
+    /// A `const` whose value is not a compile-time scalar or string.
+    InvalidConst { span: Span },
+    /// A pattern that cannot match the scrutinee's type.
+    InvalidPattern { message: String, span: Span },
+    /// A `void` result used as a value.
+    VoidValue { span: Span },
+    /// A language feature this version of purrc does not compile yet.
+    Unsupported { what: String, span: Span },
+    /// A `for ... in` over something that is not a range, list, bytes or map.
+    NotIterable { ty: String, span: Span },
+    /// `var x: T` without a value, where `T` has no zero value.
+    NoInitialValue { name: String, ty: String, span: Span },
+    /// An operation the element type does not support (`list_sort` of structs).
+    UnsupportedElement { op: String, ty: String, span: Span },
+}
+
+impl SemaError {
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        use SemaError::*;
+        match self {
+            Duplicate { what, name, span, previous } => {
+                Diagnostic::new("duplicate-definition", *span, format!("{what} `{name}` is defined twice"))
+                    .label("defined again here")
+                    .with_secondary(*previous, "first defined here")
+            }
+            UnknownName { name, span, hint } => {
+                let d = Diagnostic::new("unknown-name", *span, format!("cannot find `{name}` in this scope"))
+                    .label("not found");
+                with_hint(d, hint)
+            }
+            UnknownType { name, span } => {
+                Diagnostic::new("unknown-type", *span, format!("unknown type `{name}`")).label("not a type")
+            }
+            TypeMismatch { expected, found, span, hint } => {
+                let d = Diagnostic::new("type-mismatch", *span, format!("expected `{expected}`, found `{found}`"))
+                    .label(format!("this is `{found}`"));
+                with_hint(d, hint)
+            }
+            ArgCount { callee, expected, found, span } => Diagnostic::new(
+                "wrong-argument-count",
+                *span,
+                format!("`{callee}` takes {expected} argument{}, but {found} {} given", plural(*expected), were(*found)),
+            ),
+            IntOutOfRange { value, ty, span } => {
+                Diagnostic::new("int-out-of-range", *span, format!("integer literal {value} does not fit in `{ty}`"))
+                    .label(format!("out of range for `{ty}`"))
+            }
+            CannotInfer { what, span } => {
+                Diagnostic::new("cannot-infer", *span, format!("cannot infer the type of {what}"))
+                    .hint("add a type annotation, e.g. `var xs: list<i64> = []`")
+            }
+            Immutable { name, span, declared } => {
+                Diagnostic::new("assign-to-immutable", *span, format!("cannot assign to `{name}`: it is not declared with `var`"))
+                    .label("assignment here")
+                    .with_secondary(*declared, "declared here")
+                    .hint(format!("declare it with `var {name}` to make it mutable"))
+            }
+            InvalidAssignTarget { span } => Diagnostic::new(
+                "invalid-assign-target",
+                *span,
+                "only variables, fields and elements can be assigned to",
+            ),
+            UnknownField { ty, field, span } => {
+                Diagnostic::new("unknown-field", *span, format!("`{ty}` has no field `{field}`")).label("unknown field")
+            }
+            MissingFields { ty, fields, span } => Diagnostic::new(
+                "missing-field",
+                *span,
+                format!("missing field{} {} in `{ty}` literal", plural(fields.len()), quoted_list(fields)),
+            ),
+            UnknownVariant { ty, variant, span } => {
+                Diagnostic::new("unknown-variant", *span, format!("enum `{ty}` has no variant `{variant}`"))
+            }
+            NonExhaustive { missing, span } => Diagnostic::new(
+                "non-exhaustive-match",
+                *span,
+                format!("`match` does not cover every case: missing {}", quoted_list(missing)),
+            )
+            .label("not exhaustive")
+            .hint("add arms for the missing cases, or a `_ =>` arm"),
+            MissingReturn { name, ret, span } => {
+                Diagnostic::new("missing-return", *span, format!("function `{name}` must return `{ret}` on every path"))
+                    .label("the end of the body can be reached without `return`")
+            }
+            LambdaCapture { name, span, declared } => {
+                Diagnostic::new("lambda-capture", *span, format!("lambdas cannot capture: `{name}` is a local of the enclosing function"))
+                    .label("captured here")
+                    .with_secondary(*declared, "declared here")
+                    .hint("pass the value as a parameter instead")
+            }
+            InvalidOperands { op, lhs, rhs, span, hint } => {
+                let msg = match rhs {
+                    Some(r) => format!("operator `{op}` cannot be applied to `{lhs}` and `{r}`"),
+                    None => format!("operator `{op}` cannot be applied to `{lhs}`"),
+                };
+                with_hint(Diagnostic::new("invalid-operands", *span, msg), hint)
+            }
+            NotCallable { ty, span } => {
+                Diagnostic::new("not-callable", *span, format!("`{ty}` is not a function")).label("called here")
+            }
+            OutsideLoop { what, span } => {
+                Diagnostic::new("outside-loop", *span, format!("`{what}` outside of a loop"))
+            }
+            InvalidInterpolation { ty, span } => Diagnostic::new(
+                "invalid-interpolation",
+                *span,
+                format!("cannot interpolate a value of type `{ty}`"),
+            )
+            .hint("only scalars and strings can appear inside \"{...}\""),
+            InvalidConversion { from, to, span } => {
+                Diagnostic::new("invalid-conversion", *span, format!("cannot convert `{from}` to `{to}`"))
+            }
+            RecursiveType { name, span } => {
+                Diagnostic::new("recursive-type", *span, format!("struct `{name}` contains itself by value"))
+                    .hint("use an enum (enums may be recursive) or a list to break the cycle")
+            }
+            InvalidMapKey { ty, span } => {
+                Diagnostic::new("invalid-map-key", *span, format!("`{ty}` cannot be a map key"))
+                    .hint("map keys are integers, bool or string")
+            }
+            MissingEntry { span } => Diagnostic::new("missing-entry", *span, "the program has no entry point")
+                .hint("add `fn main() { ... }`"),
+            InvalidConst { span } => {
+                Diagnostic::new("invalid-const", *span, "a `const` value must be a literal scalar or string")
+            }
+            InvalidPattern { message, span } => Diagnostic::new("invalid-pattern", *span, message.clone()),
+            VoidValue { span } => {
+                Diagnostic::new("void-value", *span, "this expression has no value (`void`)").label("used as a value")
+            }
+            Unsupported { what, span } => {
+                Diagnostic::new("unsupported", *span, format!("{what} is not supported by this version of purrc"))
+            }
+            NotIterable { ty, span } => Diagnostic::new("not-iterable", *span, format!("cannot iterate over `{ty}`"))
+                .hint("`for` iterates over ranges `a..b`, lists, bytes and maps"),
+            NoInitialValue { name, ty, span } => Diagnostic::new(
+                "missing-initial-value",
+                *span,
+                format!("`{name}` needs an initial value: `{ty}` has no zero value"),
+            )
+            .hint(format!("write `var {name}: {ty} = ...`")),
+            UnsupportedElement { op, ty, span } => {
+                Diagnostic::new("unsupported-element", *span, format!("`{op}` does not work on elements of type `{ty}`"))
+            }
+        }
+    }
+}
+
+fn with_hint(d: Diagnostic, hint: &Option<String>) -> Diagnostic {
+    match hint {
+        Some(h) => d.hint(h.clone()),
+        None => d,
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn were(n: usize) -> &'static str {
+    if n == 1 {
+        "was"
+    } else {
+        "were"
+    }
+}
+
+fn quoted_list(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}

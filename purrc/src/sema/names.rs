@@ -1,0 +1,294 @@
+//! Passes 1 and 2: top-level declarations get ids, then their types
+//! (fields, payloads, signatures) are resolved.
+
+use super::{c_name, namespace_of, Checker, ConstInfo, Global, SemaError};
+use crate::ast::{self, TypeExpr};
+use crate::ir::{self, IntTy, Ty};
+use crate::source::Span;
+
+/// The declarations of one program, grouped by kind, each with its namespace.
+pub(super) struct Decls<'a> {
+    pub structs: Vec<(&'a ast::StructDecl, String)>,
+    pub enums: Vec<(&'a ast::EnumDecl, String)>,
+    pub funcs: Vec<(&'a ast::FnDecl, String)>,
+    pub externs: Vec<(&'a ast::ExternFnDecl, String)>,
+    pub consts: Vec<(&'a ast::ConstDecl, String)>,
+}
+
+pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls<'a> {
+    let mut decls =
+        Decls { structs: vec![], enums: vec![], funcs: vec![], externs: vec![], consts: vec![] };
+    for file in files {
+        let ns = namespace_of(file);
+        for item in &file.items {
+            match item {
+                ast::Item::Struct(s) => {
+                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len()));
+                    decls.structs.push((s, ns.clone()));
+                }
+                ast::Item::Enum(e) => {
+                    define(ck, &ns, &e.name, Global::Enum(decls.enums.len()));
+                    decls.enums.push((e, ns.clone()));
+                }
+                ast::Item::Fn(f) => {
+                    define(ck, &ns, &f.name, Global::Func(decls.funcs.len()));
+                    decls.funcs.push((f, ns.clone()));
+                }
+                ast::Item::ExternFn(f) => {
+                    define(ck, &ns, &f.name, Global::Extern(decls.externs.len()));
+                    decls.externs.push((f, ns.clone()));
+                }
+                ast::Item::Const(c) => {
+                    define(ck, &ns, &c.name, Global::Const(decls.consts.len()));
+                    decls.consts.push((c, ns.clone()));
+                }
+                ast::Item::Namespace(_) | ast::Item::Use(_) => {}
+                ast::Item::Message(m) => unsupported(ck, "`message` declarations", m.span),
+                ast::Item::Actor(a) => unsupported(ck, "actors", a.span),
+                ast::Item::Test(t) => unsupported(ck, "`test` blocks", t.span),
+                ast::Item::Bench(b) => unsupported(ck, "`bench` blocks", b.span),
+            }
+        }
+    }
+    decls
+}
+
+fn unsupported(ck: &mut Checker, what: &str, span: Span) {
+    ck.error(SemaError::Unsupported { what: what.to_string(), span });
+}
+
+fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
+    let key = (ns.to_string(), name.name.clone());
+    if let Some((_, previous)) = ck.globals.get(&key) {
+        let previous = *previous;
+        ck.error(SemaError::Duplicate { what: "name", name: name.name.clone(), span: name.span, previous });
+        return;
+    }
+    ck.globals.insert(key, (global, name.span));
+}
+
+pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
+    // Struct and enum shells first, so that field types can refer to any of them.
+    for (s, ns) in &decls.structs {
+        ck.program.structs.push(ir::StructDef {
+            name: display_name(ns, &s.name.name),
+            c_name: c_name(ns, &s.name.name),
+            fields: vec![],
+            span: s.name.span,
+        });
+    }
+    for (e, ns) in &decls.enums {
+        ck.program.enums.push(ir::EnumDef {
+            name: display_name(ns, &e.name.name),
+            c_name: c_name(ns, &e.name.name),
+            variants: vec![],
+            span: e.name.span,
+        });
+    }
+    for (id, (s, ns)) in decls.structs.iter().enumerate() {
+        let mut fields: Vec<(String, Ty)> = vec![];
+        let mut seen: Vec<&ast::Ident> = vec![];
+        for f in &s.fields {
+            if let Some(prev) = seen.iter().find(|p| p.name == f.name.name) {
+                ck.error(SemaError::Duplicate { what: "field", name: f.name.name.clone(), span: f.name.span, previous: prev.span });
+                continue;
+            }
+            seen.push(&f.name);
+            let ty = resolve_type(ck, ns, &f.ty);
+            fields.push((f.name.name.clone(), ty));
+        }
+        ck.program.structs[id].fields = fields;
+    }
+    for (id, (e, ns)) in decls.enums.iter().enumerate() {
+        let mut variants: Vec<ir::VariantDef> = vec![];
+        let mut seen: Vec<&ast::Ident> = vec![];
+        for v in &e.variants {
+            if let Some(prev) = seen.iter().find(|p| p.name == v.name.name) {
+                ck.error(SemaError::Duplicate { what: "variant", name: v.name.name.clone(), span: v.name.span, previous: prev.span });
+                continue;
+            }
+            seen.push(&v.name);
+            let payload = v.payload.iter().map(|t| resolve_type(ck, ns, t)).collect();
+            variants.push(ir::VariantDef { name: v.name.name.clone(), payload });
+        }
+        ck.program.enums[id].variants = variants;
+    }
+    check_recursive_structs(ck);
+
+    for (f, ns) in &decls.funcs {
+        let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
+        let mut locals = vec![];
+        let mut params = vec![];
+        for p in &f.params {
+            if let Some(prev) = locals.iter().find(|l: &&ir::Local| l.name == p.name.name) {
+                ck.error(SemaError::Duplicate { what: "parameter", name: p.name.name.clone(), span: p.name.span, previous: prev.span });
+            }
+            params.push(locals.len());
+            let ty = resolve_type(ck, ns, &p.ty);
+            locals.push(ir::Local { name: p.name.name.clone(), ty, mutable: false, span: p.name.span });
+        }
+        ck.program.funcs.push(ir::Func {
+            name: f.name.name.clone(),
+            c_name: c_name(ns, &f.name.name),
+            params,
+            ret,
+            locals,
+            body: ir::Block { stmts: vec![], value: None, span: f.body.span },
+            span: f.name.span,
+        });
+        ck.fn_decls.push(Some((*f, ns.clone())));
+    }
+    for (f, ns) in &decls.externs {
+        let params = f.params.iter().map(|p| resolve_type(ck, ns, &p.ty)).collect();
+        let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
+        ck.program.externs.push(ir::ExternFunc { name: f.name.name.clone(), params, ret, span: f.name.span });
+    }
+    ck.consts = decls.consts.iter().map(|_| ConstInfo { value: None }).collect();
+}
+
+fn display_name(ns: &str, name: &str) -> String {
+    if ns == "main" {
+        name.to_string()
+    } else {
+        format!("{ns}.{name}")
+    }
+}
+
+/// Resolves a written type in the context of namespace `ns`.
+pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
+    match t {
+        TypeExpr::Named { path, span } => {
+            if path.len() == 1 {
+                if let Some(ty) = scalar_type(&path[0].name) {
+                    return ty;
+                }
+                match ck.lookup(ns, &path[0].name) {
+                    Some((Global::Struct(id), _)) => return Ty::Struct(id),
+                    Some((Global::Enum(id), _)) => return Ty::Enum(id),
+                    _ => {}
+                }
+            }
+            let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
+            ck.error(SemaError::UnknownType { name, span: *span });
+            Ty::Error
+        }
+        TypeExpr::Generic { name, args, span } => {
+            let arity = match name.name.as_str() {
+                "list" | "option" => 1,
+                "map" | "result" => 2,
+                "mailbox" | "reply" | "probe" => {
+                    ck.error(SemaError::Unsupported { what: format!("`{}` types", name.name), span: *span });
+                    return Ty::Error;
+                }
+                _ => {
+                    ck.error(SemaError::UnknownType { name: name.name.clone(), span: name.span });
+                    return Ty::Error;
+                }
+            };
+            if args.len() != arity {
+                ck.error(SemaError::ArgCount { callee: format!("{}<..>", name.name), expected: arity, found: args.len(), span: *span });
+                return Ty::Error;
+            }
+            let args: Vec<Ty> = args.iter().map(|a| resolve_type(ck, ns, a)).collect();
+            match name.name.as_str() {
+                "list" => Ty::List(Box::new(args[0].clone())),
+                "option" => Ty::Option(Box::new(args[0].clone())),
+                "result" => Ty::Result(Box::new(args[0].clone()), Box::new(args[1].clone())),
+                _ => {
+                    if !is_map_key(&args[0]) {
+                        let ty = ck.show(&args[0]);
+                        ck.error(SemaError::InvalidMapKey { ty, span: *span });
+                    }
+                    Ty::Map(Box::new(args[0].clone()), Box::new(args[1].clone()))
+                }
+            }
+        }
+        TypeExpr::Fn { params, ret, .. } => {
+            let params = params.iter().map(|p| resolve_type(ck, ns, p)).collect();
+            let ret = ret.as_ref().map_or(Ty::Void, |r| resolve_type(ck, ns, r));
+            Ty::Fn(params, Box::new(ret))
+        }
+    }
+}
+
+pub(super) fn is_map_key(ty: &Ty) -> bool {
+    matches!(ty, Ty::Int(_) | Ty::Bool | Ty::Str | Ty::Error)
+}
+
+pub(super) fn scalar_type(name: &str) -> Option<Ty> {
+    Some(match name {
+        "i8" => Ty::Int(IntTy::I8),
+        "i16" => Ty::Int(IntTy::I16),
+        "i32" => Ty::Int(IntTy::I32),
+        "i64" => Ty::Int(IntTy::I64),
+        "u8" => Ty::Int(IntTy::U8),
+        "u16" => Ty::Int(IntTy::U16),
+        "u32" => Ty::Int(IntTy::U32),
+        "u64" => Ty::Int(IntTy::U64),
+        "f64" => Ty::F64,
+        "bool" => Ty::Bool,
+        "void" => Ty::Void,
+        "string" => Ty::Str,
+        "bytes" => Ty::Bytes,
+        "ptr" => Ty::Ptr,
+        _ => return None,
+    })
+}
+
+/// A struct may not contain itself by value (directly, through other structs,
+/// or through option/result, which are stored inline). Enums, lists and maps
+/// are references, so they break cycles.
+fn check_recursive_structs(ck: &mut Checker) {
+    fn reaches(program: &ir::Program, ty: &Ty, target: usize, seen: &mut Vec<usize>) -> bool {
+        match ty {
+            Ty::Struct(id) => {
+                if *id == target {
+                    return true;
+                }
+                if seen.contains(id) {
+                    return false;
+                }
+                seen.push(*id);
+                program.structs[*id].fields.iter().any(|(_, t)| reaches(program, t, target, seen))
+            }
+            Ty::Option(t) => reaches(program, t, target, seen),
+            Ty::Result(t, e) => reaches(program, t, target, seen) || reaches(program, e, target, seen),
+            _ => false,
+        }
+    }
+    for id in 0..ck.program.structs.len() {
+        let s = &ck.program.structs[id];
+        if s.fields.iter().any(|(_, t)| reaches(&ck.program, t, id, &mut vec![])) {
+            let (name, span) = (s.name.clone(), s.span);
+            ck.error(SemaError::RecursiveType { name, span });
+        }
+    }
+}
+
+/// Records `fn main()` as the entry point, or reports that there is none.
+pub(super) fn check_entry(ck: &mut Checker, files: &[ast::File]) {
+    match ck.lookup("main", "main") {
+        Some((Global::Func(id), _)) => ck.program.entry = Some(id),
+        _ => {
+            let span = files
+                .first()
+                .map(|f| Span { file: 0, start: 0, end: 0 }.to(f.items.first().map_or(Span::default(), item_span)))
+                .unwrap_or_default();
+            ck.error(SemaError::MissingEntry { span: Span { end: span.start, ..span } });
+        }
+    }
+}
+
+fn item_span(item: &ast::Item) -> Span {
+    match item {
+        ast::Item::Namespace(n) => n.span,
+        ast::Item::Use(u) => u.span,
+        ast::Item::Const(c) => c.span,
+        ast::Item::Struct(s) | ast::Item::Message(s) => s.span,
+        ast::Item::Enum(e) => e.span,
+        ast::Item::Fn(f) => f.span,
+        ast::Item::ExternFn(f) => f.span,
+        ast::Item::Actor(a) => a.span,
+        ast::Item::Test(t) | ast::Item::Bench(t) => t.span,
+    }
+}

@@ -1,0 +1,44 @@
+/* internal.h — helpers shared by the runtime's own files (never included by
+ * generated code, which sees only purr.h). */
+#ifndef PURR_INTERNAL_H
+#define PURR_INTERNAL_H
+
+#include "purr.h"
+
+/* Runtime misuse that no Purr program can cause (a compiler bug or a broken
+ * descriptor): prints "purr: internal error: ..." and aborts. */
+PURR_NORETURN void purr__fatal(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Longest text purr__fmt_f64 writes, excluding the NUL: "-1.2345678901234567e-308"
+ * is 24 bytes and the decimal forms are shorter. */
+#define PURR__F64_BUF 32
+
+/* Writes str(v) for an f64 into buf (NUL-terminated); returns its length. */
+int purr__fmt_f64(char *buf, double v);
+
+/* Writes v in decimal into buf (NUL-terminated); returns its length.
+ * buf needs room for 21 bytes. */
+int purr__fmt_i64(char *buf, int64_t v);
+int purr__fmt_u64(char *buf, uint64_t v);
+
+/* Hashes for map keys. The map takes the low bits of a hash as an index slot,
+ * so every hash must be well mixed in all 64 bits. */
+static inline uint64_t purr__mix64(uint64_t x) {
+    /* SplitMix64's finaliser: every input bit affects every output bit. */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+uint64_t purr__hash_bytes(const void *data, size_t len);
+
+/* Byte-size arithmetic that aborts instead of wrapping. */
+size_t purr__array_bytes(int64_t count, size_t elem_size);
+
+#endif /* PURR_INTERNAL_H */

@@ -1,0 +1,43 @@
+/* process.c — program start and end, argv, the clock. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* argv as given to main(); read-only after purr_init. */
+static int purr__argc;
+static char **purr__argv;
+
+/* Full buffering makes println cheap; it is safe because every path out of
+ * the process (purr_shutdown, purr_exit, purr_panic) and every write to stderr
+ * (purr_eprintln) flushes stdout first. Static so that the buffer outlives
+ * the final flush done by exit(). */
+static char purr__stdout_buf[64 * 1024];
+
+void purr_init(int argc, char **argv) {
+    purr__argc = argc;
+    purr__argv = argv;
+    setvbuf(stdout, purr__stdout_buf, _IOFBF, sizeof purr__stdout_buf);
+}
+
+void purr_shutdown(void) { fflush(stdout); }
+
+void purr_exit(int32_t code) {
+    fflush(stdout);
+    exit(code);
+}
+
+int64_t purr_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+purr_list *purr_args(void) {
+    purr_list *l = purr_list_with_cap(&purr_type_str, purr__argc);
+    for (int i = 0; i < purr__argc; i++)
+        *(purr_str **)purr_list_push_slot(&l) = purr_str_from_cstr(purr__argv[i]);
+    return l;
+}

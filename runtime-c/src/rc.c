@@ -1,0 +1,56 @@
+/* rc.c — the runtime's allocator front end.
+ *
+ * Every heap object of a Purr program is allocated and freed here, with its
+ * size passed back on free, so the live and peak byte counts are exact (bench
+ * metrics report the peak). Invariant: heap_live == sum of the sizes of the
+ * blocks currently allocated; heap_peak == max over time of heap_live.
+ * Single-threaded for now, like the reference counts. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static size_t heap_live;
+static size_t heap_peak;
+
+PURR_NORETURN static void out_of_memory(size_t size) {
+    fflush(stdout);
+    fprintf(stderr, "purr: out of memory (allocating %zu bytes)\n", size);
+    abort();
+}
+
+static void count_alloc(size_t size) {
+    heap_live += size;
+    if (heap_live > heap_peak) heap_peak = heap_live;
+}
+
+void *purr_alloc(size_t size) {
+    /* malloc(0) may return NULL, which must not look like exhaustion. */
+    void *p = malloc(size != 0 ? size : 1);
+    if (PURR_UNLIKELY(p == NULL)) out_of_memory(size);
+    count_alloc(size);
+    return p;
+}
+
+void *purr_realloc(void *p, size_t old_size, size_t new_size) {
+    void *q = realloc(p, new_size != 0 ? new_size : 1);
+    if (PURR_UNLIKELY(q == NULL)) out_of_memory(new_size);
+    heap_live -= old_size;
+    count_alloc(new_size);
+    return q;
+}
+
+void purr_free(void *p, size_t size) {
+    if (p == NULL) return;
+    heap_live -= size;
+    free(p);
+}
+
+size_t purr_heap_bytes(void) { return heap_live; }
+size_t purr_heap_peak_bytes(void) { return heap_peak; }
+
+size_t purr__array_bytes(int64_t count, size_t elem_size) {
+    if (count < 0 || (elem_size != 0 && (uint64_t)count > SIZE_MAX / elem_size))
+        purr__fatal("array of %lld elements of %zu bytes is too large", (long long)count, elem_size);
+    return (size_t)count * elem_size;
+}

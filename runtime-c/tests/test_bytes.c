@@ -1,0 +1,175 @@
+/* test_bytes.c — byte buffers: copy-on-write, big-endian fields, CRC-32C. */
+#include "test.h"
+
+static purr_bytes *B(const char *c) { return purr_bytes_from((const uint8_t *)c, (int64_t)strlen(c)); }
+
+static bool bytes_are(const purr_bytes *b, const void *want, int64_t n) {
+    return b->len == n && (n == 0 || memcmp(b->data, want, (size_t)n) == 0);
+}
+
+static void test_new_get_set(void) {
+    purr_bytes *b = KEEP(purr_bytes_new(4, &LOC));
+    CHECK(bytes_are(b, "\0\0\0\0", 4));
+    purr_bytes_set(&b, 1, 0xab, &LOC);
+    *purr_bytes_at_mut(&b, 2, &LOC) += 5;
+    CHECK(purr_bytes_get(b, 1, &LOC) == 0xab && purr_bytes_get(b, 2, &LOC) == 5);
+    purr_bytes *empty = purr_bytes_new(0, &LOC);
+    CHECK(empty->len == 0);
+    purr_bytes_release(b);
+    purr_bytes_release(empty);
+}
+
+static void test_cow(void) {
+    purr_bytes *a = B("hello");
+    purr_bytes *b = a;
+    purr_bytes_retain(b);
+    purr_bytes_set(&b, 0, 'j', &LOC);
+    CHECK(bytes_are(a, "hello", 5) && bytes_are(b, "jello", 5) && a->rc == 1 && b->rc == 1);
+    purr_bytes *c = a;
+    purr_bytes_retain(c);
+    purr_bytes_push(&c, '!');
+    CHECK(bytes_are(a, "hello", 5) && bytes_are(c, "hello!", 6));
+    purr_bytes *d = a;
+    purr_bytes_retain(d);
+    purr_bytes_truncate(&d, 10, &LOC); /* no-op: stays shared */
+    CHECK(d == a && a->rc == 2);
+    purr_bytes_truncate(&d, 2, &LOC);
+    CHECK(d != a && bytes_are(d, "he", 2) && bytes_are(a, "hello", 5));
+    purr_bytes *e = a;
+    purr_bytes_retain(e);
+    purr_bytes_put_u16be(&e, 0, 0x4142, &LOC);
+    CHECK(bytes_are(e, "ABllo", 5) && bytes_are(a, "hello", 5));
+    purr_bytes *f = a;
+    purr_bytes_retain(f);
+    purr_bytes_make_unique(&f);
+    CHECK(f != a && purr_bytes_eq(f, a));
+    a->rc = -1; /* immortal: copied before any write */
+    purr_bytes *g = a;
+    purr_bytes_set(&g, 4, 'O', &LOC);
+    CHECK(g != a && bytes_are(a, "hello", 5) && bytes_are(g, "hellO", 5));
+    a->rc = 1;
+    purr_bytes *all[] = {a, b, c, d, e, f, g};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) purr_bytes_release(all[i]);
+}
+
+static void test_push_append_slice(void) {
+    purr_bytes *b = purr_bytes_new(0, &LOC);
+    for (int i = 0; i < 1000; i++) purr_bytes_push(&b, (uint8_t)i);
+    CHECK(b->len == 1000 && purr_bytes_get(b, 999, &LOC) == (uint8_t)999);
+    purr_bytes *s = purr_bytes_slice(b, 10, 14, &LOC);
+    CHECK(bytes_are(s, "\x0a\x0b\x0c\x0d", 4));
+    purr_bytes *none = purr_bytes_slice(s, 4, 4, &LOC);
+    CHECK(none->len == 0);
+    purr_bytes *x = B("ab");
+    purr_bytes_append(&x, x); /* self-append, unique */
+    CHECK(bytes_are(x, "abab", 4));
+    purr_bytes *y = x;
+    purr_bytes_retain(y);
+    purr_bytes_append(&y, y); /* self-append, shared */
+    CHECK(bytes_are(y, "abababab", 8) && bytes_are(x, "abab", 4));
+    purr_bytes_append(&y, none);
+    CHECK(y->len == 8);
+    purr_bytes_truncate(&y, 0, &LOC);
+    CHECK(y->len == 0);
+    CHECK(purr_bytes_eq(y, none) && !purr_bytes_eq(x, none));
+    purr_bytes *all[] = {b, s, none, x, y};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) purr_bytes_release(all[i]);
+}
+
+static void test_big_endian(void) {
+    purr_bytes *b = purr_bytes_new(16, &LOC);
+    purr_bytes_put_u16be(&b, 0, 0x1234, &LOC);
+    purr_bytes_put_u32be(&b, 2, 0xdeadbeef, &LOC);
+    purr_bytes_put_u64be(&b, 6, 0x0102030405060708ULL, &LOC);
+    purr_bytes_put_u16be(&b, 14, 0xffff, &LOC);
+    const uint8_t want[16] = {0x12, 0x34, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 0xff, 0xff};
+    CHECK(bytes_are(b, want, 16));
+    CHECK(purr_bytes_get_u16be(b, 0, &LOC) == 0x1234);
+    CHECK(purr_bytes_get_u32be(b, 2, &LOC) == 0xdeadbeef);
+    CHECK(purr_bytes_get_u64be(b, 6, &LOC) == 0x0102030405060708ULL);
+    CHECK(purr_bytes_get_u16be(b, 14, &LOC) == 0xffff);
+    CHECK(purr_bytes_get_u32be(b, 1, &LOC) == 0x34deadbe);
+    CHECK(purr_bytes_get_u64be(b, 8, &LOC) == 0x030405060708ffffULL);
+    purr_bytes_put_u64be(&b, 8, UINT64_MAX, &LOC);
+    CHECK(purr_bytes_get_u64be(b, 8, &LOC) == UINT64_MAX);
+    purr_bytes_release(b);
+}
+
+static void test_crc32c(void) {
+    purr_bytes *b = B("123456789");
+    CHECK(purr_crc32c(b) == 0xE3069283u);
+    purr_bytes *empty = purr_bytes_new(0, &LOC);
+    CHECK(purr_crc32c(empty) == 0);
+    purr_bytes *zeros = purr_bytes_new(32, &LOC); /* RFC 3720 B.4 test vectors */
+    CHECK(purr_crc32c(zeros) == 0x8A9136AAu);
+    for (int i = 0; i < 32; i++) purr_bytes_set(&zeros, i, 0xff, &LOC);
+    CHECK(purr_crc32c(zeros) == 0x62A8AB43u);
+    for (int i = 0; i < 32; i++) purr_bytes_set(&zeros, i, (uint8_t)i, &LOC);
+    CHECK(purr_crc32c(zeros) == 0x46DD794Eu);
+    purr_bytes_release(b);
+    purr_bytes_release(empty);
+    purr_bytes_release(zeros);
+}
+
+static void test_str_conversions(void) {
+    purr_str *s = purr_str_from("hi\0there", 8);
+    purr_bytes *b = purr_str_to_bytes(s);
+    CHECK(bytes_are(b, "hi\0there", 8));
+    purr_str *back = purr_str_from_bytes(b);
+    CHECK(purr_str_eq(s, back) && back->data[8] == '\0');
+    purr_bytes *empty = purr_bytes_new(0, &LOC);
+    CHECK_OWNED_STR(purr_str_from_bytes(empty), "");
+    purr_str_release(s);
+    purr_str_release(back);
+    purr_bytes_release(b);
+    purr_bytes_release(empty);
+}
+
+static void test_descriptor(void) {
+    purr_bytes *a = B("x"), *b = B("x"), *copy = NULL;
+    purr_type_bytes.dup(&copy, &a);
+    CHECK(copy == a && a->rc == 2 && purr_type_bytes.eq(&a, &b));
+    purr_type_bytes.drop(&copy);
+    CHECK(a->rc == 1);
+    purr_bytes_release(a);
+    purr_bytes_release(b);
+}
+
+static void negative_new(void) { purr_bytes_new(-1, &LOC); }
+static void get_out_of_range(void) { purr_bytes_get(KEEP(purr_bytes_new(3, &LOC)), 3, &LOC); }
+static void set_out_of_range(void) {
+    purr_bytes *b = KEEP(purr_bytes_new(3, &LOC));
+    purr_bytes_set(&b, -2, 0, &LOC);
+}
+static void bad_slice(void) { purr_bytes_slice(KEEP(purr_bytes_new(4, &LOC)), 2, 9, &LOC); }
+static void bad_truncate(void) {
+    purr_bytes *b = KEEP(purr_bytes_new(4, &LOC));
+    purr_bytes_truncate(&b, -1, &LOC);
+}
+static void bad_get_u32(void) { purr_bytes_get_u32be(KEEP(purr_bytes_new(8, &LOC)), 6, &LOC); }
+static void bad_put_u64(void) {
+    purr_bytes *b = KEEP(purr_bytes_new(8, &LOC));
+    purr_bytes_put_u64be(&b, -1, 0, &LOC);
+}
+
+static void test_panics(void) {
+    EXPECT_PANIC(negative_new, AT "bytes_new with negative length -1\n");
+    EXPECT_PANIC(get_out_of_range, AT "index 3 out of bounds for length 3\n");
+    EXPECT_PANIC(set_out_of_range, AT "index -2 out of bounds for length 3\n");
+    EXPECT_PANIC(bad_slice, AT "bytes_slice range 2..9 out of bounds for length 4\n");
+    EXPECT_PANIC(bad_truncate, AT "bytes_truncate with negative length -1\n");
+    EXPECT_PANIC(bad_get_u32, AT "get_u32be offset 6 out of bounds for length 8\n");
+    EXPECT_PANIC(bad_put_u64, AT "put_u64be offset -1 out of bounds for length 8\n");
+}
+
+int main(void) {
+    RUN(test_new_get_set);
+    RUN(test_cow);
+    RUN(test_push_append_slice);
+    RUN(test_big_endian);
+    RUN(test_crc32c);
+    RUN(test_str_conversions);
+    RUN(test_descriptor);
+    RUN(test_panics);
+    return test_finish();
+}
