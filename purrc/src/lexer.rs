@@ -682,8 +682,8 @@ enum Last {
 ///   (a `{` inside makes them significant again);
 /// - newlines before `}`, before a leading `.` (method chains), at the start
 ///   and end of input are dropped, and runs collapse into one;
-/// - `;` is a newline that is never dropped after an operator (so `x = ;` is
-///   an error), except at the start of a block.
+/// - `;` is a newline that is never dropped after an operator or inside
+///   parentheses (so `x = ;` is an error), only at the start of a block.
 pub struct Lexer<'s> {
     raw: RawLexer<'s>,
     queue: VecDeque<Spanned<'s>>,
@@ -791,14 +791,18 @@ impl<'s> Lexer<'s> {
             match tok {
                 Tok::Newline | Tok::Semi => {
                     let in_parens = matches!(self.stack.last(), Some((b'(' | b'[', _)));
-                    let insignificant = match (&tok, self.last) {
-                        (_, Last::Open) => true,
-                        (Tok::Newline, Last::Continues) => true,
-                        (Tok::Newline, _) => in_parens,
-                        _ => false,
-                    };
-                    if !insignificant && self.pending.is_none() {
-                        self.pending = Some((start, end, tok == Tok::Newline));
+                    let newline = tok == Tok::Newline;
+                    if self.last == Last::Open || (newline && (in_parens || self.last == Last::Continues)) {
+                        continue;
+                    }
+                    if !newline && (in_parens || self.last == Last::Continues) {
+                        // `x = ;` or `f(a; b)`: let the parser report the `;` itself.
+                        self.pending = None;
+                        self.push_token(start, Tok::Newline, end);
+                        return;
+                    }
+                    if self.pending.is_none() {
+                        self.pending = Some((start, end, newline));
                     }
                     continue;
                 }

@@ -89,6 +89,11 @@ pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<Parse
             ParseError::UnexpectedToken { span, hint: hint @ None, found, .. } if found == "`:`" => {
                 *hint = struct_literal_in_head_hint(src, span.start as usize);
             }
+            ParseError::UnexpectedToken { span, found, .. }
+                if src.get(span.start as usize..span.end as usize) == Some(";") =>
+            {
+                *found = "`;`".into();
+            }
             _ => {}
         }
     }
@@ -107,7 +112,64 @@ pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<Parse
     }
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup_by_key(|e| e.span());
+    drop_cascades(file, src, &mut errors);
     Err(errors)
+}
+
+/// Keeps, per top-level declaration, only the first error that may be a
+/// consequence of an earlier one: after a lexical or syntax error the parser
+/// has skipped input to recover, so later syntax errors in the same
+/// declaration are usually noise. Errors in different declarations are
+/// independent and all reported.
+fn drop_cascades(file: FileId, src: &str, errors: &mut Vec<ParseError>) {
+    if errors.len() < 2 {
+        return;
+    }
+    // The declaration each token belongs to: a new one starts after a
+    // newline outside all brackets.
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    let (mut item, mut depth, mut after_newline) = (0usize, 0usize, false);
+    for (start, tok, _) in Lexer::new(file, src).flatten() {
+        match tok {
+            Tok::Newline if depth == 0 => {
+                after_newline = true;
+                continue;
+            }
+            Tok::RParen | Tok::RBracket | Tok::RBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if std::mem::take(&mut after_newline) {
+            item += 1;
+        }
+        tokens.push((start, item));
+        if matches!(tok, Tok::LParen | Tok::LBracket | Tok::LBrace) {
+            depth += 1;
+        }
+    }
+    let item_of = |e: &ParseError| {
+        let i = tokens.partition_point(|&(s, _)| s <= e.span().start as usize);
+        tokens.get(i.saturating_sub(1)).map_or(0, |&(_, item)| item)
+    };
+    let is_syntax = |e: &ParseError| matches!(e, ParseError::UnexpectedToken { .. } | ParseError::UnexpectedEof { .. });
+    let syntax_items: Vec<usize> = errors.iter().filter(|e| is_syntax(e)).map(item_of).collect();
+    let mut troubled: Vec<usize> = Vec::new();
+    errors.retain(|e| {
+        let item = item_of(e);
+        match e {
+            ParseError::Lex(_) => {
+                troubled.push(item);
+                true
+            }
+            // Produced by an action while the parser was recovering.
+            ParseError::InvalidStructLiteral { .. } => !syntax_items.contains(&item),
+            _ if is_syntax(e) => {
+                let first = !troubled.contains(&item);
+                troubled.push(item);
+                first
+            }
+            _ => true,
+        }
+    });
 }
 
 /// Parses a standalone expression (tests, tools).
@@ -216,6 +278,17 @@ pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mu
                 problems.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
                 match result {
                     Ok(e) => StrPart::Expr(e),
+                    Err(lalrpop_util::ParseError::UnrecognizedEof { expected, .. }) => {
+                        // The interpolation ends at its `}`: report that token.
+                        let end = offset as usize + src.len();
+                        problems.push(ParseError::UnexpectedToken {
+                            span: Span::new(file, end, end + 1),
+                            found: "`}`".into(),
+                            expected: describe_expected(&expected),
+                            hint: None,
+                        });
+                        StrPart::Lit(String::new())
+                    }
                     Err(e) => {
                         record(problems, file, e);
                         StrPart::Lit(String::new())
@@ -274,12 +347,22 @@ const EXPR_START: &[&str] = &[
     "\"false\"", "\"nil\"", "\"self\"", "\"if\"", "\"match\"", "\"spawn\"", "\"spawn_test\"", "\"{\"",
 ];
 
+/// Grammar terminals that can start a statement (besides expressions).
+const STMT_START: &[&str] =
+    &["\"let\"", "\"var\"", "\"return\"", "\"break\"", "\"continue\"", "\"for\"", "\"send\"", "\"send_test\""];
+
+/// Grammar terminals that can start a top-level declaration.
+const ITEM_START: &[&str] = &[
+    "\"namespace\"", "\"use\"", "\"const\"", "\"struct\"", "\"enum\"", "\"message\"", "\"fn\"", "\"extern\"",
+    "\"actor\"", "\"test\"", "\"bench\"",
+];
+
 /// Grammar terminals that can follow a complete operand.
 const OPERATORS: &[&str] = &[
     "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"%\"", "\"<<\"", "GT_JOINED", "\"&\"", "\"^\"", "\"|\"",
     "\"==\"", "\"!=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"", "\"&&\"", "\"||\"", "\".\"", "\"(\"",
     "\"[\"", "\"{\"", "\"=\"", "\"+=\"", "\"-=\"", "\"*=\"", "\"/=\"", "\"%=\"", "\"&=\"", "\"|=\"",
-    "\"^=\"", "\"<<=\"", "\">>=\"",
+    "\"^=\"", "\"<<=\"", "\">>=\"", "GENERIC_LT",
 ];
 
 /// Turns lalrpop's expected-terminal list into phrases a user understands,
@@ -288,10 +371,26 @@ const OPERATORS: &[&str] = &[
 fn describe_expected(expected: &[String]) -> Vec<String> {
     let has = |t: &str| expected.iter().any(|e| e == t);
     let wants_expr = has("IDENT") && has("INT") && has("\"(\"");
+    let wants_stmt = wants_expr && has("\"let\"");
     let wants_op = has("\"+\"") && has("\"*\"");
+    let wants_item = has("\"struct\"") && has("\"actor\"");
+    match expected.len() {
+        2 if has("IDENT") && has("\"fn\"") => return vec!["a type".into()],
+        3 if has("IDENT") && has("\"fn\"") && has("\"{\"") => return vec!["a return type".into(), "`{`".into()],
+        _ => {}
+    }
+    let folded = |e: &str| {
+        (wants_expr && EXPR_START.contains(&e))
+            || (wants_stmt && STMT_START.contains(&e))
+            || (wants_op && OPERATORS.contains(&e))
+            || (wants_item && ITEM_START.contains(&e))
+    };
     let mut out = Vec::new();
+    if wants_item {
+        out.push("a declaration".to_string());
+    }
     for e in expected {
-        if (wants_expr && EXPR_START.contains(&e.as_str())) || (wants_op && OPERATORS.contains(&e.as_str())) {
+        if folded(e) {
             continue;
         }
         out.push(match e.as_str() {
@@ -307,7 +406,9 @@ fn describe_expected(expected: &[String]) -> Vec<String> {
             quoted => format!("`{}`", quoted.trim_matches('"')),
         });
     }
-    if wants_expr {
+    if wants_stmt {
+        out.push("a statement".into());
+    } else if wants_expr {
         out.push("an expression".into());
     }
     if wants_op {
@@ -353,6 +454,22 @@ fn token_hint(tok: &Tok<'_>, expected: &[String]) -> Option<String> {
         {
             "a declaration cannot appear inside a block; is a `}` missing above?"
         }
+        Tok::Fn
+        | Tok::Struct
+        | Tok::Enum
+        | Tok::Message
+        | Tok::Actor
+        | Tok::Test
+        | Tok::Bench
+        | Tok::Const
+        | Tok::Extern
+        | Tok::Namespace
+        | Tok::Use
+            if has("NEWLINE") =>
+        {
+            "put each declaration on its own line (or separate them with `;`)"
+        }
+        Tok::Let | Tok::Var if has("\"state\"") => "actor fields are declared with `state name: T` or `state name: T = value`",
         _ => return None,
     };
     Some(hint.to_string())

@@ -5,6 +5,8 @@
  *     insertion order. An entry is [hash u64][key][value], key and value each
  *     padded to 8 bytes. A removed entry keeps its place as a tombstone
  *     (hash == TOMBSTONE) so that the order of the others is undisturbed.
+ *     8-byte padding suits every Purr value (scalars, pointers, structs of
+ *     them); a value type needing 16-byte alignment would need more.
  *   index: 2^k int32 slots (index_mask == 2^k - 1) mapping hash -> entry
  *     position: EMPTY, DELETED (the entry was removed), or a position.
  *

@@ -215,7 +215,7 @@ bool purr_parse_i64(const purr_str *s, int64_t *out) {
         if (d > 9 || v > (limit - d) / 10) return false;
         v = v * 10 + d;
     }
-    *out = neg ? -(int64_t)(v - 1) - 1 : (int64_t)v;
+    *out = neg && v != 0 ? -(int64_t)(v - 1) - 1 : (int64_t)v;
     return true;
 }
 

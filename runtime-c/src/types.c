@@ -9,16 +9,16 @@
 
 /* Integers and bool: hash the value widened to 64 bits. */
 #define PURR_SCALAR_TYPE(NAME, CT)                                                  \
-    static bool NAME##_eq(const void *a, const void *b) {                          \
-        return *(const CT *)a == *(const CT *)b;                                   \
-    }                                                                              \
-    static uint64_t NAME##_hash(const void *a) {                                   \
-        return purr__mix64((uint64_t)*(const CT *)a);                              \
-    }                                                                              \
-    static int NAME##_cmp(const void *a, const void *b) {                          \
-        CT x = *(const CT *)a, y = *(const CT *)b;                                 \
-        return (x > y) - (x < y);                                                  \
-    }                                                                              \
+    static bool NAME##_eq(const void *a, const void *b) {                           \
+        return *(const CT *)a == *(const CT *)b;                                    \
+    }                                                                               \
+    static uint64_t NAME##_hash(const void *a) {                                    \
+        return purr__mix64((uint64_t)*(const CT *)a);                               \
+    }                                                                               \
+    static int NAME##_cmp(const void *a, const void *b) {                           \
+        CT x = *(const CT *)a, y = *(const CT *)b;                                  \
+        return (x > y) - (x < y);                                                   \
+    }                                                                               \
     const purr_type purr_type_##NAME = {sizeof(CT), NULL, NULL, NAME##_eq, NAME##_hash, NAME##_cmp};
 
 PURR_SCALAR_TYPE(i8, int8_t)
@@ -52,18 +52,18 @@ const purr_type purr_type_ptr = {sizeof(void *), NULL, NULL, ptr_eq, ptr_hash, N
 
 /* The refcounted types: a value is a pointer to a shared object, so copying
  * it is a retain and dropping it a release. */
-#define PURR_RC_TYPE_OPS(NAME, T)                                                   \
-    static void NAME##_dup(void *dst, const void *src) {                           \
-        T *p = *(T *const *)src;                                                   \
-        purr_##NAME##_retain(p);                                                              \
-        *(T **)dst = p;                                                            \
-    }                                                                              \
-    static void NAME##_drop(void *v) { purr_##NAME##_release(*(T **)v); }
+#define PURR_RC_TYPE_OPS(NAME)                                                      \
+    static void NAME##_dup(void *dst, const void *src) {                            \
+        purr_##NAME *p = *(purr_##NAME *const *)src;                                \
+        purr_##NAME##_retain(p);                                                    \
+        *(purr_##NAME **)dst = p;                                                   \
+    }                                                                               \
+    static void NAME##_drop(void *v) { purr_##NAME##_release(*(purr_##NAME **)v); }
 
-PURR_RC_TYPE_OPS(str, purr_str)
-PURR_RC_TYPE_OPS(bytes, purr_bytes)
-PURR_RC_TYPE_OPS(list, purr_list)
-PURR_RC_TYPE_OPS(map, purr_map)
+PURR_RC_TYPE_OPS(str)
+PURR_RC_TYPE_OPS(bytes)
+PURR_RC_TYPE_OPS(list)
+PURR_RC_TYPE_OPS(map)
 #undef PURR_RC_TYPE_OPS
 
 static bool str_eq(const void *a, const void *b) {

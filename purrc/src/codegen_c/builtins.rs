@@ -99,7 +99,6 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
     let ty = &e.ty;
     let a = g.builtin_args(args, b.mutates_first_arg());
     let v = &a.values;
-    let loc = g.loc(e.span);
     let plain = |s: String| Val::Plain(s);
     let none = Val::Plain(String::new());
     match b {
@@ -129,12 +128,14 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             none
         }
         Panic => {
+            let loc = g.loc(e.span);
             g.line(&format!("purr_panic({loc}, {}->data);", v[0]));
             none
         }
         Args => g.temp(ty, "purr_args()"),
         NowMs => g.temp(ty, "purr_now_ms()"),
         Assert => {
+            let loc = g.loc(e.span);
             g.line(&format!("if (!({})) purr_panic({loc}, \"assertion failed\");", v[0]));
             none
         }
@@ -142,7 +143,10 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             Ty::Map(..) => plain(format!("purr_map_len({})", v[0])),
             _ => plain(format!("({})->len", v[0])),
         },
-        Substr => g.temp(ty, &format!("purr_str_substr({}, {}, {}, {loc})", v[0], v[1], v[2])),
+        Substr => {
+            let loc = g.loc(e.span);
+            g.temp(ty, &format!("purr_str_substr({}, {}, {}, {loc})", v[0], v[1], v[2]))
+        }
         Find => {
             let t = g.fresh();
             let setup = [format!("int64_t {t} = purr_str_find({}, {});", v[0], v[1])];
@@ -186,6 +190,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let ct = g.c(&et);
             let t = g.fresh();
             g.line(&format!("{ct} {t} = {val};"));
+            let loc = g.loc(e.span);
             g.line(&format!("purr_list_insert({}, {}, &{t}, {loc});", place(&a), v[0]));
             none
         }
@@ -194,6 +199,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let ct = g.c(ty);
             let t = g.fresh();
             g.line(&format!("{ct} {t} = {z};"));
+            let loc = g.loc(e.span);
             g.line(&format!("purr_list_remove({}, {}, &{t}, {loc});", place(&a), v[0]));
             g.own(&t, ty);
             owned_or_plain(g, t, ty)
@@ -202,7 +208,10 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.line(&format!("purr_list_clear({});", place(&a)));
             none
         }
-        ListSlice => g.temp(ty, &format!("purr_list_slice({}, {}, {}, {loc})", v[0], v[1], v[2])),
+        ListSlice => {
+            let loc = g.loc(e.span);
+            g.temp(ty, &format!("purr_list_slice({}, {}, {}, {loc})", v[0], v[1], v[2]))
+        }
         ListContains => {
             let et = elem(FnGen::first_ty(args)).clone();
             let ct = g.c(&et);
@@ -284,7 +293,10 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.line(&format!("purr_map_clear({});", place(&a)));
             none
         }
-        BytesNew => g.temp(ty, &format!("purr_bytes_new({}, {loc})", v[0])),
+        BytesNew => {
+            let loc = g.loc(e.span);
+            g.temp(ty, &format!("purr_bytes_new({}, {loc})", v[0]))
+        }
         BytesPush => {
             g.line(&format!("purr_bytes_push({}, {});", place(&a), v[0]));
             none
@@ -293,8 +305,12 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.line(&format!("purr_bytes_append({}, {});", place(&a), v[0]));
             none
         }
-        BytesSlice => g.temp(ty, &format!("purr_bytes_slice({}, {}, {}, {loc})", v[0], v[1], v[2])),
+        BytesSlice => {
+            let loc = g.loc(e.span);
+            g.temp(ty, &format!("purr_bytes_slice({}, {}, {}, {loc})", v[0], v[1], v[2]))
+        }
         BytesTruncate => {
+            let loc = g.loc(e.span);
             g.line(&format!("purr_bytes_truncate({}, {}, {loc});", place(&a), v[0]));
             none
         }
@@ -304,6 +320,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
                 GetU32be => 32,
                 _ => 64,
             };
+            let loc = g.loc(e.span);
             plain(format!("purr_bytes_get_u{w}be({}, {}, {loc})", v[0], v[1]))
         }
         PutU16be | PutU32be | PutU64be => {
@@ -312,6 +329,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
                 PutU32be => 32,
                 _ => 64,
             };
+            let loc = g.loc(e.span);
             g.line(&format!("purr_bytes_put_u{w}be({}, {}, {}, {loc});", place(&a), v[0], v[1]));
             none
         }
@@ -388,7 +406,7 @@ impl FnGen<'_, '_> {
         let fct = self.c(&Ty::Fn(vec![et.clone(), et.clone()], Box::new(Ty::Bool)));
         writeln!(
             self.g.adapter_decls,
-            "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct} *)ctx;\n    {ct} x = *(const {ct} *)a, y = *(const {ct} *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}"
+            "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct} *)ctx;\n    {ct} x = *({ct} const *)a;\n    {ct} y = *({ct} const *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}"
         )
         .unwrap();
         self.g.adapters.insert(name.clone());

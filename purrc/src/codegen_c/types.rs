@@ -413,7 +413,7 @@ impl<'p> TypeTable<'p> {
             writeln!(protos, "static void {prefix}__dup_any(void *dst, const void *src);\nstatic void {prefix}__drop_any(void *v);").unwrap();
             writeln!(
                 bodies,
-                "static void {prefix}__dup_any(void *dst, const void *src) {{ *({ct} *)dst = *(const {ct} *)src; {retain}(*({ct} *)dst); }}\n\
+                "static void {prefix}__dup_any(void *dst, const void *src) {{ *({ct} *)dst = *({ct} const *)src; {retain}(*({ct} *)dst); }}\n\
                  static void {prefix}__drop_any(void *v) {{ {release}(*({ct} *)v); }}"
             )
             .unwrap();

@@ -1,0 +1,84 @@
+//! Compile-and-run tests: every program under tests/programs and gates/
+//! must build, exit 0 and print exactly its `.out` file; every program under
+//! tests/faults must exit 101 with exactly its `.stderr` (and `.out`).
+
+mod common;
+
+use common::{build, parallel, programs_in, report, run};
+use std::path::{Path, PathBuf};
+
+fn expect_output(source: &Path) -> Result<(), String> {
+    let name = source.display();
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let exe = build(source, dir.path(), &[]).map_err(|e| format!("{name}: build failed:\n{e}"))?;
+    let out = run(&exe, dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected = std::fs::read_to_string(source.with_extension("out"))
+        .map_err(|e| format!("{name}: missing .out file: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{name}: exit {:?}, stderr:\n{}", out.status.code(), String::from_utf8_lossy(&out.stderr)));
+    }
+    if stdout != expected {
+        return Err(format!("{name}: stdout differs\n--- expected\n{expected}--- actual\n{stdout}"));
+    }
+    Ok(())
+}
+
+fn check_all(dirs: &[&str]) {
+    let files: Vec<PathBuf> = dirs.iter().flat_map(|d| programs_in(d)).collect();
+    assert!(!files.is_empty(), "no programs found in {dirs:?}");
+    report("programs", files.len(), parallel(&files, |f| expect_output(f)));
+}
+
+#[test]
+fn language_programs() {
+    check_all(&["tests/programs"]);
+}
+
+#[test]
+fn gate1a_scalar_programs() {
+    check_all(&["gates/gate1a"]);
+}
+
+#[test]
+fn gate1b_adt_programs() {
+    check_all(&["gates/gate1b"]);
+}
+
+/// A runtime fault exits 101 and prints `panic at FILE:LINE:COL: MESSAGE`
+/// after flushing what the program printed before.
+fn expect_fault(source: &Path) -> Result<(), String> {
+    let name = source.display();
+    let dir = source.parent().expect("fault programs live in a directory");
+    let out_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // Build with the bare file name so the message names it as the user wrote it.
+    let exe = out_dir.path().join("prog");
+    let built = common::purrc()
+        .current_dir(dir)
+        .arg(source.file_name().expect("file name"))
+        .args(["-O0", "-o"])
+        .arg(&exe)
+        .output()
+        .expect("purrc runs");
+    if !built.status.success() {
+        return Err(format!("{name}: build failed:\n{}", String::from_utf8_lossy(&built.stderr)));
+    }
+    let out = run(&exe, dir);
+    let expected_err = std::fs::read_to_string(source.with_extension("stderr")).map_err(|e| format!("{name}: {e}"))?;
+    let expected_out = std::fs::read_to_string(source.with_extension("out")).unwrap_or_default();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if out.status.code() != Some(101) || stderr != expected_err || stdout != expected_out {
+        return Err(format!(
+            "{name}: exit {:?}\n--- expected stderr\n{expected_err}--- actual stderr\n{stderr}--- expected stdout\n{expected_out}--- actual stdout\n{stdout}",
+            out.status.code()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn runtime_faults() {
+    let files = programs_in("tests/faults");
+    assert!(!files.is_empty(), "no fault programs");
+    report("fault programs", files.len(), parallel(&files, |f| expect_fault(f)));
+}
