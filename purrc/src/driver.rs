@@ -7,6 +7,7 @@ use crate::source::SourceMap;
 use crate::{ast, codegen_c, lexer, parse, runtime, sema};
 use clap::{Parser, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -110,11 +111,12 @@ pub fn main() -> ExitCode {
             let mut stderr = StandardStream::stderr(choice);
             diagnostics::render(&diags, &sources, &mut stderr);
             let n = diags.len();
-            eprintln!("purrc: {n} error{} found", if n == 1 { "" } else { "s" });
+            // stderr may be a closed pipe; there is nowhere left to report that.
+            let _ = writeln!(std::io::stderr(), "purrc: {n} error{} found", if n == 1 { "" } else { "s" });
             ExitCode::from(EXIT_COMPILE_ERROR)
         }
         Err(Failure::Usage(msg)) => {
-            eprintln!("purrc: {msg}");
+            let _ = writeln!(std::io::stderr(), "purrc: {msg}");
             ExitCode::from(EXIT_USAGE)
         }
     }
