@@ -82,3 +82,24 @@ fn runtime_faults() {
     assert!(!files.is_empty(), "no fault programs");
     report("fault programs", files.len(), parallel(&files, |f| expect_fault(f)));
 }
+
+/// `--cc tcc` (the fast edit–test C compiler) builds programs that behave
+/// the same as with gcc.
+#[test]
+fn gates_build_and_run_with_tcc() {
+    let available = std::process::Command::new("tcc").arg("-v").output().is_ok_and(|o| o.status.success());
+    assert!(available, "tcc is required (`.ci/run` installs it: apt-get install -y tcc)");
+    let files: Vec<PathBuf> = ["gates/gate1a", "gates/gate1b"].iter().flat_map(|d| programs_in(d)).collect();
+    let failures = parallel(&files, |f| {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let exe = build(f, dir.path(), &["--cc", "tcc"]).map_err(|e| format!("{}: {e}", f.display()))?;
+        let out = run(&exe, dir.path());
+        let expected = std::fs::read_to_string(f.with_extension("out")).map_err(|e| e.to_string())?;
+        if out.status.success() && String::from_utf8_lossy(&out.stdout) == expected {
+            Ok(())
+        } else {
+            Err(format!("{}: differs or failed under tcc", f.display()))
+        }
+    });
+    report("programs", files.len(), failures);
+}

@@ -22,6 +22,12 @@ pub const MAX_NESTING: usize = 256;
 /// Deepest nesting of strings inside interpolations inside strings.
 pub const MAX_STRING_NESTING: u32 = 8;
 
+/// Most operators (and `.`, `(`, `[`, `else`) in one statement or list
+/// element, counting those of enclosing statements. Each can add a level to
+/// the syntax tree without a bracket (`- - - x`, `a + b + …`, `f()()`), so
+/// this bounds the tree depth that later, recursive phases walk.
+pub const MAX_EXPR_OPERATORS: u32 = 1024;
+
 /// A lexical error. Each variant maps to one diagnostic id (see
 /// `parse::diagnostic`).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +58,9 @@ pub enum LexError {
     InvalidNumber { span: Span },
     /// Brackets (or strings in interpolations) nested deeper than the limit. (`nesting-too-deep`)
     NestingTooDeep { span: Span, limit: usize },
+    /// A statement with more operators than [`MAX_EXPR_OPERATORS`]: its
+    /// tree would be too deep to process safely. (`nesting-too-deep`)
+    ExpressionTooDeep { span: Span, limit: u32 },
 }
 
 impl LexError {
@@ -68,7 +77,8 @@ impl LexError {
             | LexError::InvalidEscape { span, .. }
             | LexError::IntTooLarge { span }
             | LexError::InvalidNumber { span }
-            | LexError::NestingTooDeep { span, .. } => *span,
+            | LexError::NestingTooDeep { span, .. }
+            | LexError::ExpressionTooDeep { span, .. } => *span,
         }
     }
 }
@@ -690,8 +700,11 @@ pub struct Lexer<'s> {
     last: Last,
     /// Pending separator: its span and whether it was a newline (not `;`).
     pending: Option<(usize, usize, bool)>,
-    /// Open brackets: the byte and the offset of each.
-    stack: Vec<(u8, usize)>,
+    /// Open brackets: the byte, the offset, and `operators` when it opened.
+    stack: Vec<(u8, usize, u32)>,
+    /// Tree-deepening tokens so far in the current statement or list
+    /// element, including those of the enclosing ones (see [`MAX_EXPR_OPERATORS`]).
+    operators: u32,
     /// End offset of the previous token if it was the identifier `probe`.
     probe_end: Option<usize>,
     done: bool,
@@ -713,6 +726,7 @@ impl<'s> Lexer<'s> {
             last: Last::Open,
             pending: None,
             stack: Vec::new(),
+            operators: 0,
             probe_end: None,
             done: false,
             fatal_at: None,
@@ -731,7 +745,7 @@ impl<'s> Lexer<'s> {
 
     /// The innermost bracket still open (at the end of input: the unclosed one).
     pub fn innermost_open(&self) -> Option<(char, Span)> {
-        let &(c, at) = self.stack.last()?;
+        let &(c, at, _) = self.stack.last()?;
         Some((c as char, Span::new(self.raw.extras.file, at, at + 1)))
     }
 
@@ -759,11 +773,11 @@ impl<'s> Lexer<'s> {
                 self.raw.extras.errors.push(LexError::NestingTooDeep { span, limit: MAX_NESTING });
                 return false;
             }
-            self.stack.push((open, start));
+            self.stack.push((open, start, self.operators));
         } else if let Some(want) = close {
             // On a mismatch, close up to the matching opener if there is one;
             // the parser reports the mismatch itself.
-            if let Some(pos) = self.stack.iter().rposition(|&(b, _)| b == want) {
+            if let Some(pos) = self.stack.iter().rposition(|&(b, _, _)| b == want) {
                 self.stack.truncate(pos);
             }
         }
@@ -790,7 +804,7 @@ impl<'s> Lexer<'s> {
             };
             match tok {
                 Tok::Newline | Tok::Semi => {
-                    let in_parens = matches!(self.stack.last(), Some((b'(' | b'[', _)));
+                    let in_parens = matches!(self.stack.last(), Some((b'(' | b'[', _, _)));
                     let newline = tok == Tok::Newline;
                     if self.last == Last::Open || (newline && (in_parens || self.last == Last::Continues)) {
                         continue;
@@ -804,6 +818,7 @@ impl<'s> Lexer<'s> {
                     if self.pending.is_none() {
                         self.pending = Some((start, end, newline));
                     }
+                    self.operators = self.enclosing_operators();
                     continue;
                 }
                 _ => {}
@@ -813,6 +828,19 @@ impl<'s> Lexer<'s> {
                 if !continued {
                     self.push_token(ns, Tok::Newline, ne);
                 }
+            }
+            if deepens_tree(&tok) {
+                self.operators += 1;
+                if self.operators > MAX_EXPR_OPERATORS {
+                    let span = Span::new(self.raw.extras.file, start, end);
+                    self.raw.extras.errors.push(LexError::ExpressionTooDeep { span, limit: MAX_EXPR_OPERATORS });
+                    self.done = true;
+                    self.fatal_at = Some(start);
+                    return;
+                }
+            }
+            if tok == Tok::Comma {
+                self.operators = self.enclosing_operators();
             }
             if !self.track_bracket(&tok, start) {
                 self.done = true;
@@ -834,6 +862,45 @@ impl<'s> Lexer<'s> {
             }
         }
     }
+}
+
+impl Lexer<'_> {
+    /// The operator count when the innermost open bracket opened: where a new
+    /// statement or list element starts counting from.
+    fn enclosing_operators(&self) -> u32 {
+        self.stack.last().map_or(0, |&(_, _, ops)| ops)
+    }
+}
+
+/// Tokens that can add a level to the syntax tree without a bracket around it.
+fn deepens_tree(tok: &Tok<'_>) -> bool {
+    use Tok::*;
+    matches!(
+        tok,
+        Plus | Minus
+            | Star
+            | Slash
+            | Percent
+            | Shl
+            | Shr
+            | Amp
+            | Caret
+            | Pipe
+            | Tilde
+            | Bang
+            | EqEq
+            | NotEq
+            | Lt
+            | Le
+            | Gt
+            | Ge
+            | AndAnd
+            | OrOr
+            | Dot
+            | LParen
+            | LBracket
+            | Else
+    )
 }
 
 fn bracket_byte(tok: &Tok<'_>) -> u8 {

@@ -586,6 +586,13 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
         LexError::InvalidNumber { span } => Diagnostic::new("invalid-number", *span, "invalid number literal")
             .label("letters or digits that do not belong to the number")
             .hint("numbers are written `42`, `1_000`, `0xff`, `0b1010`, `1.5`, `2e9`"),
+        LexError::ExpressionTooDeep { span, limit } => Diagnostic::new(
+            "nesting-too-deep",
+            *span,
+            format!("expression nested too deeply (more than {limit} operators in one statement)"),
+        )
+        .label("limit reached here")
+        .hint("split the expression into smaller parts with `let`"),
         LexError::NestingTooDeep { span, limit } => {
             Diagnostic::new("nesting-too-deep", *span, format!("nesting deeper than {limit} levels"))
                 .label("too deeply nested")

@@ -2,6 +2,9 @@
 //! the AST (so tests compare short exact strings) and diagnostic rendering.
 #![allow(dead_code)]
 
+pub mod programs;
+pub mod spec_examples;
+
 use purrc::ast::*;
 use purrc::diagnostics::render_plain;
 use purrc::parse::{parse_expr, parse_file};
