@@ -140,7 +140,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     }
     let program = sema::check(&files).map_err(Failure::Diagnostics)?;
     if cli.emit == Some(Emit::Ir) {
-        println!("{program:#?}");
+        print!("{}", crate::ir::dump(&program, sources));
         return Ok(ExitCode::SUCCESS);
     }
     let c = codegen_c::generate(&program, sources);

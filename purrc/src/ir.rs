@@ -5,6 +5,10 @@
 //! operator overloading (`+` on strings) are already decided. Code generation
 //! reads only this.
 
+mod dump;
+
+pub use dump::dump;
+
 use crate::ast::{BinOp, UnOp};
 use crate::source::Span;
 use std::fmt;

@@ -1,7 +1,8 @@
-#[path = "parse_support/mod.rs"]
-mod support;
+use purrc::ast::*;
 #[test]
-fn dbg() {
-    let src = std::fs::read_to_string("/tmp/scratch.pu").unwrap();
-    println!("{}", support::parse_err(&src));
+fn sizes() {
+    use std::mem::size_of;
+    println!("Stmt {} StmtKind {} Item {} FnDecl {} ActorMember {} MatchArm {} Expr {} ExprKind {} TypeExpr {} Pattern {} Block {} Ident {} Tok {} ER {}",
+      size_of::<Stmt>(), size_of::<StmtKind>(), size_of::<Item>(), size_of::<FnDecl>(), size_of::<ActorMember>(), size_of::<MatchArm>(), size_of::<Expr>(), size_of::<ExprKind>(), size_of::<TypeExpr>(), size_of::<Pattern>(), size_of::<Block>(), size_of::<Ident>(), size_of::<purrc::lexer::Tok>(),
+      size_of::<lalrpop_util::ErrorRecovery<usize, purrc::lexer::Tok, std::convert::Infallible>>());
 }
