@@ -61,7 +61,9 @@ pub fn generate(program: &Program, sources: &SourceMap) -> String {
         )
         .unwrap();
     }
-    out
+    // Pointer-to-pointer types are spelled by appending ` *` to a C type that
+    // may itself end in `*`; tidy `purr_str * *` into `purr_str **`.
+    out.replace(" * *", " **")
 }
 
 /// Program-wide generation state.
@@ -236,11 +238,14 @@ struct FnGen<'g, 'p> {
     levels: Vec<Level>,
     temps: usize,
     line: Option<(u32, u32)>,
+    /// Control cannot reach the current point (after `return`, `break`,
+    /// `continue` or a call that never returns): no cleanup is emitted here.
+    diverged: bool,
 }
 
 impl<'g, 'p> FnGen<'g, 'p> {
     fn new(g: &'g mut Gen<'p>, f: &'p Func) -> Self {
-        FnGen { g, f, out: String::new(), indent: 1, levels: vec![], temps: 0, line: None }
+        FnGen { g, f, out: String::new(), indent: 1, levels: vec![], temps: 0, line: None, diverged: false }
     }
 
     fn generate(mut self) -> String {
@@ -252,7 +257,11 @@ impl<'g, 'p> FnGen<'g, 'p> {
         let value = self.block_body(&f.body);
         match value {
             Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) => {
-                let v = self.into_owned(v, &f.ret);
+                let moved = f.body.value.as_deref().and_then(|e| self.moved_local(e));
+                let v = match moved {
+                    Some(name) => name,
+                    None => self.into_owned(v, &f.ret),
+                };
                 let ret = self.c(&f.ret);
                 let t = self.fresh();
                 self.line(&format!("{ret} {t} = {v};"));
@@ -290,6 +299,8 @@ impl<'g, 'p> FnGen<'g, 'p> {
     }
 
     fn close(&mut self, tail: &str) {
+        // The end of a C block is reachable from its other paths.
+        self.diverged = false;
         self.indent -= 1;
         self.line(&format!("}}{tail}"));
     }
@@ -333,6 +344,9 @@ impl<'g, 'p> FnGen<'g, 'p> {
     }
 
     fn release_all(&mut self, owned: &[(String, Ty)]) {
+        if self.diverged {
+            return;
+        }
         for (name, ty) in owned.iter().rev() {
             let f = self.g.types.rc_fn(ty, "release");
             self.line(&format!("{f}({name});"));
@@ -382,6 +396,18 @@ impl<'g, 'p> FnGen<'g, 'p> {
         }
         owned.reverse();
         self.release_all(&owned);
+    }
+
+    /// A returned local that the function owns moves out instead of being
+    /// retained and then released.
+    fn moved_local(&mut self, e: &ir::Expr) -> Option<String> {
+        let ExprKind::Local(id) = e.kind else { return None };
+        let name = local_name(self.f, id);
+        let owned = self.levels.iter().any(|l| l.owned.iter().any(|(n, _)| *n == name));
+        owned.then(|| {
+            self.take(&name);
+            name
+        })
     }
 
     /// Makes `v` an owned C expression (one reference the caller must store
@@ -495,12 +521,16 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 self.push_level(LevelKind::Stmt);
                 match value {
                     Some(e) if !matches!(e.ty, Ty::Void | Ty::Never) => {
-                        let v = self.owned(e);
+                        let v = match self.moved_local(e) {
+                            Some(name) => name,
+                            None => self.owned(e),
+                        };
                         let ct = self.c(&self.f.ret);
                         let t = self.fresh();
                         self.line(&format!("{ct} {t} = {v};"));
                         self.unwind(false);
                         self.line(&format!("return {t};"));
+                        self.diverged = true;
                     }
                     Some(e) => {
                         self.expr(e);
@@ -512,11 +542,13 @@ impl<'g, 'p> FnGen<'g, 'p> {
                         self.line("return;");
                     }
                 }
+                self.diverged = true;
                 self.levels.pop();
             }
             StmtKind::Break | StmtKind::Continue => {
                 self.unwind(true);
                 self.line(if matches!(s.kind, StmtKind::Break) { "break;" } else { "continue;" });
+                self.diverged = true;
             }
             StmtKind::Loop(body) => {
                 self.open("for (;;)");
@@ -694,8 +726,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             self.line(&format!("*{p} = purr_str_concat({old}, {});", rhs.c()));
             self.line(&format!("purr_str_release({old});"));
         } else {
-            let loc = value.span;
-            let combined = self.binary_scalar(op, &ty, &cur, rhs.c(), loc);
+            let combined = self.binary_scalar(op, &ty, &cur, rhs.c(), place.span);
             self.line(&format!("*{p} = {combined};"));
         }
     }

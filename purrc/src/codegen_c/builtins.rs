@@ -125,11 +125,13 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
         }
         Exit => {
             g.line(&format!("purr_exit({});", v[0]));
+            g.diverged = true;
             none
         }
         Panic => {
             let loc = g.loc(e.span);
             g.line(&format!("purr_panic({loc}, {}->data);", v[0]));
+            g.diverged = true;
             none
         }
         Args => g.temp(ty, "purr_args()"),
