@@ -13,6 +13,7 @@ mod builtins;
 mod types;
 
 use crate::ast::{BinOp, UnOp};
+use crate::ir::visit::{walk_block, walk_expr, Visitor};
 use crate::ir::{self, ExprKind, Func, IntTy, LocalId, Pattern, Program, StmtKind, Ty};
 use crate::source::{SourceMap, Span};
 use std::collections::{HashMap, HashSet};
@@ -241,11 +242,13 @@ struct FnGen<'g, 'p> {
     /// Control cannot reach the current point (after `return`, `break`,
     /// `continue` or a call that never returns): no cleanup is emitted here.
     diverged: bool,
+    /// Locals the body reads or assigns (see `mark_unused`).
+    used: HashSet<LocalId>,
 }
 
 impl<'g, 'p> FnGen<'g, 'p> {
     fn new(g: &'g mut Gen<'p>, f: &'p Func) -> Self {
-        FnGen { g, f, out: String::new(), indent: 1, levels: vec![], temps: 0, line: None, diverged: false }
+        FnGen { g, f, out: String::new(), indent: 1, levels: vec![], temps: 0, line: None, diverged: false, used: used_locals(&f.body) }
     }
 
     fn generate(mut self) -> String {
@@ -254,12 +257,19 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.line_directive(f.span);
         let header = std::mem::take(&mut self.out);
         self.push_level(LevelKind::Scope);
+        for &p in &f.params {
+            self.mark_unused(p);
+        }
         let value = self.block_body(&f.body);
+        let diverges = f.body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
         match value {
-            Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) => {
-                let moved = f.body.value.as_deref().and_then(|e| self.moved_local(e));
+            Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) && !diverges => {
+                let moved = f.body.value.as_deref().and_then(|e| self.owned_local(e));
                 let v = match moved {
-                    Some(name) => name,
+                    Some(name) => {
+                        self.take(&name);
+                        name
+                    }
                     None => self.into_owned(v, &f.ret),
                 };
                 let ret = self.c(&f.ret);
@@ -332,6 +342,14 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.g.loc(span)
     }
 
+    /// Tells C that a local the program never reads is unused on purpose.
+    fn mark_unused(&mut self, id: LocalId) {
+        if !self.used.contains(&id) {
+            let name = local_name(self.f, id);
+            self.line(&format!("(void){name};"));
+        }
+    }
+
     // ----- ownership levels -----
 
     fn push_level(&mut self, kind: LevelKind) {
@@ -387,27 +405,33 @@ impl<'g, 'p> FnGen<'g, 'p> {
     /// Releases what a jump out of the innermost loop (or, with
     /// `to_loop = false`, out of the function) leaves behind.
     fn unwind(&mut self, to_loop: bool) {
+        self.unwind_levels(to_loop, None);
+    }
+
+    /// Releases everything the function owns except `moved` (returned).
+    fn unwind_except(&mut self, moved: Option<&str>) {
+        self.unwind_levels(false, moved);
+    }
+
+    fn unwind_levels(&mut self, to_loop: bool, moved: Option<&str>) {
         let mut owned = vec![];
         for level in self.levels.iter().rev() {
             if to_loop && level.kind == LevelKind::Loop {
                 break;
             }
-            owned.extend(level.owned.iter().rev().cloned());
+            owned.extend(level.owned.iter().rev().filter(|(n, _)| Some(n.as_str()) != moved).cloned());
         }
         owned.reverse();
         self.release_all(&owned);
     }
 
-    /// A returned local that the function owns moves out instead of being
-    /// retained and then released.
-    fn moved_local(&mut self, e: &ir::Expr) -> Option<String> {
+    /// If `e` is a local the function owns, its name: a returned local moves
+    /// out instead of being retained and then released.
+    fn owned_local(&self, e: &ir::Expr) -> Option<String> {
         let ExprKind::Local(id) = e.kind else { return None };
         let name = local_name(self.f, id);
         let owned = self.levels.iter().any(|l| l.owned.iter().any(|(n, _)| *n == name));
-        owned.then(|| {
-            self.take(&name);
-            name
-        })
+        owned.then_some(name)
     }
 
     /// Makes `v` an owned C expression (one reference the caller must store
@@ -442,9 +466,11 @@ impl<'g, 'p> FnGen<'g, 'p> {
         let mut out = vec![];
         for (i, e) in es.iter().enumerate() {
             let v = self.expr(e);
+            let last = i + 1 == es.len();
             let hazard = es[i + 1..].iter().any(|later| may_mutate(later));
             out.push(match v {
-                Val::Plain(c) if hazard && !matches!(e.ty, Ty::Void | Ty::Never) => {
+                _ if matches!(e.ty, Ty::Void | Ty::Never) => v,
+                Val::Plain(c) if hazard => {
                     let owned = self.into_owned(Val::Plain(c), &e.ty);
                     if self.has_rc(&e.ty) {
                         self.own(&owned, &e.ty);
@@ -452,6 +478,14 @@ impl<'g, 'p> FnGen<'g, 'p> {
                     } else {
                         self.temp(&e.ty, &owned)
                     }
+                }
+                // A read that can fault (`xs[i]`) runs now, before the
+                // operands to its right, as Purr's evaluation order says.
+                Val::Plain(c) if !last && is_call_like(&c) => {
+                    let ct = self.c(&e.ty);
+                    let t = self.fresh();
+                    self.line(&format!("{ct} {t} = {c};"));
+                    Val::Plain(t)
                 }
                 v => v,
             });
@@ -499,6 +533,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 };
                 let (ct, name) = (self.c(ty), local_name(self.f, *id));
                 self.line(&format!("{ct} {name} = {v};"));
+                self.mark_unused(*id);
                 self.pop_level();
                 self.own(&name, ty);
             }
@@ -521,14 +556,15 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 self.push_level(LevelKind::Stmt);
                 match value {
                     Some(e) if !matches!(e.ty, Ty::Void | Ty::Never) => {
-                        let v = match self.moved_local(e) {
-                            Some(name) => name,
+                        let moved = self.owned_local(e);
+                        let v = match &moved {
+                            Some(name) => name.clone(),
                             None => self.owned(e),
                         };
                         let ct = self.c(&self.f.ret);
                         let t = self.fresh();
                         self.line(&format!("{ct} {t} = {v};"));
-                        self.unwind(false);
+                        self.unwind_except(moved.as_deref());
                         self.line(&format!("return {t};"));
                         self.diverged = true;
                     }
@@ -620,6 +656,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             _ => format!("(({ect} *){it_name}->data)[{idx}]"),
         };
         self.line(&format!("{ect} {name} = {elem};"));
+        self.mark_unused(id);
         self.loop_body(body);
         self.close("");
         self.pop_level();
@@ -637,9 +674,11 @@ impl<'g, 'p> FnGen<'g, 'p> {
         ));
         let kt = self.c(&self.f.locals[key].ty);
         self.line(&format!("{kt} {} = *({kt} *)purr_map_key_at({it_name}, {i});", local_name(self.f, key)));
+        self.mark_unused(key);
         if let Some(v) = val {
             let vt = self.c(&self.f.locals[v].ty);
             self.line(&format!("{vt} {} = *({vt} *)purr_map_val_at({it_name}, {i});", local_name(self.f, v)));
+            self.mark_unused(v);
         }
         self.loop_body(body);
         self.close("");
@@ -1145,7 +1184,11 @@ impl<'g, 'p> FnGen<'g, 'p> {
             Pattern::Wildcard => {}
             Pattern::Bind(id) => {
                 let ct = self.c(ty);
-                binds.push(format!("{ct} {} = {v};", local_name(self.f, *id)));
+                let name = local_name(self.f, *id);
+                binds.push(format!("{ct} {name} = {v};"));
+                if !self.used.contains(id) {
+                    binds.push(format!("(void){name};"));
+                }
             }
             Pattern::Int(n) => tests.push(format!("{v} == {}", int_literal(*n, ty))),
             Pattern::Str(s) => {
@@ -1186,41 +1229,39 @@ impl<'g, 'p> FnGen<'g, 'p> {
 }
 
 /// Whether evaluating `e` may assign to a local variable of the current
-/// function (only statements inside blocks and mutating builtins can).
+/// function (only assignments inside blocks and mutating builtins can).
 fn may_mutate(e: &ir::Expr) -> bool {
-    fn block(b: &ir::Block) -> bool {
-        b.stmts.iter().any(|s| match &s.kind {
-            StmtKind::Assign(..) => true,
-            StmtKind::Let(_, e) | StmtKind::Expr(e) | StmtKind::While(e, _) => may_mutate(e) || matches!(&s.kind, StmtKind::While(_, b) if block(b)),
-            StmtKind::Return(e) => e.as_ref().is_some_and(may_mutate),
-            StmtKind::Loop(b) => block(b),
-            StmtKind::ForRange(_, a, z, b) => may_mutate(a) || may_mutate(z) || block(b),
-            StmtKind::ForEach(_, c, b) | StmtKind::ForMap(_, _, c, b) => may_mutate(c) || block(b),
-            StmtKind::Break | StmtKind::Continue => false,
-        }) || b.value.as_ref().is_some_and(|v| may_mutate(v))
-    }
-    match &e.kind {
-        ExprKind::Builtin(b, args) => {
-            b.mutates_first_arg()
-                || args.iter().any(|a| match a {
-                    ir::Arg::Value(v) => may_mutate(v),
-                    ir::Arg::Place(_) => false,
-                })
+    struct Finder(bool);
+    impl Visitor for Finder {
+        fn stmt(&mut self, s: &ir::Stmt) {
+            self.0 |= matches!(s.kind, StmtKind::Assign(..));
         }
-        ExprKind::If(c, t, f) => may_mutate(c) || block(t) || f.as_ref().is_some_and(block),
-        ExprKind::Match(s, arms) => may_mutate(s) || arms.iter().any(|a| may_mutate(&a.body)),
-        ExprKind::Block(b) => block(b),
-        ExprKind::Unary(_, a) | ExprKind::Cast(a) | ExprKind::Field(a, _) => may_mutate(a),
-        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => may_mutate(a) || may_mutate(b),
-        ExprKind::Call(_, args) | ExprKind::CallExtern(_, args) | ExprKind::StructLit(_, args) | ExprKind::Variant(_, _, args) | ExprKind::List(args) => {
-            args.iter().any(may_mutate)
+        fn expr(&mut self, e: &ir::Expr) {
+            self.0 |= matches!(e.kind, ExprKind::Builtin(b, _) if b.mutates_first_arg());
         }
-        ExprKind::CallValue(f, args) => may_mutate(f) || args.iter().any(may_mutate),
-        ExprKind::OptionLit(v) => v.as_ref().is_some_and(|v| may_mutate(v)),
-        ExprKind::ResultLit(_, v) => may_mutate(v),
-        ExprKind::Interp(parts) => parts.iter().any(|p| matches!(p, ir::InterpPart::Value(v) if may_mutate(v))),
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Nil | ExprKind::Local(_) | ExprKind::FnRef(_) => false,
     }
+    let mut finder = Finder(false);
+    walk_expr(&mut finder, e);
+    finder.0
+}
+
+/// The locals a function body reads or assigns; the others are declared
+/// `(void)` so that C does not warn about them.
+fn used_locals(body: &ir::Block) -> HashSet<LocalId> {
+    struct Uses(HashSet<LocalId>);
+    impl Visitor for Uses {
+        fn expr(&mut self, e: &ir::Expr) {
+            if let ExprKind::Local(id) = e.kind {
+                self.0.insert(id);
+            }
+        }
+        fn place(&mut self, p: &ir::Place) {
+            self.0.insert(p.root);
+        }
+    }
+    let mut uses = Uses(HashSet::new());
+    walk_block(&mut uses, body);
+    uses.0
 }
 
 fn is_bytes_parent(place: &ir::Place) -> bool {

@@ -6,6 +6,7 @@
 //! reads only this.
 
 mod dump;
+pub mod visit;
 
 pub use dump::dump;
 

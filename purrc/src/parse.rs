@@ -71,104 +71,106 @@ pub fn parse_file(file: FileId, src: &str) -> Result<ast::File, Vec<Diagnostic>>
 }
 
 /// [`parse_file`] with the errors as data (tests, tools).
+///
+/// Recovery: at a syntax error the parser stops; the error is recorded and
+/// parsing restarts at the next top-level declaration (the first token after
+/// a newline outside all brackets). So each declaration reports at most one
+/// syntax error, and independent declarations are all checked.
 pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<ParseError>> {
-    let mut lexer = Lexer::new(file, src);
-    let mut problems = Vec::new();
-    let result = grammar::FileParser::new().parse(file, &mut problems, &mut lexer);
-    let parsed = match result {
-        Ok(parsed) => Some(parsed),
-        Err(e) => {
-            record(&mut problems, file, e);
-            None
-        }
-    };
-    let unclosed = lexer.innermost_open();
-    for p in &mut problems {
-        match p {
-            ParseError::UnexpectedEof { unclosed: u, .. } => *u = unclosed,
-            ParseError::UnexpectedToken { span, hint: hint @ None, found, .. } if found == "`:`" => {
-                *hint = struct_literal_in_head_hint(src, span.start as usize);
+    let mut items = Vec::new();
+    let mut errors: Vec<ParseError> = Vec::new();
+    let mut declaration_starts: Option<Vec<usize>> = None;
+    let mut offset = 0;
+    loop {
+        let mut lexer = Lexer::with_base(file, &src[offset..], offset as u32);
+        let result = grammar::FileParser::new().parse(file, &mut errors, &mut lexer);
+        errors.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
+        let error = match result {
+            Ok(parsed) => {
+                items.extend(parsed.items);
+                break;
             }
-            ParseError::UnexpectedToken { span, found, .. }
-                if src.get(span.start as usize..span.end as usize) == Some(";") =>
-            {
-                *found = "`;`".into();
-            }
-            _ => {}
+            // After a fatal lexical error the parser saw a truncated file.
+            Err(_) if lexer.fatal_at().is_some() => break,
+            Err(error) => error,
+        };
+        let resume = match &error {
+            lalrpop_util::ParseError::UnrecognizedToken { token: (start, _, end), .. } => Some((*start, *end)),
+            _ => None,
+        };
+        record(&mut errors, file, error);
+        if let Some(ParseError::UnexpectedEof { unclosed, .. }) = errors.last_mut() {
+            *unclosed = lexer.innermost_open();
         }
-    }
-    let mut errors: Vec<ParseError> = lexer.take_errors().into_iter().map(ParseError::Lex).collect();
-    match lexer.fatal_at() {
-        // Past a fatal lexical error the parser only saw a truncated file.
-        Some(at) => errors.extend(problems.into_iter().filter(|p| {
-            !matches!(p, ParseError::UnexpectedEof { .. }) && (p.span().start as usize) < at
-        })),
-        None => errors.extend(problems),
+        let Some((at, after)) = resume else { break };
+        let starts = declaration_starts.get_or_insert_with(|| declaration_starts_of(file, src));
+        let next = starts.iter().find(|&&s| s > at).copied();
+        // The skipped text may hold lexical errors of its own.
+        let mut skipped = Lexer::with_base(file, &src[after..next.unwrap_or(src.len())], after as u32);
+        skipped.by_ref().for_each(drop);
+        errors.extend(skipped.take_errors().into_iter().map(ParseError::Lex));
+        let Some(next) = next else { break };
+        offset = next;
     }
     if errors.is_empty() {
-        if let Some(parsed) = parsed {
-            return Ok(parsed);
+        return Ok(ast::File { items });
+    }
+    for e in &mut errors {
+        if let ParseError::UnexpectedToken { span, found, hint, .. } = e {
+            let text = src.get(span.start as usize..span.end as usize);
+            if text == Some(";") {
+                *found = "`;`".into();
+            }
+            if text == Some(":") && hint.is_none() {
+                *hint = struct_literal_in_head_hint(src, span.start as usize);
+            }
         }
     }
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup_by_key(|e| e.span());
-    drop_cascades(file, src, &mut errors);
+    drop_cascades(file, src, &mut errors, &mut declaration_starts);
     Err(errors)
 }
 
-/// Keeps, per top-level declaration, only the first error that may be a
-/// consequence of an earlier one: after a lexical or syntax error the parser
-/// has skipped input to recover, so later syntax errors in the same
-/// declaration are usually noise. Errors in different declarations are
-/// independent and all reported.
-fn drop_cascades(file: FileId, src: &str, errors: &mut Vec<ParseError>) {
-    if errors.len() < 2 {
-        return;
-    }
-    // The declaration each token belongs to: a new one starts after a
-    // newline outside all brackets.
-    let mut tokens: Vec<(usize, usize)> = Vec::new();
-    let (mut item, mut depth, mut after_newline) = (0usize, 0usize, false);
+/// Offsets of the first token of each top-level declaration after the first:
+/// tokens that follow a newline outside all brackets.
+fn declaration_starts_of(file: FileId, src: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let (mut depth, mut after_newline) = (0usize, false);
     for (start, tok, _) in Lexer::new(file, src).flatten() {
         match tok {
             Tok::Newline if depth == 0 => {
                 after_newline = true;
                 continue;
             }
+            Tok::LParen | Tok::LBracket | Tok::LBrace => depth += 1,
             Tok::RParen | Tok::RBracket | Tok::RBrace => depth = depth.saturating_sub(1),
             _ => {}
         }
         if std::mem::take(&mut after_newline) {
-            item += 1;
-        }
-        tokens.push((start, item));
-        if matches!(tok, Tok::LParen | Tok::LBracket | Tok::LBrace) {
-            depth += 1;
+            starts.push(start);
         }
     }
-    let item_of = |e: &ParseError| {
-        let i = tokens.partition_point(|&(s, _)| s <= e.span().start as usize);
-        tokens.get(i.saturating_sub(1)).map_or(0, |&(_, item)| item)
-    };
-    let is_syntax = |e: &ParseError| matches!(e, ParseError::UnexpectedToken { .. } | ParseError::UnexpectedEof { .. });
-    let syntax_items: Vec<usize> = errors.iter().filter(|e| is_syntax(e)).map(item_of).collect();
+    starts
+}
+
+/// Drops a syntax error that follows a lexical error in the same top-level
+/// declaration: the lexer's best-effort token (e.g. a string cut at the end
+/// of its line) usually causes it.
+fn drop_cascades(file: FileId, src: &str, errors: &mut Vec<ParseError>, starts: &mut Option<Vec<usize>>) {
+    if errors.len() < 2 {
+        return;
+    }
+    let starts = starts.get_or_insert_with(|| declaration_starts_of(file, src));
+    let declaration_of = |e: &ParseError| starts.partition_point(|&s| s <= e.span().start as usize);
     let mut troubled: Vec<usize> = Vec::new();
-    errors.retain(|e| {
-        let item = item_of(e);
-        match e {
-            ParseError::Lex(_) => {
-                troubled.push(item);
-                true
-            }
-            // Produced by an action while the parser was recovering.
-            ParseError::InvalidStructLiteral { .. } => !syntax_items.contains(&item),
-            _ if is_syntax(e) => {
-                let first = !troubled.contains(&item);
-                troubled.push(item);
-                first
-            }
-            _ => true,
+    errors.retain(|e| match e {
+        ParseError::Lex(_) => {
+            troubled.push(declaration_of(e));
+            true
         }
+        ParseError::UnexpectedToken { .. } | ParseError::UnexpectedEof { .. } => !troubled.contains(&declaration_of(e)),
+        _ => true,
     });
 }
 
@@ -187,29 +189,53 @@ pub fn parse_expr(file: FileId, src: &str) -> Result<Expr, Vec<Diagnostic>> {
     let mut errors: Vec<ParseError> = lexer.take_errors().into_iter().map(ParseError::Lex).collect();
     errors.extend(problems);
     match parsed {
-        Some(e) if errors.is_empty() => Ok(e),
+        Some(e) if errors.is_empty() => Ok(*e),
         _ => Err(errors.iter().map(diagnostic).collect()),
     }
 }
 
 // ---------------------------------------------------------------- used by the grammar
 
+/// `Unboxed<Box<T>>` is `T` (lets the grammar's list macros unbox).
+pub(crate) type Unboxed<B> = <B as Unbox>::Inner;
+
+pub(crate) trait Unbox {
+    type Inner;
+}
+
+impl<T> Unbox for Box<T> {
+    type Inner = T;
+}
+
+pub(crate) fn expr(kind: ExprKind, file: FileId, start: usize, end: usize) -> Box<Expr> {
+    Box::new(Expr { kind, span: Span::new(file, start, end) })
+}
+
+pub(crate) fn pattern(kind: PatternKind, file: FileId, start: usize, end: usize) -> Box<Pattern> {
+    Box::new(Pattern { kind, span: Span::new(file, start, end) })
+}
+
+
 pub(crate) fn span(file: FileId, start: usize, end: usize) -> Span {
     Span::new(file, start, end)
 }
 
-pub(crate) fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+pub(crate) fn stmt(file: FileId, start: usize, end: usize, kind: ast::StmtKind) -> Box<ast::Stmt> {
+    Box::new(ast::Stmt { kind, span: Span::new(file, start, end) })
+}
+
+pub(crate) fn binary(op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>) -> Box<Expr> {
     let span = lhs.span.to(rhs.span);
-    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+    Box::new(Expr { kind: ExprKind::Binary { op, lhs, rhs }, span })
 }
 
 /// `PATH { fields }`: the expression before `{` must be a (qualified) name.
 pub(crate) fn struct_literal(
-    head: Expr,
+    head: Box<Expr>,
     fields: Vec<FieldInit>,
     span: Span,
     problems: &mut Vec<ParseError>,
-) -> Expr {
+) -> Box<Expr> {
     fn path_of(e: Expr, out: &mut Vec<Ident>) -> bool {
         match e.kind {
             ExprKind::Name(id) => {
@@ -226,15 +252,15 @@ pub(crate) fn struct_literal(
     }
     let head_span = head.span;
     let mut path = Vec::new();
-    if !path_of(head, &mut path) {
+    if !path_of(*head, &mut path) {
         problems.push(ParseError::InvalidStructLiteral { span: head_span });
     }
-    Expr { kind: ExprKind::StructLit { path, fields }, span }
+    Box::new(Expr { kind: ExprKind::StructLit { path, fields }, span })
 }
 
 /// A pattern that is only a path: `_`, a binding, `none`, or a constructor
 /// without payload such as `Shape.Empty`.
-pub(crate) fn path_pattern(mut path: Vec<Ident>, span: Span) -> Pattern {
+pub(crate) fn path_pattern(mut path: Vec<Ident>, span: Span) -> Box<Pattern> {
     let kind = if path.len() == 1 && path[0].name == "_" {
         PatternKind::Wildcard
     } else if path.len() == 1 && path[0].name != "none" {
@@ -242,7 +268,7 @@ pub(crate) fn path_pattern(mut path: Vec<Ident>, span: Span) -> Pattern {
     } else {
         PatternKind::Ctor { path, args: Vec::new() }
     };
-    Pattern { kind, span }
+    Box::new(Pattern { kind, span })
 }
 
 /// The text of a string that must not interpolate.
@@ -277,7 +303,7 @@ pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mu
                 let result = grammar::ExprParser::new().parse(file, problems, &mut lexer);
                 problems.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
                 match result {
-                    Ok(e) => StrPart::Expr(e),
+                    Ok(e) => StrPart::Expr(*e),
                     Err(lalrpop_util::ParseError::UnrecognizedEof { expected, .. }) => {
                         // The interpolation ends at its `}`: report that token.
                         let end = offset as usize + src.len();

@@ -1,0 +1,43 @@
+"""Small helpers shared by the benchmark scripts (no dependencies)."""
+import os
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PURRC = Path(os.environ.get("PURRC", ROOT / "target" / "release" / "purrc"))
+
+
+def run(cmd, stdout=subprocess.DEVNULL, **kw):
+    """Runs cmd, raising with its stderr if it fails."""
+    p = subprocess.run([str(c) for c in cmd], stdout=stdout, stderr=subprocess.PIPE, **kw)
+    if p.returncode != 0:
+        raise SystemExit(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stderr.decode(errors='replace')}")
+    return p
+
+
+def time_median(cmd, runs, stdout=subprocess.DEVNULL, warmup=1):
+    """Median wall time in seconds of `runs` runs of cmd (after `warmup` untimed runs)."""
+    for _ in range(warmup):
+        run(cmd, stdout=stdout)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        run(cmd, stdout=stdout)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+def table(rows, header):
+    """Formats rows (lists of str) as an aligned plain-text table."""
+    rows = [header] + rows
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def ensure_purrc():
+    if not PURRC.exists():
+        raise SystemExit(f"{PURRC} not found: run `cargo build --release` in {ROOT} first (or set PURRC)")
