@@ -10,6 +10,7 @@
 
 mod body;
 mod builtins;
+mod consts;
 mod error;
 mod exhaustive;
 mod names;
@@ -32,9 +33,13 @@ enum Global {
     Const(usize),
 }
 
+/// A `const` declaration, evaluated when first used (so order does not
+/// matter) and then remembered.
 #[derive(Debug, Clone)]
-struct ConstInfo {
-    value: Option<ir::Expr>,
+enum ConstState<'a> {
+    Pending(&'a ast::ConstDecl, String),
+    InProgress,
+    Done(ir::Expr),
 }
 
 /// State shared by all passes over one program.
@@ -42,7 +47,7 @@ struct Checker<'a> {
     program: ir::Program,
     /// Top-level names per (namespace, name), with their declaration span.
     globals: HashMap<(String, String), (Global, Span)>,
-    consts: Vec<ConstInfo>,
+    consts: Vec<ConstState<'a>>,
     /// Function declarations whose bodies are still to check, by FuncId.
     fn_decls: Vec<Option<(&'a ast::FnDecl, String)>>,
     errors: Vec<SemaError>,
@@ -59,7 +64,7 @@ pub fn check(files: &[ast::File]) -> Result<ir::Program, Vec<Diagnostic>> {
     };
     let decls = names::collect(&mut checker, files);
     names::resolve_signatures(&mut checker, &decls);
-    body::check_consts(&mut checker, &decls);
+    consts::check_all(&mut checker);
     body::check_functions(&mut checker);
     names::check_entry(&mut checker, files);
     if checker.errors.is_empty() {

@@ -29,29 +29,6 @@ pub(super) struct FnCtx<'c, 'a> {
     outer: Vec<(String, Span)>,
 }
 
-pub(super) fn check_consts(ck: &mut Checker, decls: &super::names::Decls) {
-    for (id, (c, ns)) in decls.consts.iter().enumerate() {
-        let ty = c.ty.as_ref().map(|t| resolve_type(ck, ns, t));
-        let value = {
-            let mut ctx = FnCtx::new(ck, ns.clone(), Ty::Void, vec![]);
-            ctx.expr(&c.value, ty.as_ref())
-        };
-        let literal = matches!(
-            value.kind,
-            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_)
-        );
-        if !literal {
-            ck.error(SemaError::InvalidConst { span: c.value.span });
-        } else if let Some(t) = &ty {
-            if !fits(&value.ty, t) {
-                let (expected, found) = (ck.show(t), ck.show(&value.ty));
-                ck.error(SemaError::TypeMismatch { expected, found, span: c.value.span, hint: None });
-            }
-        }
-        ck.consts[id].value = Some(value);
-    }
-}
-
 pub(super) fn check_functions(ck: &mut Checker) {
     for id in 0..ck.fn_decls.len() {
         let Some((decl, ns)) = ck.fn_decls[id].clone() else { continue };
@@ -564,14 +541,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 let ty = Ty::Fn(func.params.iter().map(|&p| func.locals[p].ty.clone()).collect(), Box::new(func.ret.clone()));
                 mk(ExprKind::FnRef(f), ty, span)
             }
-            Some((Global::Const(c), _)) => match &self.ck.consts[c].value {
-                Some(v) => ir::Expr { span, ..v.clone() },
-                None => {
-                    // Consts are checked in order; a later one is not known yet.
-                    self.error(SemaError::InvalidConst { span });
-                    mk(ExprKind::Int(0), Ty::Error, span)
-                }
-            },
+            Some((Global::Const(c), _)) => ir::Expr { span, ..super::consts::value(self.ck, c, span) },
             Some((Global::Struct(_) | Global::Enum(_), _)) => {
                 self.error(SemaError::TypeMismatch { expected: "a value".into(), found: format!("type {}", id.name), span, hint: None });
                 mk(ExprKind::Int(0), Ty::Error, span)

@@ -1,7 +1,7 @@
 //! Passes 1 and 2: top-level declarations get ids, then their types
 //! (fields, payloads, signatures) are resolved.
 
-use super::{c_name, namespace_of, Checker, ConstInfo, Global, SemaError};
+use super::{c_name, namespace_of, Checker, ConstState, Global, SemaError};
 use crate::ast::{self, TypeExpr};
 use crate::ir::{self, IntTy, Ty};
 use crate::source::Span;
@@ -143,7 +143,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
         ck.program.externs.push(ir::ExternFunc { name: f.name.name.clone(), params, ret, span: f.name.span });
     }
-    ck.consts = decls.consts.iter().map(|_| ConstInfo { value: None }).collect();
+    ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, ns.clone())).collect();
 }
 
 fn display_name(ns: &str, name: &str) -> String {

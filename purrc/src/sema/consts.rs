@@ -1,0 +1,158 @@
+//! `const` declarations: evaluated at compile time to a literal scalar or
+//! string, on first use (so declaration order does not matter), with
+//! arithmetic folded as the program would compute it.
+
+use super::body::{fits, FnCtx};
+use super::names::resolve_type;
+use super::{Checker, ConstState, SemaError};
+use crate::ast::{BinOp, UnOp};
+use crate::ir::{Expr, ExprKind, IntTy, Ty};
+use crate::source::Span;
+
+pub(super) fn check_all(ck: &mut Checker) {
+    for id in 0..ck.consts.len() {
+        value(ck, id, Span::default());
+    }
+}
+
+/// The value of const `id`; `used_at` locates a cycle error.
+pub(super) fn value(ck: &mut Checker, id: usize, used_at: Span) -> Expr {
+    let (decl, ns) = match std::mem::replace(&mut ck.consts[id], ConstState::InProgress) {
+        ConstState::Done(v) => {
+            ck.consts[id] = ConstState::Done(v.clone());
+            return v;
+        }
+        ConstState::InProgress => {
+            ck.error(SemaError::InvalidConst { span: used_at });
+            return Expr { kind: ExprKind::Int(0), ty: Ty::Error, span: used_at };
+        }
+        ConstState::Pending(decl, ns) => (decl, ns),
+    };
+    let ty = decl.ty.as_ref().map(|t| resolve_type(ck, &ns, t));
+    let checked = FnCtx::new(ck, ns, Ty::Void, vec![]).expr(&decl.value, ty.as_ref());
+    let folded = if checked.ty == Ty::Error {
+        Some(checked.clone())
+    } else {
+        fold(ck, &checked)
+    };
+    let value = match folded {
+        Some(v) => {
+            if let Some(t) = &ty {
+                if !fits(&v.ty, t) {
+                    let (expected, found) = (ck.show(t), ck.show(&v.ty));
+                    ck.error(SemaError::TypeMismatch { expected, found, span: decl.value.span, hint: None });
+                }
+            }
+            v
+        }
+        None => {
+            ck.error(SemaError::InvalidConst { span: decl.value.span });
+            Expr { kind: ExprKind::Int(0), ty: Ty::Error, span: decl.value.span }
+        }
+    };
+    ck.consts[id] = ConstState::Done(value.clone());
+    value
+}
+
+fn lit(kind: ExprKind, ty: &Ty, span: Span) -> Option<Expr> {
+    Some(Expr { kind, ty: ty.clone(), span })
+}
+
+/// Folds an expression of literals, unary and binary operators into one
+/// literal; `None` when it is not a compile-time value.
+fn fold(ck: &mut Checker, e: &Expr) -> Option<Expr> {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) => Some(e.clone()),
+        ExprKind::Cast(v) => match (fold(ck, v)?.kind, &e.ty) {
+            (ExprKind::Int(n), Ty::Int(t)) => lit(ExprKind::Int(wrap(n, *t)), &e.ty, e.span),
+            (ExprKind::Int(n), Ty::F64) => lit(ExprKind::Float(n as f64), &e.ty, e.span),
+            (ExprKind::Float(f), Ty::F64) => lit(ExprKind::Float(f), &e.ty, e.span),
+            _ => None,
+        },
+        ExprKind::Unary(op, v) => match (op, fold(ck, v)?.kind, &e.ty) {
+            (UnOp::Neg, ExprKind::Int(n), Ty::Int(t)) => lit(ExprKind::Int(wrap(-n, *t)), &e.ty, e.span),
+            (UnOp::Neg, ExprKind::Float(f), _) => lit(ExprKind::Float(-f), &e.ty, e.span),
+            (UnOp::Not, ExprKind::Bool(b), _) => lit(ExprKind::Bool(!b), &e.ty, e.span),
+            (UnOp::BitNot, ExprKind::Int(n), Ty::Int(t)) => lit(ExprKind::Int(wrap(!n, *t)), &e.ty, e.span),
+            _ => None,
+        },
+        ExprKind::Binary(op, a, b) => {
+            let (a, b) = (fold(ck, a)?, fold(ck, b)?);
+            binary(ck, *op, &a.kind, &b.kind, &a.ty, e)
+        }
+        _ => None,
+    }
+}
+
+fn binary(ck: &mut Checker, op: BinOp, a: &ExprKind, b: &ExprKind, operand_ty: &Ty, e: &Expr) -> Option<Expr> {
+    use BinOp::*;
+    use ExprKind::{Bool as B, Float as F, Int as I, Str as S};
+    let kind = match (a, b) {
+        (I(x), I(y)) => {
+            let Ty::Int(t) = operand_ty else { return None };
+            let (x, y) = (*x, *y);
+            match op {
+                Add => I(wrap(x + y, *t)),
+                Sub => I(wrap(x - y, *t)),
+                Mul => I(wrap(x.wrapping_mul(y), *t)),
+                Div | Rem if y == 0 => {
+                    ck.error(SemaError::InvalidConst { span: e.span });
+                    return None;
+                }
+                Div => I(wrap(x / y, *t)),
+                Rem => I(wrap(x % y, *t)),
+                Shl => I(wrap(x.wrapping_shl((y & (t.bits() as i128 - 1)) as u32), *t)),
+                Shr => I(wrap(x >> (y & (t.bits() as i128 - 1)), *t)),
+                BitAnd => I(wrap(x & y, *t)),
+                BitOr => I(wrap(x | y, *t)),
+                BitXor => I(wrap(x ^ y, *t)),
+                _ => B(compare(op, x.cmp(&y))?),
+            }
+        }
+        (F(x), F(y)) => match op {
+            Add => F(x + y),
+            Sub => F(x - y),
+            Mul => F(x * y),
+            Div => F(x / y),
+            Rem => F(x % y),
+            _ => B(compare(op, x.partial_cmp(y)?)?),
+        },
+        (S(x), S(y)) => match op {
+            Add => S(format!("{x}{y}")),
+            _ => B(compare(op, x.cmp(y))?),
+        },
+        (B(x), B(y)) => match op {
+            And => B(*x && *y),
+            Or => B(*x || *y),
+            Eq => B(x == y),
+            Ne => B(x != y),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    lit(kind, &e.ty, e.span)
+}
+
+fn compare(op: BinOp, ord: std::cmp::Ordering) -> Option<bool> {
+    use std::cmp::Ordering::*;
+    Some(match op {
+        BinOp::Eq => ord == Equal,
+        BinOp::Ne => ord != Equal,
+        BinOp::Lt => ord == Less,
+        BinOp::Le => ord != Greater,
+        BinOp::Gt => ord == Greater,
+        BinOp::Ge => ord != Less,
+        _ => return None,
+    })
+}
+
+/// Two's-complement wrap into `t`, as the program's arithmetic does.
+fn wrap(v: i128, t: IntTy) -> i128 {
+    let bits = t.bits();
+    let m = v.rem_euclid(1i128 << bits);
+    if t.signed() && m > t.max() {
+        m - (1i128 << bits)
+    } else {
+        m
+    }
+}
