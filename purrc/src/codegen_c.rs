@@ -272,11 +272,16 @@ impl<'g, 'p> FnGen<'g, 'p> {
                     }
                     None => self.into_owned(v, &f.ret),
                 };
-                let ret = self.c(&f.ret);
-                let t = self.fresh();
-                self.line(&format!("{ret} {t} = {v};"));
-                self.pop_level();
-                self.line(&format!("return {t};"));
+                if self.nothing_to_unwind(None) {
+                    self.levels.pop();
+                    self.line(&format!("return {v};"));
+                } else {
+                    let ret = self.c(&f.ret);
+                    let t = self.fresh();
+                    self.line(&format!("{ret} {t} = {v};"));
+                    self.pop_level();
+                    self.line(&format!("return {t};"));
+                }
             }
             _ => self.pop_level(),
         }
@@ -413,6 +418,10 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.unwind_levels(false, moved);
     }
 
+    fn nothing_to_unwind(&self, moved: Option<&str>) -> bool {
+        self.levels.iter().all(|l| l.owned.iter().all(|(n, _)| Some(n.as_str()) == moved))
+    }
+
     fn unwind_levels(&mut self, to_loop: bool, moved: Option<&str>) {
         let mut owned = vec![];
         for level in self.levels.iter().rev() {
@@ -466,7 +475,6 @@ impl<'g, 'p> FnGen<'g, 'p> {
         let mut out = vec![];
         for (i, e) in es.iter().enumerate() {
             let v = self.expr(e);
-            let last = i + 1 == es.len();
             let hazard = es[i + 1..].iter().any(|later| may_mutate(later));
             out.push(match v {
                 _ if matches!(e.ty, Ty::Void | Ty::Never) => v,
@@ -481,7 +489,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 }
                 // A read that can fault (`xs[i]`) runs now, before the
                 // operands to its right, as Purr's evaluation order says.
-                Val::Plain(c) if !last && is_call_like(&c) => {
+                Val::Plain(c) if !is_pure(e) && !es[i + 1..].iter().all(|later| is_pure(later)) => {
                     let ct = self.c(&e.ty);
                     let t = self.fresh();
                     self.line(&format!("{ct} {t} = {c};"));
@@ -561,11 +569,15 @@ impl<'g, 'p> FnGen<'g, 'p> {
                             Some(name) => name.clone(),
                             None => self.owned(e),
                         };
-                        let ct = self.c(&self.f.ret);
-                        let t = self.fresh();
-                        self.line(&format!("{ct} {t} = {v};"));
-                        self.unwind_except(moved.as_deref());
-                        self.line(&format!("return {t};"));
+                        if self.nothing_to_unwind(moved.as_deref()) {
+                            self.line(&format!("return {v};"));
+                        } else {
+                            let ct = self.c(&self.f.ret);
+                            let t = self.fresh();
+                            self.line(&format!("{ct} {t} = {v};"));
+                            self.unwind_except(moved.as_deref());
+                            self.line(&format!("return {t};"));
+                        }
                         self.diverged = true;
                     }
                     Some(e) => {
@@ -597,8 +609,12 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 let vals = self.exprs(&[start, end]);
                 let ty = &self.f.locals[*id].ty;
                 let (ct, name) = (self.c(ty), local_name(self.f, *id));
-                let end = self.temp(ty, vals[1].c());
-                self.open(&format!("for ({ct} {name} = {}; {name} < {}; {name}++)", vals[0].c(), end.c()));
+                // The bound is evaluated once, before the first iteration.
+                let end = match &end.kind {
+                    ExprKind::Int(_) => vals[1].c().to_string(),
+                    _ => self.temp(ty, vals[1].c()).c().to_string(),
+                };
+                self.open(&format!("for ({ct} {name} = {}; {name} < {end}; {name}++)", vals[0].c()));
                 self.loop_body(body);
                 self.close("");
                 self.pop_level();
@@ -626,7 +642,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             self.levels.pop();
             self.indent -= 1;
             self.out = saved;
-            self.open(&format!("while ({})", c.c()));
+            self.open(&format!("while {}", parenthesized(c.c())));
         } else {
             let c = self.temp(&Ty::Bool, c.c());
             self.pop_level();
@@ -754,19 +770,24 @@ impl<'g, 'p> FnGen<'g, 'p> {
         };
         let rhs = self.expr(value);
         let operands = self.place_operands(place);
-        let ptr = self.place_ptr(place, place.path.len(), &operands);
-        let ct = self.c(&ty);
-        let p = self.fresh();
-        self.line(&format!("{ct} *{p} = {ptr};"));
-        let cur = format!("(*{p})");
+        let p = if place.path.is_empty() {
+            local_name(self.f, place.root)
+        } else {
+            let ptr = self.place_ptr(place, place.path.len(), &operands);
+            let ct = self.c(&ty);
+            let p = self.fresh();
+            self.line(&format!("{ct} *{p} = {ptr};"));
+            format!("(*{p})")
+        };
+        let cur = p.clone();
         if ty == Ty::Str {
             let old = self.fresh();
-            self.line(&format!("purr_str *{old} = *{p};"));
-            self.line(&format!("*{p} = purr_str_concat({old}, {});", rhs.c()));
+            self.line(&format!("purr_str *{old} = {p};"));
+            self.line(&format!("{p} = purr_str_concat({old}, {});", rhs.c()));
             self.line(&format!("purr_str_release({old});"));
         } else {
             let combined = self.binary_scalar(op, &ty, &cur, rhs.c(), place.span);
-            self.line(&format!("*{p} = {combined};"));
+            self.line(&format!("{p} = {combined};"));
         }
     }
 
@@ -795,6 +816,10 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 let bytes = self.place_ptr(place, n - 1, operands);
                 let loc = self.loc(*span);
                 self.line(&format!("purr_bytes_set({bytes}, {}, {v}, {loc});", operands.last().expect("index")));
+            }
+            None if !self.has_rc(ty) => {
+                let name = local_name(self.f, place.root);
+                self.line(&format!("{name} = {v};"));
             }
             _ => {
                 let ptr = self.place_ptr(place, n, operands);
@@ -1109,7 +1134,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
         let c = self.expr(cond);
         let result = self.result_var(ty);
         let dest = result.as_ref().map(|r| (r.as_str(), ty));
-        self.open(&format!("if ({})", c.c()));
+        self.open(&format!("if {}", parenthesized(c.c())));
         self.block_into(then, dest);
         match other {
             Some(b) => {
@@ -1262,6 +1287,36 @@ fn used_locals(body: &ir::Block) -> HashSet<LocalId> {
     let mut uses = Uses(HashSet::new());
     walk_block(&mut uses, body);
     uses.0
+}
+
+/// `(c)`, without doubling parentheses that already enclose all of `c`.
+fn parenthesized(c: &str) -> String {
+    let mut depth = 0;
+    let enclosed = c.starts_with('(')
+        && c.char_indices().all(|(i, ch)| {
+            match ch {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || i == c.len() - 1
+        });
+    if enclosed {
+        c.to_string()
+    } else {
+        format!("({c})")
+    }
+}
+
+/// Expressions whose C form has no effect and cannot fault, so it does not
+/// matter when C evaluates them.
+fn is_pure(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Nil | ExprKind::Local(_) | ExprKind::FnRef(_) => true,
+        ExprKind::Field(b, _) | ExprKind::Unary(_, b) | ExprKind::Cast(b) => is_pure(b),
+        ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Div | BinOp::Rem) && is_pure(a) && is_pure(b),
+        _ => false,
+    }
 }
 
 fn is_bytes_parent(place: &ir::Place) -> bool {
