@@ -88,6 +88,8 @@ pub enum Color {
 /// Exit statuses of purrc itself.
 const EXIT_COMPILE_ERROR: u8 = 1;
 const EXIT_USAGE: u8 = 2;
+/// purrc itself failed (a bug); the panic message is already on stderr.
+const EXIT_INTERNAL_ERROR: u8 = 3;
 
 /// Why a build stopped.
 enum Failure {
@@ -97,10 +99,24 @@ enum Failure {
     Usage(String),
 }
 
+/// Every phase recurses over the tree, so very deep expressions (a long
+/// `a + b + ...` chain in generated code) need more than the default stack.
+const COMPILER_STACK_BYTES: usize = 512 << 20;
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    std::thread::Builder::new()
+        .name("purrc".into())
+        .stack_size(COMPILER_STACK_BYTES)
+        .spawn(move || compile_and_report(&cli))
+        .expect("spawning the compiler thread")
+        .join()
+        .unwrap_or(ExitCode::from(EXIT_INTERNAL_ERROR))
+}
+
+fn compile_and_report(cli: &Cli) -> ExitCode {
     let mut sources = SourceMap::default();
-    match run(&cli, &mut sources) {
+    match run(cli, &mut sources) {
         Ok(code) => code,
         Err(Failure::Diagnostics(diags)) => {
             let choice = match cli.color {
