@@ -5,6 +5,9 @@ use std::path::Path;
 
 fn main() {
     lalrpop::process_src().expect("lalrpop grammar failed to build");
+    // Printing any rerun-if-changed replaces cargo's default of watching the
+    // whole package, so the grammar must be listed too.
+    println!("cargo:rerun-if-changed=src/parser.lalrpop");
 
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime-c");
     let mut sources: Vec<_> = std::fs::read_dir(runtime.join("src"))

@@ -6,9 +6,11 @@
 //!   find go into [`Extras::errors`] while a best-effort token is still produced,
 //!   so one run reports several errors.
 //! - [`Lexer`] wraps it and applies the layout rules of PURR.md §2: which
-//!   newlines end a statement (see [`Lexer::next`]), `;` as an explicit
-//!   separator, bracket tracking (with a nesting limit), splitting `>>` so that
-//!   `list<list<i32>>` closes two generic lists, and `probe<` as a generic call.
+//!   newlines end a statement (see [`Lexer`]), `;` as an explicit separator,
+//!   bracket tracking, splitting `>>` so that `list<list<i32>>` closes two
+//!   generic lists, and `probe<` as a generic call. It also bounds how deep
+//!   the syntax tree can get ([`MAX_NESTING`], [`MAX_EXPR_OPERATORS`]), so
+//!   pathological input is an error, not a stack overflow.
 
 use crate::source::{FileId, Span};
 use logos::Logos;
@@ -713,8 +715,13 @@ pub struct Lexer<'s> {
 }
 
 impl<'s> Lexer<'s> {
+    /// Lexes a whole file (a leading byte-order mark is skipped).
     pub fn new(file: FileId, src: &'s str) -> Lexer<'s> {
-        Lexer::with_base(file, src, 0)
+        let mut lexer = Lexer::with_base(file, src, 0);
+        if src.starts_with('\u{feff}') {
+            lexer.raw.bump('\u{feff}'.len_utf8());
+        }
+        lexer
     }
 
     /// Lexes `src`, a slice of a file starting at byte `base` (used for the
@@ -749,13 +756,13 @@ impl<'s> Lexer<'s> {
         Some((c as char, Span::new(self.raw.extras.file, at, at + 1)))
     }
 
-    fn push_token(&mut self, start: usize, tok: Tok<'s>, end: usize) {
+    /// Records what a following newline means after `tok`.
+    fn note_last(&mut self, tok: &Tok<'s>) {
         self.last = match tok {
             Tok::LBrace => Last::Open,
-            _ if continues_line(&tok) => Last::Continues,
+            _ if continues_line(tok) => Last::Continues,
             _ => Last::Ends,
         };
-        self.queue.push_back((start, tok, end));
     }
 
     /// Tracks brackets; false when the nesting limit is hit.
@@ -784,11 +791,20 @@ impl<'s> Lexer<'s> {
         true
     }
 
-    fn fill(&mut self) {
-        while self.queue.is_empty() && !self.done {
+    /// The next token for the parser. Most calls return a token straight
+    /// from logos; `queue` holds the rare second and third token of one step
+    /// (a pending newline, then `>>` split in two).
+    fn next_token(&mut self) -> Option<Spanned<'s>> {
+        if let Some(t) = self.queue.pop_front() {
+            return Some(t);
+        }
+        loop {
+            if self.done {
+                return None;
+            }
             let Some(raw) = self.raw.next() else {
                 self.done = true;
-                return;
+                return None;
             };
             let base = self.raw.extras.base as usize;
             let range = self.raw.span();
@@ -802,33 +818,29 @@ impl<'s> Lexer<'s> {
                     Tok::Error
                 }
             };
-            match tok {
-                Tok::Newline | Tok::Semi => {
-                    let in_parens = matches!(self.stack.last(), Some((b'(' | b'[', _, _)));
-                    let newline = tok == Tok::Newline;
-                    if self.last == Last::Open || (newline && (in_parens || self.last == Last::Continues)) {
-                        continue;
-                    }
-                    if !newline && (in_parens || self.last == Last::Continues) {
-                        // `x = ;` or `f(a; b)`: let the parser report the `;` itself.
-                        self.pending = None;
-                        self.push_token(start, Tok::Newline, end);
-                        return;
-                    }
-                    if self.pending.is_none() {
-                        self.pending = Some((start, end, newline));
-                    }
-                    self.operators = self.enclosing_operators();
+            if let Tok::Newline | Tok::Semi = tok {
+                let in_parens = matches!(self.stack.last(), Some((b'(' | b'[', _, _)));
+                let newline = tok == Tok::Newline;
+                if self.last == Last::Open || (newline && (in_parens || self.last == Last::Continues)) {
                     continue;
                 }
-                _ => {}
-            }
-            if let Some((ns, ne, newline)) = self.pending.take() {
-                let continued = tok == Tok::RBrace || (newline && tok == Tok::Dot);
-                if !continued {
-                    self.push_token(ns, Tok::Newline, ne);
+                if !newline && (in_parens || self.last == Last::Continues) {
+                    // `x = ;` or `f(a; b)`: let the parser report the `;` itself.
+                    self.pending = None;
+                    self.last = Last::Ends;
+                    return Some((start, Tok::Newline, end));
                 }
+                if self.pending.is_none() {
+                    self.pending = Some((start, end, newline));
+                }
+                self.operators = self.enclosing_operators();
+                continue;
             }
+            let newline_first = match self.pending.take() {
+                Some((_, _, newline)) if tok == Tok::RBrace || (newline && tok == Tok::Dot) => None,
+                Some((ns, ne, _)) => Some((ns, Tok::Newline, ne)),
+                None => None,
+            };
             if deepens_tree(&tok) {
                 self.operators += 1;
                 if self.operators > MAX_EXPR_OPERATORS {
@@ -836,7 +848,7 @@ impl<'s> Lexer<'s> {
                     self.raw.extras.errors.push(LexError::ExpressionTooDeep { span, limit: MAX_EXPR_OPERATORS });
                     self.done = true;
                     self.fatal_at = Some(start);
-                    return;
+                    return None;
                 }
             }
             if tok == Tok::Comma {
@@ -845,21 +857,28 @@ impl<'s> Lexer<'s> {
             if !self.track_bracket(&tok, start) {
                 self.done = true;
                 self.fatal_at = Some(start);
-                return;
+                return None;
             }
             let probe_end = self.probe_end.take();
-            match tok {
-                Tok::Shr => {
-                    self.push_token(start, Tok::GtJoined, start + 1);
-                    self.push_token(start + 1, Tok::Gt, end);
-                }
-                Tok::Lt if probe_end == Some(start) => self.push_token(start, Tok::GenericLt, end),
+            let (first, second) = match tok {
+                Tok::Shr => ((start, Tok::GtJoined, start + 1), Some((start + 1, Tok::Gt, end))),
+                Tok::Lt if probe_end == Some(start) => ((start, Tok::GenericLt, end), None),
                 Tok::Ident("probe") => {
                     self.probe_end = Some(end);
-                    self.push_token(start, tok, end);
+                    ((start, tok, end), None)
                 }
-                _ => self.push_token(start, tok, end),
+                _ => ((start, tok, end), None),
+            };
+            self.note_last(&second.as_ref().unwrap_or(&first).1);
+            if let Some(newline) = newline_first {
+                self.queue.push_back(first);
+                self.queue.extend(second);
+                return Some(newline);
             }
+            if let Some(second) = second {
+                self.queue.push_back(second);
+            }
+            return Some(first);
         }
     }
 }
@@ -962,10 +981,7 @@ impl<'s> Iterator for Lexer<'s> {
     type Item = Result<Spanned<'s>, std::convert::Infallible>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.queue.is_empty() {
-            self.fill();
-        }
-        self.queue.pop_front().map(Ok)
+        self.next_token().map(Ok)
     }
 }
 
@@ -1100,6 +1116,7 @@ pub fn dump_tokens(file: FileId, src: &str) -> String {
             Tok::Str(_) => writeln!(out, "Str {}", &src[start..end]),
             Tok::Newline => writeln!(out, "Newline"),
             Tok::GtJoined => writeln!(out, "> (joined)"),
+            Tok::GenericLt => writeln!(out, "< (generic)"),
             Tok::Error => writeln!(out, "Error {:?}", &src[start..end]),
             other => writeln!(out, "{}", other.text()),
         };

@@ -7,8 +7,10 @@
 //! the lexer's [`LexError`]s) become [`Diagnostic`]s.
 //!
 //! Errors are collected, not returned at the first one: the lexer reports
-//! and skips bad input, and the grammar recovers at item, actor member and
-//! statement level, so independent mistakes are all reported in one run.
+//! bad input and goes on, grammar actions record their errors and go on, and
+//! after a syntax error parsing restarts at the next top-level declaration
+//! (see [`parse_file_errors`]), so independent mistakes are all reported in
+//! one run.
 
 use crate::ast::{self, BinOp, Expr, ExprKind, FieldInit, Ident, Pattern, PatternKind, StrPart};
 use crate::diagnostics::Diagnostic;
@@ -82,7 +84,10 @@ pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<Parse
     let mut declaration_starts: Option<Vec<usize>> = None;
     let mut offset = 0;
     loop {
-        let mut lexer = Lexer::with_base(file, &src[offset..], offset as u32);
+        let mut lexer = match offset {
+            0 => Lexer::new(file, src),
+            _ => Lexer::with_base(file, &src[offset..], offset as u32),
+        };
         let result = grammar::FileParser::new().parse(file, &mut errors, &mut lexer);
         errors.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
         let error = match result {
@@ -215,12 +220,11 @@ pub(crate) fn pattern(kind: PatternKind, file: FileId, start: usize, end: usize)
     Box::new(Pattern { kind, span: Span::new(file, start, end) })
 }
 
-
 pub(crate) fn span(file: FileId, start: usize, end: usize) -> Span {
     Span::new(file, start, end)
 }
 
-pub(crate) fn stmt(file: FileId, start: usize, end: usize, kind: ast::StmtKind) -> Box<ast::Stmt> {
+pub(crate) fn stmt(kind: ast::StmtKind, file: FileId, start: usize, end: usize) -> Box<ast::Stmt> {
     Box::new(ast::Stmt { kind, span: Span::new(file, start, end) })
 }
 
@@ -230,6 +234,7 @@ pub(crate) fn binary(op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>) -> Box<Expr> {
 }
 
 /// `PATH { fields }`: the expression before `{` must be a (qualified) name.
+#[allow(clippy::boxed_local)] // the grammar's values are boxed
 pub(crate) fn struct_literal(
     head: Box<Expr>,
     fields: Vec<FieldInit>,
@@ -405,10 +410,13 @@ fn describe_expected(expected: &[String]) -> Vec<String> {
         3 if has("IDENT") && has("\"fn\"") && has("\"{\"") => return vec!["a return type".into(), "`{`".into()],
         _ => {}
     }
+    // After an operand `{` usually continues a struct literal, but where no
+    // separator may follow (an `if`/`for`/`match` head) it opens the block.
+    let block_next = has("\"{\"") && !["NEWLINE", "\",\"", "\")\"", "\"]\""].iter().any(|t| has(t));
     let folded = |e: &str| {
         (wants_expr && EXPR_START.contains(&e))
             || (wants_stmt && STMT_START.contains(&e))
-            || (wants_op && OPERATORS.contains(&e))
+            || (wants_op && OPERATORS.contains(&e) && !(block_next && e == "\"{\""))
             || (wants_item && ITEM_START.contains(&e))
     };
     let mut out = Vec::new();
@@ -440,7 +448,8 @@ fn describe_expected(expected: &[String]) -> Vec<String> {
     if wants_op {
         out.push("an operator".into());
     }
-    out.dedup();
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|e| seen.insert(e.clone()));
     out
 }
 

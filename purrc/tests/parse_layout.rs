@@ -111,3 +111,14 @@ fn semicolon_after_an_operator_is_an_error() {
     assert_eq!(error_ids("fn f() { let x = ; }"), ["syntax-error"]);
     assert_eq!(error_ids("fn f() { f(a; b) }"), ["syntax-error"]);
 }
+
+#[test]
+fn byte_order_mark_is_skipped() {
+    assert_eq!(file(&parse_ok("\u{feff}const A = 1")), "(const A 1)");
+}
+
+#[test]
+fn token_dump() {
+    let src = "fn f(x: list<list<i32>>) {\n    let p = probe<T>() // c\n\n    x >>= 1; y = a >> 2 and not b\n}\n";
+    insta::assert_snapshot!(purrc::lexer::dump_tokens(0, src));
+}
