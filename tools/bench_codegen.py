@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PURRC, ensure_purrc, run, table  # noqa: E402
+from benchlib import describe_purrc, run, snapshot_purrc, table  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent / "bench"
 # name -> (what it exercises, target ratio)
@@ -43,15 +43,16 @@ def main() -> None:
     ap.add_argument("--cc", default=os.environ.get("CC", "gcc"), help="C compiler for the baseline and for purrc")
     ap.add_argument("names", nargs="*", default=list(PROGRAMS), help="programs to run (default: all)")
     args = ap.parse_args()
-    ensure_purrc()
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="purr-codegen-") as tmp:
         work = Path(tmp)
+        purrc = snapshot_purrc(work)
+        print(describe_purrc(), flush=True)
         for name in args.names:
             what, target = PROGRAMS[name]
             purr_exe, c_exe = work / f"{name}_purr", work / f"{name}_c"
-            run([PURRC, "-O2", "--cc", args.cc, BENCH / f"{name}.pu", "-o", purr_exe])
+            run([purrc, "-O2", "--cc", args.cc, BENCH / f"{name}.pu", "-o", purr_exe])
             run([args.cc, "-O2", BENCH / f"{name}.c", "-o", c_exe])
             purr_out = run([purr_exe], stdout=subprocess.PIPE).stdout
             c_out = run([c_exe], stdout=subprocess.PIPE).stdout

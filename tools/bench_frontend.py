@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PURRC, ensure_purrc, run, table, time_median  # noqa: E402
+from benchlib import describe_purrc, run, snapshot_purrc, table, time_median  # noqa: E402
 import gen_program  # noqa: E402
 
 TARGET_LINES_PER_S = 500_000
@@ -34,19 +34,20 @@ def main() -> None:
     ap.add_argument("--build-runs", type=int, default=3, help="timed runs of each full build (median)")
     ap.add_argument("--keep", metavar="DIR", help="write the program to DIR instead of a temporary directory")
     args = ap.parse_args()
-    ensure_purrc()
 
     with tempfile.TemporaryDirectory(prefix="purr-frontend-") as tmp:
         work = Path(args.keep or tmp)
         work.mkdir(parents=True, exist_ok=True)
+        purrc = snapshot_purrc(work)
+        print(describe_purrc(), flush=True)
         prog = work / "prog.pu"
         prog.write_text(gen_program.program(gen_program.modules_for_lines(args.lines)))
         lines = prog.read_text().count("\n")
         print(f"generated {prog.name}: {lines} lines, {prog.stat().st_size / 1e6:.1f} MB", flush=True)
 
         # The program must compile and run; check once (this also warms caches).
-        c_size = len(run([PURRC, "--emit", "c", prog], stdout=subprocess.PIPE).stdout)
-        emit, _ = time_median([PURRC, "--emit", "c", prog], args.runs)
+        c_size = len(run([purrc, "--emit", "c", prog], stdout=subprocess.PIPE).stdout)
+        emit, _ = time_median([purrc, "--emit", "c", prog], args.runs)
         print(f"--emit c: {emit:.3f} s ({c_size / 1e6:.1f} MB of C)", flush=True)
 
         builds = [("gcc -O0", [])]
@@ -56,7 +57,7 @@ def main() -> None:
                  f">= {TARGET_LINES_PER_S:,}", "met" if lines / emit >= TARGET_LINES_PER_S else "NOT met"]]
         for name, extra in builds:
             exe = work / f"prog_{name.split()[0]}"
-            cmd = [PURRC, "-O0", *extra, prog, "-o", exe]
+            cmd = [purrc, "-O0", *extra, prog, "-o", exe]
             full, _ = time_median(cmd, args.build_runs, warmup=0)
             out = run([exe], stdout=subprocess.PIPE).stdout.decode()
             if not out.startswith("total = "):

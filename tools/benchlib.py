@@ -1,5 +1,6 @@
 """Small helpers shared by the benchmark scripts (no dependencies)."""
 import os
+import shutil
 import statistics
 import subprocess
 import time
@@ -36,6 +37,21 @@ def table(rows, header):
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def snapshot_purrc(work):
+    """Copies purrc into work, so that a rebuild during the run changes nothing."""
+    ensure_purrc()
+    dest = Path(work) / "purrc"
+    shutil.copy2(PURRC, dest)
+    return dest
+
+
+def describe_purrc():
+    """Which purrc is measured: the checkout's commit (+dirty) and the binary's build time."""
+    git = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True)
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(PURRC.stat().st_mtime))
+    return f"purrc {git.stdout.strip() or '?'} (binary built {built}), {os.cpu_count()} cores"
 
 
 def ensure_purrc():
