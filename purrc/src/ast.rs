@@ -185,8 +185,8 @@ pub enum AssignOp {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
-    Let { name: Ident, mutable: bool, ty: Option<TypeExpr>, value: Option<Expr> },
-    Assign { target: Expr, op: AssignOp, value: Expr },
+    Let { name: Ident, mutable: bool, ty: Option<Box<TypeExpr>>, value: Option<Expr> },
+    Assign { target: Box<Expr>, op: AssignOp, value: Expr },
     Expr(Expr),
     Return(Option<Expr>),
     Break,
@@ -196,13 +196,13 @@ pub enum StmtKind {
     /// `for cond { }`
     While { cond: Expr, body: Block },
     /// `for x in a..b { }`
-    ForRange { var: Ident, start: Expr, end: Expr, body: Block },
+    ForRange { var: Ident, start: Box<Expr>, end: Box<Expr>, body: Block },
     /// `for x in xs { }` / `for k, v in m { }`
-    ForEach { first: Ident, second: Option<Ident>, iter: Expr, body: Block },
+    ForEach { first: Ident, second: Option<Box<Ident>>, iter: Box<Expr>, body: Block },
     /// `send target msg`
-    Send { target: Expr, message: Expr },
+    Send { target: Box<Expr>, message: Expr },
     /// `send_test target msg`
-    SendTest { target: Expr, message: Expr },
+    SendTest { target: Box<Expr>, message: Expr },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,7 +287,7 @@ pub struct Expr {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     /// Integer literal; the value is unsigned, a leading `-` is a unary op.
-    Int(u128),
+    Int(u64),
     Float(f64),
     /// Char literal `'a'` (a `u8`).
     Char(u8),
@@ -300,7 +300,7 @@ pub enum ExprKind {
     Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
     Call { callee: Box<Expr>, args: Vec<Expr> },
     /// `probe<T>()`: the one call with an explicit type argument.
-    GenericCall { name: Ident, ty_args: Vec<TypeExpr>, args: Vec<Expr> },
+    GenericCall { name: Box<Ident>, ty_args: Vec<TypeExpr>, args: Vec<Expr> },
     Field { base: Box<Expr>, name: Ident },
     Index { base: Box<Expr>, index: Box<Expr> },
     /// `Point { x: 1 }`, `geo.Point { .. }`, messages alike.
@@ -309,7 +309,7 @@ pub enum ExprKind {
     If { cond: Box<Expr>, then_block: Block, else_branch: Option<Box<Expr>> },
     Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
     Block(Block),
-    Lambda { params: Vec<Param>, ret: TypeExpr, body: Box<Expr> },
+    Lambda { params: Vec<Param>, ret: Box<TypeExpr>, body: Box<Expr> },
     /// `spawn A { .. }` / `spawn_test A { .. }`
     Spawn { test: bool, actor: Vec<Ident>, fields: Vec<FieldInit> },
 }
@@ -325,7 +325,7 @@ pub enum PatternKind {
     Wildcard,
     /// A lowercase-free single name is a binding, unless it is `none`.
     Binding(Ident),
-    Int { negative: bool, value: u128 },
+    Int { negative: bool, value: u64 },
     Char(u8),
     Str(String),
     Bool(bool),

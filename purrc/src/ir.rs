@@ -64,6 +64,16 @@ impl IntTy {
         }
     }
 
+    /// The value of an integer of this type stored as two's-complement bits.
+    pub fn value(self, bits: u64) -> i128 {
+        let shift = 64 - self.bits();
+        if self.signed() {
+            i128::from(((bits << shift) as i64) >> shift)
+        } else {
+            i128::from((bits << shift) >> shift)
+        }
+    }
+
     pub fn max(self) -> i128 {
         if self.signed() {
             (1i128 << (self.bits() - 1)) - 1
@@ -250,18 +260,18 @@ pub struct Stmt {
 pub enum StmtKind {
     Let(LocalId, Expr),
     /// `place op= value`; `op` is `None` for plain `=`.
-    Assign(Place, Option<BinOp>, Expr),
+    Assign(Box<Place>, Option<BinOp>, Expr),
     Expr(Expr),
     Return(Option<Expr>),
     Break,
     Continue,
     Loop(Block),
     While(Expr, Block),
-    ForRange(LocalId, Expr, Expr, Block),
+    ForRange(LocalId, Box<Expr>, Box<Expr>, Block),
     /// Iterates a list (element) or bytes (u8).
-    ForEach(LocalId, Expr, Block),
+    ForEach(LocalId, Box<Expr>, Block),
     /// Iterates a map in insertion order: key, optional value.
-    ForMap(LocalId, Option<LocalId>, Expr, Block),
+    ForMap(LocalId, Option<LocalId>, Box<Expr>, Block),
 }
 
 /// An assignable location: a `var` local and a path into it.
@@ -306,7 +316,8 @@ pub struct MatchArm {
 pub enum Pattern {
     Wildcard,
     Bind(LocalId),
-    Int(i128),
+    /// Two's-complement bits, as `ExprKind::Int`.
+    Int(u64),
     Str(String),
     Bool(bool),
     /// Enum variant (by index), `some`/`ok` (0) and `none`/`err` (1) on
@@ -322,7 +333,8 @@ pub enum InterpPart {
 
 #[derive(Debug, Clone)]
 pub enum ExprKind {
-    Int(i128),
+    /// Two's-complement bits; `IntTy::value` reads them in the literal's type.
+    Int(u64),
     Float(f64),
     Bool(bool),
     Str(String),
@@ -349,7 +361,7 @@ pub enum ExprKind {
     ResultLit(bool, Box<Expr>),
     List(Vec<Expr>),
     Interp(Vec<InterpPart>),
-    If(Box<Expr>, Block, Option<Block>),
+    If(Box<Expr>, Box<Block>, Option<Box<Block>>),
     Match(Box<Expr>, Vec<MatchArm>),
     Block(Block),
 }

@@ -53,7 +53,7 @@ pub enum LexError {
     /// A backslash escape that is not one of `\n \t \r \0 \\ \" \' \xHH \u{H…}`,
     /// or one whose value is out of range. (`invalid-escape`)
     InvalidEscape { span: Span, reason: String },
-    /// An integer literal larger than any integer type (`u128`). (`int-too-large`)
+    /// An integer literal larger than the largest integer type (`u64`). (`int-too-large`)
     IntTooLarge { span: Span },
     /// A number followed directly by letters or digits it cannot contain,
     /// e.g. `12ab`, `0b102`, `0x`. (`invalid-number`)
@@ -187,7 +187,7 @@ pub enum Tok<'s> {
     #[regex("[0-9][0-9_]*", |lex| int_literal(lex, 10, 0))]
     #[regex("0x[0-9a-fA-F_]+", |lex| int_literal(lex, 16, 2))]
     #[regex("0b[01_]+", |lex| int_literal(lex, 2, 2))]
-    Int(u128),
+    Int(u64),
     #[regex(r"[0-9][0-9_]*\.[0-9][0-9_]*([eE][+-]?[0-9][0-9_]*)?", float_literal)]
     #[regex(r"[0-9][0-9_]*[eE][+-]?[0-9][0-9_]*", float_literal)]
     Float(f64),
@@ -322,17 +322,17 @@ fn reject_suffix(lex: &mut RawLexer<'_>) -> bool {
     true
 }
 
-fn int_literal(lex: &mut RawLexer<'_>, radix: u32, prefix: usize) -> u128 {
+fn int_literal(lex: &mut RawLexer<'_>, radix: u32, prefix: usize) -> u64 {
     let digits = &lex.slice()[prefix..];
-    let mut value: Option<u128> = Some(0);
+    let mut value: Option<u64> = Some(0);
     let mut any = false;
     for b in digits.bytes() {
         if b == b'_' {
             continue;
         }
         any = true;
-        let d = (b as char).to_digit(radix).unwrap_or(0) as u128;
-        value = value.and_then(|v| v.checked_mul(radix as u128)).and_then(|v| v.checked_add(d));
+        let d = u64::from((b as char).to_digit(radix).unwrap_or(0));
+        value = value.and_then(|v| v.checked_mul(u64::from(radix))).and_then(|v| v.checked_add(d));
     }
     if reject_suffix(lex) {
         return 0;

@@ -69,7 +69,71 @@ impl ParseError {
 
 /// Parses one file. On failure returns every error found, in source order.
 pub fn parse_file(file: FileId, src: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    if let Some(parsed) = parse_in_parallel(file, src) {
+        return Ok(parsed);
+    }
     parse_file_errors(file, src).map_err(|errors| errors.iter().map(diagnostic).collect())
+}
+
+/// Files above this size are parsed in pieces on several threads.
+const PARALLEL_PARSE_BYTES: usize = 256 << 10;
+
+/// Parses a large file as a few pieces, each a run of whole top-level
+/// declarations, on separate threads. The grammar is unambiguous and items
+/// are independent, so when every piece parses, the items joined are the
+/// parse of the whole. Any error, or a cut that was not between two
+/// declarations, makes this return `None`: the caller then parses the file
+/// in one piece, which reports the errors exactly.
+fn parse_in_parallel(file: FileId, src: &str) -> Option<ast::File> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if src.len() < PARALLEL_PARSE_BYTES || threads < 2 {
+        return None;
+    }
+    let mut cuts = vec![0];
+    for k in 1..threads {
+        let cut = declaration_line_after(src, src.len() * k / threads)?;
+        if cut > *cuts.last().expect("starts with 0") {
+            cuts.push(cut);
+        }
+    }
+    cuts.push(src.len());
+    let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .map(|w| scope.spawn(move || parse_piece(file, src, w[0], w[1])))
+            .collect();
+        handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+    });
+    let mut items = Vec::new();
+    for piece in pieces {
+        items.extend(piece?);
+    }
+    Some(ast::File { items })
+}
+
+/// The start of the first line at or after `from` that begins, in column 0,
+/// with a keyword that starts a top-level declaration.
+fn declaration_line_after(src: &str, from: usize) -> Option<usize> {
+    const STARTS: [&str; 9] = ["fn ", "struct ", "enum ", "const ", "extern ", "message ", "actor ", "test ", "bench "];
+    let mut at = from;
+    loop {
+        at += src.get(at..)?.find('\n')? + 1;
+        let rest = &src[at..];
+        if STARTS.iter().any(|k| rest.starts_with(k)) {
+            return Some(at);
+        }
+    }
+}
+
+/// Items of `src[start..end]`, or `None` at the first error of any kind.
+fn parse_piece(file: FileId, src: &str, start: usize, end: usize) -> Option<Vec<ast::Item>> {
+    let mut lexer = match start {
+        0 => Lexer::new(file, &src[..end]),
+        _ => Lexer::with_base(file, &src[start..end], start as u32),
+    };
+    let mut errors = Vec::new();
+    let parsed = grammar::FileParser::new().parse(file, &mut errors, &mut lexer).ok()?;
+    (errors.is_empty() && lexer.take_errors().is_empty()).then_some(parsed.items)
 }
 
 /// [`parse_file`] with the errors as data (tests, tools).
@@ -616,7 +680,7 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
         LexError::InvalidEscape { span, reason } => Diagnostic::new("invalid-escape", *span, "invalid escape sequence")
             .label(reason.clone())
             .hint("valid escapes: \\n \\t \\r \\0 \\\\ \\\" \\' \\xHH \\u{HHHH}"),
-        LexError::IntTooLarge { span } => Diagnostic::new("int-too-large", *span, "integer literal is too large")
+        LexError::IntTooLarge { span } => Diagnostic::new("int-too-large", *span, "integer literal is larger than the largest integer type (u64)")
             .label("does not fit in any integer type"),
         LexError::InvalidNumber { span } => Diagnostic::new("invalid-number", *span, "invalid number literal")
             .label("letters or digits that do not belong to the number")

@@ -45,8 +45,8 @@ enum ConstState<'a> {
 /// State shared by all passes over one program.
 struct Checker<'a> {
     program: ir::Program,
-    /// Top-level names per (namespace, name), with their declaration span.
-    globals: HashMap<(String, String), (Global, Span)>,
+    /// Top-level names by namespace, then name, with their declaration span.
+    globals: HashMap<String, HashMap<String, (Global, Span)>>,
     consts: Vec<ConstState<'a>>,
     /// Function declarations whose bodies are still to check, by FuncId.
     fn_decls: Vec<Option<(&'a ast::FnDecl, String)>>,
@@ -84,7 +84,7 @@ impl Checker<'_> {
     }
 
     fn lookup(&self, namespace: &str, name: &str) -> Option<(Global, Span)> {
-        self.globals.get(&(namespace.to_string(), name.to_string())).copied()
+        self.globals.get(namespace)?.get(name).copied()
     }
 }
 

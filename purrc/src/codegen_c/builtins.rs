@@ -108,7 +108,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
                 Println => "purr_println",
                 _ => "purr_eprintln",
             };
-            g.line(&format!("{f}({});", v[0]));
+            g.line(format_args!("{f}({});", v[0]));
             none
         }
         Str => {
@@ -124,13 +124,13 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.temp(ty, &call)
         }
         Exit => {
-            g.line(&format!("purr_exit({});", v[0]));
+            g.line(format_args!("purr_exit({});", v[0]));
             g.diverged = true;
             none
         }
         Panic => {
             let loc = g.loc(e.span);
-            g.line(&format!("purr_panic({loc}, {}->data);", v[0]));
+            g.line(format_args!("purr_panic({loc}, {}->data);", v[0]));
             g.diverged = true;
             none
         }
@@ -138,7 +138,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
         NowMs => g.temp(ty, "purr_now_ms()"),
         Assert => {
             let loc = g.loc(e.span);
-            g.line(&format!("if (!({})) purr_panic({loc}, \"assertion failed\");", v[0]));
+            g.line(format_args!("if (!({})) purr_panic({loc}, \"assertion failed\");", v[0]));
             none
         }
         Len => match FnGen::first_ty(args) {
@@ -175,14 +175,14 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let et = elem(FnGen::first_ty(args)).clone();
             let ct = g.c(&et);
             let val = g.give(&v[0], &et);
-            g.line(&format!("*({ct} *)purr_list_push_slot({}) = {val};", place(&a)));
+            g.line(format_args!("*({ct}*)purr_list_push_slot({}) = {val};", place(&a)));
             none
         }
         ListPop => {
             let ct = g.c(ty);
             let t = g.fresh();
-            g.line(&format!("{ct} {t} = {{0}};"));
-            g.line(&format!("{t}.some = purr_list_pop({}, &{t}.value);", place(&a)));
+            g.line(format_args!("{ct} {t} = {{0}};"));
+            g.line(format_args!("{t}.some = purr_list_pop({}, &{t}.value);", place(&a)));
             g.own(&t, ty);
             owned_or_plain(g, t, ty)
         }
@@ -191,23 +191,23 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let val = g.give(&v[1], &et);
             let ct = g.c(&et);
             let t = g.fresh();
-            g.line(&format!("{ct} {t} = {val};"));
+            g.line(format_args!("{ct} {t} = {val};"));
             let loc = g.loc(e.span);
-            g.line(&format!("purr_list_insert({}, {}, &{t}, {loc});", place(&a), v[0]));
+            g.line(format_args!("purr_list_insert({}, {}, &{t}, {loc});", place(&a), v[0]));
             none
         }
         ListRemove => {
             let z = g.zero(ty);
             let ct = g.c(ty);
             let t = g.fresh();
-            g.line(&format!("{ct} {t} = {z};"));
+            g.line(format_args!("{ct} {t} = {z};"));
             let loc = g.loc(e.span);
-            g.line(&format!("purr_list_remove({}, {}, &{t}, {loc});", place(&a), v[0]));
+            g.line(format_args!("purr_list_remove({}, {}, &{t}, {loc});", place(&a), v[0]));
             g.own(&t, ty);
             owned_or_plain(g, t, ty)
         }
         ListClear => {
-            g.line(&format!("purr_list_clear({});", place(&a)));
+            g.line(format_args!("purr_list_clear({});", place(&a)));
             none
         }
         ListSlice => {
@@ -218,12 +218,12 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let et = elem(FnGen::first_ty(args)).clone();
             let ct = g.c(&et);
             let t = g.fresh();
-            g.line(&format!("{ct} {t} = {};", v[1]));
+            g.line(format_args!("{ct} {t} = {};", v[1]));
             plain(format!("purr_list_contains({}, &{t})", v[0]))
         }
         ListEach | ListMap | ListFilter => list_loop(g, b, args, v, ty),
         ListSort => {
-            g.line(&format!("purr_list_sort({});", place(&a)));
+            g.line(format_args!("purr_list_sort({});", place(&a)));
             none
         }
         ListSortBy => {
@@ -232,8 +232,8 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let fty = Ty::Fn(vec![et.clone(), et], Box::new(Ty::Bool));
             let fct = g.c(&fty);
             let f = g.fresh();
-            g.line(&format!("{fct} {f} = {};", v[0]));
-            g.line(&format!("purr_list_sort_with({}, {adapter}, &{f});", place(&a)));
+            g.line(format_args!("{fct} {f} = {};", v[0]));
+            g.line(format_args!("purr_list_sort_with({}, {adapter}, &{f});", place(&a)));
             none
         }
         MapNew => {
@@ -247,10 +247,10 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let kt = g.pin(&k, &v[1]);
             let (ct, vct) = (g.c(ty), g.c(&val));
             let (p, t) = (g.fresh(), g.fresh());
-            g.line(&format!("{vct} *{p} = purr_map_get({}, &{kt});", v[0]));
-            g.line(&format!("{ct} {t} = {{0}};"));
+            g.line(format_args!("{vct}*{p} = purr_map_get({}, &{kt});", v[0]));
+            g.line(format_args!("{ct} {t} = {{0}};"));
             let retain = if g.has_rc(&val) { format!(" {}({t}.value);", g.g.types.rc_fn(&val, "retain")) } else { String::new() };
-            g.line(&format!("if ({p}) {{ {t}.some = true; {t}.value = *{p};{retain} }}"));
+            g.line(format_args!("if ({p}) {{ {t}.some = true; {t}.value = *{p};{retain} }}"));
             g.own(&t, ty);
             owned_or_plain(g, t, ty)
         }
@@ -260,7 +260,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let (kv, vv) = (g.give(&v[0], &k), g.give(&v[1], &val));
             let kt = g.pin(&k, &kv);
             let vt = g.pin(&val, &vv);
-            g.line(&format!("purr_map_set({}, &{kt}, &{vt});", place(&a)));
+            g.line(format_args!("purr_map_set({}, &{kt}, &{vt});", place(&a)));
             none
         }
         MapHas => {
@@ -273,8 +273,8 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let kt = g.pin(&k, &v[0]);
             let ct = g.c(ty);
             let t = g.fresh();
-            g.line(&format!("{ct} {t} = {{0}};"));
-            g.line(&format!("{t}.some = purr_map_remove({}, &{kt}, &{t}.value);", place(&a)));
+            g.line(format_args!("{ct} {t} = {{0}};"));
+            g.line(format_args!("{t}.some = purr_map_remove({}, &{kt}, &{t}.value);", place(&a)));
             g.own(&t, ty);
             owned_or_plain(g, t, ty)
         }
@@ -284,15 +284,15 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let (k, val) = key_val(FnGen::first_ty(args));
             let (kct, vct) = (g.c(&k.clone()), g.c(&val.clone()));
             let (m, i) = (g.fresh(), g.fresh());
-            g.line(&format!("purr_map *{m} = {};", v[0]));
-            g.line(&format!(
-                "for (int64_t {i} = purr_map_next({m}, -1); {i} >= 0; {i} = purr_map_next({m}, {i})) ({})(*({kct} *)purr_map_key_at({m}, {i}), *({vct} *)purr_map_val_at({m}, {i}));",
+            g.line(format_args!("purr_map *{m} = {};", v[0]));
+            g.line(format_args!(
+                "for (int64_t {i} = purr_map_next({m}, -1); {i} >= 0; {i} = purr_map_next({m}, {i})) ({})(*({kct}*)purr_map_key_at({m}, {i}), *({vct}*)purr_map_val_at({m}, {i}));",
                 v[1]
             ));
             none
         }
         MapClear => {
-            g.line(&format!("purr_map_clear({});", place(&a)));
+            g.line(format_args!("purr_map_clear({});", place(&a)));
             none
         }
         BytesNew => {
@@ -300,11 +300,11 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.temp(ty, &format!("purr_bytes_new({}, {loc})", v[0]))
         }
         BytesPush => {
-            g.line(&format!("purr_bytes_push({}, {});", place(&a), v[0]));
+            g.line(format_args!("purr_bytes_push({}, {});", place(&a), v[0]));
             none
         }
         BytesAppend => {
-            g.line(&format!("purr_bytes_append({}, {});", place(&a), v[0]));
+            g.line(format_args!("purr_bytes_append({}, {});", place(&a), v[0]));
             none
         }
         BytesSlice => {
@@ -313,7 +313,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
         }
         BytesTruncate => {
             let loc = g.loc(e.span);
-            g.line(&format!("purr_bytes_truncate({}, {}, {loc});", place(&a), v[0]));
+            g.line(format_args!("purr_bytes_truncate({}, {}, {loc});", place(&a), v[0]));
             none
         }
         GetU16be | GetU32be | GetU64be => {
@@ -332,7 +332,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
                 _ => 64,
             };
             let loc = g.loc(e.span);
-            g.line(&format!("purr_bytes_put_u{w}be({}, {}, {}, {loc});", place(&a), v[0], v[1]));
+            g.line(format_args!("purr_bytes_put_u{w}be({}, {}, {}, {loc});", place(&a), v[0], v[1]));
             none
         }
         Crc32c => plain(format!("purr_crc32c({})", v[0])),
@@ -356,13 +356,13 @@ fn list_loop(g: &mut FnGen, b: Builtin, args: &[Arg], v: &[String], ty: &Ty) -> 
     let et = elem(FnGen::first_ty(args)).clone();
     let ect = g.c(&et);
     let (l, i) = (g.fresh(), g.fresh());
-    g.line(&format!("purr_list *{l} = {};", v[0]));
+    g.line(format_args!("purr_list *{l} = {};", v[0]));
     let f = &v[1];
-    let item = format!("(({ect} *){l}->data)[{i}]");
+    let item = format!("(({ect}*){l}->data)[{i}]");
     let head = format!("for (int64_t {i} = 0; {i} < {l}->len; {i}++)");
     match b {
         Builtin::ListEach => {
-            g.line(&format!("{head} ({f})({item});"));
+            g.line(format_args!("{head} ({f})({item});"));
             Val::Plain(String::new())
         }
         Builtin::ListMap => {
@@ -370,7 +370,7 @@ fn list_loop(g: &mut FnGen, b: Builtin, args: &[Arg], v: &[String], ty: &Ty) -> 
             let desc = g.g.types.descriptor(&out_elem);
             let oct = g.c(&out_elem);
             let out = g.temp(ty, &format!("purr_list_with_cap({desc}, {l}->len)"));
-            g.line(&format!("{head} *({oct} *)purr_list_push_slot(&{}) = ({f})({item});", out.c()));
+            g.line(format_args!("{head} *({oct}*)purr_list_push_slot(&{}) = ({f})({item});", out.c()));
             out
         }
         _ => {
@@ -381,8 +381,8 @@ fn list_loop(g: &mut FnGen, b: Builtin, args: &[Arg], v: &[String], ty: &Ty) -> 
                 let retain = g.g.types.rc_fn(&et, "retain");
                 write!(body, "{retain}({item}); ").unwrap();
             }
-            write!(body, "*({ect} *)purr_list_push_slot(&{}) = {item}; }}", out.c()).unwrap();
-            g.line(&format!("{head} {{ {body} }}"));
+            write!(body, "*({ect}*)purr_list_push_slot(&{}) = {item}; }}", out.c()).unwrap();
+            g.line(format_args!("{head} {{ {body} }}"));
             out
         }
     }
@@ -393,7 +393,7 @@ impl FnGen<'_, '_> {
     fn pin(&mut self, ty: &Ty, c: &str) -> String {
         let ct = self.c(ty);
         let t = self.fresh();
-        self.line(&format!("{ct} {t} = {c};"));
+        self.line(format_args!("{ct} {t} = {c};"));
         t
     }
 
@@ -408,7 +408,7 @@ impl FnGen<'_, '_> {
         let fct = self.c(&Ty::Fn(vec![et.clone(), et.clone()], Box::new(Ty::Bool)));
         writeln!(
             self.g.adapter_decls,
-            "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct} *)ctx;\n    {ct} x = *({ct} const *)a;\n    {ct} y = *({ct} const *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}"
+            "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct}*)ctx;\n    {ct} x = *({ct} const *)a;\n    {ct} y = *({ct} const *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}"
         )
         .unwrap();
         self.g.adapters.insert(name.clone());

@@ -75,16 +75,16 @@ impl<'p> TypeTable<'p> {
             Ty::F64 => "double".into(),
             Ty::Bool => "bool".into(),
             Ty::Void | Ty::Never | Ty::Error => "void".into(),
-            Ty::Str => "purr_str *".into(),
-            Ty::Bytes => "purr_bytes *".into(),
-            Ty::Ptr => "void *".into(),
-            Ty::List(_) => "purr_list *".into(),
-            Ty::Map(..) => "purr_map *".into(),
+            Ty::Str => "purr_str*".into(),
+            Ty::Bytes => "purr_bytes*".into(),
+            Ty::Ptr => "void*".into(),
+            Ty::List(_) => "purr_list*".into(),
+            Ty::Map(..) => "purr_map*".into(),
             Ty::Struct(id) => self.program.structs[*id].c_name.clone(),
             Ty::Enum(id) => {
                 let e = &self.program.enums[*id];
                 if e.is_boxed() {
-                    format!("{} *", e.c_name)
+                    format!("{}*", e.c_name)
                 } else {
                     e.c_name.clone()
                 }
@@ -413,8 +413,8 @@ impl<'p> TypeTable<'p> {
             writeln!(protos, "static void {prefix}__dup_any(void *dst, const void *src);\nstatic void {prefix}__drop_any(void *v);").unwrap();
             writeln!(
                 bodies,
-                "static void {prefix}__dup_any(void *dst, const void *src) {{ *({ct} *)dst = *({ct} const *)src; {retain}(*({ct} *)dst); }}\n\
-                 static void {prefix}__drop_any(void *v) {{ {release}(*({ct} *)v); }}"
+                "static void {prefix}__dup_any(void *dst, const void *src) {{ *({ct}*)dst = *({ct} const *)src; {retain}(*({ct}*)dst); }}\n\
+                 static void {prefix}__drop_any(void *v) {{ {release}(*({ct}*)v); }}"
             )
             .unwrap();
             (format!("{prefix}__dup_any"), format!("{prefix}__drop_any"))

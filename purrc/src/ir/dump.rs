@@ -152,7 +152,10 @@ impl Dumper<'_> {
     /// Expressions print on one line; nested blocks print as `{ ...; value }`.
     fn expr(&self, e: &Expr) -> String {
         match &e.kind {
-            ExprKind::Int(v) => format!("{v}:{}", self.ty(&e.ty)),
+            ExprKind::Int(bits) => match &e.ty {
+                Ty::Int(t) => format!("{}:{}", t.value(*bits), t.name()),
+                other => format!("{bits}:{}", self.ty(other)),
+            },
             ExprKind::Float(f) => format!("{f:?}"),
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Str(s) => format!("{s:?}"),
@@ -228,7 +231,7 @@ impl Dumper<'_> {
         match p {
             Pattern::Wildcard => "_".into(),
             Pattern::Bind(id) => self.local(*id),
-            Pattern::Int(v) => v.to_string(),
+            Pattern::Int(bits) => (*bits as i64).to_string(),
             Pattern::Str(s) => format!("{s:?}"),
             Pattern::Bool(b) => b.to_string(),
             Pattern::Ctor(i, subs) => {

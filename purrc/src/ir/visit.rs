@@ -33,7 +33,11 @@ pub fn walk_stmt(v: &mut dyn Visitor, s: &Stmt) {
         }
         StmtKind::Break | StmtKind::Continue => {}
         StmtKind::Loop(b) => walk_block(v, b),
-        StmtKind::While(c, b) | StmtKind::ForEach(_, c, b) | StmtKind::ForMap(_, _, c, b) => {
+        StmtKind::While(c, b) => {
+            walk_expr(v, c);
+            walk_block(v, b);
+        }
+        StmtKind::ForEach(_, c, b) | StmtKind::ForMap(_, _, c, b) => {
             walk_expr(v, c);
             walk_block(v, b);
         }

@@ -152,7 +152,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
 
     fn stmt(&mut self, s: &ast::Stmt) -> ir::Stmt {
         let kind = match &s.kind {
-            ast::StmtKind::Let { name, mutable, ty, value } => self.let_stmt(name, *mutable, ty.as_ref(), value.as_ref(), s.span),
+            ast::StmtKind::Let { name, mutable, ty, value } => self.let_stmt(name, *mutable, ty.as_deref(), value.as_ref(), s.span),
             ast::StmtKind::Assign { target, op, value } => self.assign(target, *op, value, s.span),
             ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr_stmt(e)),
             ast::StmtKind::Return(value) => {
@@ -189,7 +189,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 StmtKind::While(cond, self.loop_body(body))
             }
             ast::StmtKind::ForRange { var, start, end, body } => self.for_range(var, start, end, body),
-            ast::StmtKind::ForEach { first, second, iter, body } => self.for_each(first, second.as_ref(), iter, body),
+            ast::StmtKind::ForEach { first, second, iter, body } => self.for_each(first, second.as_deref(), iter, body),
             ast::StmtKind::Send { .. } | ast::StmtKind::SendTest { .. } => {
                 self.error(SemaError::Unsupported { what: "`send`".into(), span: s.span });
                 StmtKind::Expr(mk(ExprKind::Bool(false), Ty::Error, s.span))
@@ -270,7 +270,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             }
         }
         match place {
-            Some(p) => StmtKind::Assign(p, bin, value),
+            Some(p) => StmtKind::Assign(Box::new(p), bin, value),
             None => StmtKind::Expr(value),
         }
     }
@@ -369,7 +369,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         let ty = start.ty.clone();
         self.with_scope(|cx| {
             let id = cx.declare(var, ty, false);
-            StmtKind::ForRange(id, start, end, cx.loop_body(body))
+            StmtKind::ForRange(id, Box::new(start), Box::new(end), cx.loop_body(body))
         })
     }
 
@@ -379,16 +379,16 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         self.with_scope(|cx| match (&ty, second) {
             (Ty::List(t), None) => {
                 let id = cx.declare(first, (**t).clone(), false);
-                StmtKind::ForEach(id, coll, cx.loop_body(body))
+                StmtKind::ForEach(id, Box::new(coll), cx.loop_body(body))
             }
             (Ty::Bytes, None) => {
                 let id = cx.declare(first, Ty::Int(IntTy::U8), false);
-                StmtKind::ForEach(id, coll, cx.loop_body(body))
+                StmtKind::ForEach(id, Box::new(coll), cx.loop_body(body))
             }
             (Ty::Map(k, v), _) => {
                 let key = cx.declare(first, (**k).clone(), false);
                 let val = second.map(|s| cx.declare(s, (**v).clone(), false));
-                StmtKind::ForMap(key, val, coll, cx.loop_body(body))
+                StmtKind::ForMap(key, val, Box::new(coll), cx.loop_body(body))
             }
             _ => {
                 if ty != Ty::Error {
@@ -453,9 +453,9 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         };
         let span = e.span;
         match &e.kind {
-            ast::ExprKind::Int(v) => self.int_literal(*v as i128, *v > i128::MAX as u128, expected, span),
+            ast::ExprKind::Int(v) => self.int_literal(i128::from(*v), expected, span),
             ast::ExprKind::Float(f) => mk(ExprKind::Float(*f), Ty::F64, span),
-            ast::ExprKind::Char(c) => mk(ExprKind::Int(*c as i128), Ty::Int(IntTy::U8), span),
+            ast::ExprKind::Char(c) => mk(ExprKind::Int(u64::from(*c)), Ty::Int(IntTy::U8), span),
             ast::ExprKind::Bool(b) => mk(ExprKind::Bool(*b), Ty::Bool, span),
             ast::ExprKind::Nil => mk(ExprKind::Nil, Ty::Ptr, span),
             ast::ExprKind::Str(parts) => self.string(parts, span),
@@ -485,15 +485,15 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         mk(ExprKind::Int(0), Ty::Error, span)
     }
 
-    fn int_literal(&mut self, value: i128, too_big: bool, expected: Option<&Ty>, span: Span) -> ir::Expr {
+    fn int_literal(&mut self, value: i128, expected: Option<&Ty>, span: Span) -> ir::Expr {
         let ity = match expected {
             Some(Ty::Int(t)) => *t,
             _ => IntTy::I64,
         };
-        if too_big || value < ity.min() || value > ity.max() {
+        if value < ity.min() || value > ity.max() {
             self.error(SemaError::IntOutOfRange { value: value.to_string(), ty: ity.name().to_string(), span });
         }
-        mk(ExprKind::Int(value), Ty::Int(ity), span)
+        mk(ExprKind::Int(value as u64), Ty::Int(ity), span)
     }
 
     fn string(&mut self, parts: &[ast::StrPart], span: Span) -> ir::Expr {
@@ -563,7 +563,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     fn unary(&mut self, op: UnOp, operand: &ast::Expr, expected: Option<&Ty>, span: Span) -> ir::Expr {
         if let (UnOp::Neg, ast::ExprKind::Int(v)) = (op, &operand.kind) {
             // Fold so that `-128` fits in i8.
-            return self.int_literal(-(*v as i128), *v > i128::MAX as u128, expected, span);
+            return self.int_literal(-i128::from(*v), expected, span);
         }
         let v = self.expr(operand, expected);
         let ok = match op {
@@ -904,7 +904,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         let cond = self.expect(cond, &Ty::Bool);
         let Some(else_branch) = else_branch else {
             let (then, _) = self.block(then_block, Want::Stmt);
-            return mk(ExprKind::If(Box::new(cond), then, None), Ty::Void, span);
+            return mk(ExprKind::If(Box::new(cond), Box::new(then), None), Ty::Void, span);
         };
         let (then, then_ty) = self.block(then_block, want);
         let want_else = match want {
@@ -926,7 +926,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             }
             Want::Value(_) => if then_ty == Ty::Never { else_ty } else { then_ty },
         };
-        mk(ExprKind::If(Box::new(cond), then, Some(else_block)), ty, span)
+        mk(ExprKind::If(Box::new(cond), Box::new(then), Some(Box::new(else_block))), ty, span)
     }
 
     fn match_expr(&mut self, scrutinee: &ast::Expr, arms: &[ast::MatchArm], want: Want, span: Span) -> ir::Expr {
@@ -989,13 +989,13 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             (P::Binding(id), Ty::Option(_)) if id.name == "none" => ir::Pattern::Ctor(1, vec![]),
             (P::Binding(id), _) => ir::Pattern::Bind(self.declare(id, ty.clone(), false)),
             (P::Int { negative, value }, Ty::Int(t)) => {
-                let v = if *negative { -(*value as i128) } else { *value as i128 };
+                let v = if *negative { -i128::from(*value) } else { i128::from(*value) };
                 if v < t.min() || v > t.max() {
                     self.error(SemaError::IntOutOfRange { value: v.to_string(), ty: t.name().into(), span: p.span });
                 }
-                ir::Pattern::Int(v)
+                ir::Pattern::Int(v as u64)
             }
-            (P::Char(c), Ty::Int(_)) => ir::Pattern::Int(*c as i128),
+            (P::Char(c), Ty::Int(_)) => ir::Pattern::Int(u64::from(*c)),
             (P::Str(s), Ty::Str) => ir::Pattern::Str(s.clone()),
             (P::Bool(b), Ty::Bool) => ir::Pattern::Bool(*b),
             (P::Ctor { path, args }, _) => self.ctor_pattern(p, path, args, ty),
@@ -1137,7 +1137,7 @@ fn stmt_diverges(s: &ir::Stmt) -> bool {
 fn contains_break(b: &ir::Block) -> bool {
     fn in_expr(e: &ir::Expr) -> bool {
         match &e.kind {
-            ExprKind::If(_, t, f) => contains_break(t) || f.as_ref().is_some_and(contains_break),
+            ExprKind::If(_, t, f) => contains_break(t) || f.as_deref().is_some_and(contains_break),
             ExprKind::Match(_, arms) => arms.iter().any(|a| in_expr(&a.body)),
             ExprKind::Block(b) => contains_break(b),
             _ => false,

@@ -58,57 +58,75 @@ fn lit(kind: ExprKind, ty: &Ty, span: Span) -> Option<Expr> {
     Some(Expr { kind, ty: ty.clone(), span })
 }
 
+/// An integer literal of type `t` holding `v` wrapped into its range.
+fn int(v: i128, t: IntTy, e: &Expr) -> Option<Expr> {
+    lit(ExprKind::Int(wrap(v, t) as u64), &e.ty, e.span)
+}
+
+/// The value of a folded integer literal.
+fn int_value(e: &Expr) -> Option<(i128, IntTy)> {
+    match (&e.kind, &e.ty) {
+        (ExprKind::Int(bits), Ty::Int(t)) => Some((t.value(*bits), *t)),
+        _ => None,
+    }
+}
+
 /// Folds an expression of literals, unary and binary operators into one
 /// literal; `None` when it is not a compile-time value.
 fn fold(ck: &mut Checker, e: &Expr) -> Option<Expr> {
     match &e.kind {
         ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) => Some(e.clone()),
-        ExprKind::Cast(v) => match (fold(ck, v)?.kind, &e.ty) {
-            (ExprKind::Int(n), Ty::Int(t)) => lit(ExprKind::Int(wrap(n, *t)), &e.ty, e.span),
-            (ExprKind::Int(n), Ty::F64) => lit(ExprKind::Float(n as f64), &e.ty, e.span),
-            (ExprKind::Float(f), Ty::F64) => lit(ExprKind::Float(f), &e.ty, e.span),
-            _ => None,
-        },
-        ExprKind::Unary(op, v) => match (op, fold(ck, v)?.kind, &e.ty) {
-            (UnOp::Neg, ExprKind::Int(n), Ty::Int(t)) => lit(ExprKind::Int(wrap(-n, *t)), &e.ty, e.span),
-            (UnOp::Neg, ExprKind::Float(f), _) => lit(ExprKind::Float(-f), &e.ty, e.span),
-            (UnOp::Not, ExprKind::Bool(b), _) => lit(ExprKind::Bool(!b), &e.ty, e.span),
-            (UnOp::BitNot, ExprKind::Int(n), Ty::Int(t)) => lit(ExprKind::Int(wrap(!n, *t)), &e.ty, e.span),
-            _ => None,
-        },
+        ExprKind::Cast(v) => {
+            let v = fold(ck, v)?;
+            match (int_value(&v), &v.kind, &e.ty) {
+                (Some((n, _)), _, Ty::Int(t)) => int(n, *t, e),
+                (Some((n, _)), _, Ty::F64) => lit(ExprKind::Float(n as f64), &e.ty, e.span),
+                (None, ExprKind::Float(f), Ty::F64) => lit(ExprKind::Float(*f), &e.ty, e.span),
+                _ => None,
+            }
+        }
+        ExprKind::Unary(op, v) => {
+            let v = fold(ck, v)?;
+            match (op, int_value(&v), &v.kind) {
+                (UnOp::Neg, Some((n, t)), _) => int(-n, t, e),
+                (UnOp::BitNot, Some((n, t)), _) => int(!n, t, e),
+                (UnOp::Neg, None, ExprKind::Float(f)) => lit(ExprKind::Float(-f), &e.ty, e.span),
+                (UnOp::Not, None, ExprKind::Bool(b)) => lit(ExprKind::Bool(!b), &e.ty, e.span),
+                _ => None,
+            }
+        }
         ExprKind::Binary(op, a, b) => {
             let (a, b) = (fold(ck, a)?, fold(ck, b)?);
-            binary(ck, *op, &a.kind, &b.kind, &a.ty, e)
+            binary(ck, *op, &a, &b, e)
         }
         _ => None,
     }
 }
 
-fn binary(ck: &mut Checker, op: BinOp, a: &ExprKind, b: &ExprKind, operand_ty: &Ty, e: &Expr) -> Option<Expr> {
+fn binary(ck: &mut Checker, op: BinOp, a: &Expr, b: &Expr, e: &Expr) -> Option<Expr> {
     use BinOp::*;
-    use ExprKind::{Bool as B, Float as F, Int as I, Str as S};
-    let kind = match (a, b) {
-        (I(x), I(y)) => {
-            let Ty::Int(t) = operand_ty else { return None };
-            let (x, y) = (*x, *y);
-            match op {
-                Add => I(wrap(x + y, *t)),
-                Sub => I(wrap(x - y, *t)),
-                Mul => I(wrap(x.wrapping_mul(y), *t)),
-                Div | Rem if y == 0 => {
-                    ck.error(SemaError::InvalidConst { span: e.span });
-                    return None;
-                }
-                Div => I(wrap(x / y, *t)),
-                Rem => I(wrap(x % y, *t)),
-                Shl => I(wrap(x.wrapping_shl((y & (t.bits() as i128 - 1)) as u32), *t)),
-                Shr => I(wrap(x >> (y & (t.bits() as i128 - 1)), *t)),
-                BitAnd => I(wrap(x & y, *t)),
-                BitOr => I(wrap(x | y, *t)),
-                BitXor => I(wrap(x ^ y, *t)),
-                _ => B(compare(op, x.cmp(&y))?),
+    use ExprKind::{Bool as B, Float as F, Str as S};
+    if let (Some((x, t)), Some((y, _))) = (int_value(a), int_value(b)) {
+        let shift = (y & (i128::from(t.bits()) - 1)) as u32;
+        return match op {
+            Add => int(x + y, t, e),
+            Sub => int(x - y, t, e),
+            Mul => int(x.wrapping_mul(y), t, e),
+            Div | Rem if y == 0 => {
+                ck.error(SemaError::InvalidConst { span: e.span });
+                None
             }
-        }
+            Div => int(x / y, t, e),
+            Rem => int(x % y, t, e),
+            Shl => int(x.wrapping_shl(shift), t, e),
+            Shr => int(x >> shift, t, e),
+            BitAnd => int(x & y, t, e),
+            BitOr => int(x | y, t, e),
+            BitXor => int(x ^ y, t, e),
+            _ => lit(B(compare(op, x.cmp(&y))?), &e.ty, e.span),
+        };
+    }
+    let kind = match (&a.kind, &b.kind) {
         (F(x), F(y)) => match op {
             Add => F(x + y),
             Sub => F(x - y),

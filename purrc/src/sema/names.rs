@@ -58,13 +58,13 @@ fn unsupported(ck: &mut Checker, what: &str, span: Span) {
 }
 
 fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
-    let key = (ns.to_string(), name.name.clone());
-    if let Some((_, previous)) = ck.globals.get(&key) {
+    let names = ck.globals.entry(ns.to_string()).or_default();
+    if let Some((_, previous)) = names.get(&name.name) {
         let previous = *previous;
         ck.error(SemaError::Duplicate { what: "name", name: name.name.clone(), span: name.span, previous });
         return;
     }
-    ck.globals.insert(key, (global, name.span));
+    names.insert(name.name.clone(), (global, name.span));
 }
 
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
