@@ -103,3 +103,33 @@ fn gates_build_and_run_with_tcc() {
     });
     report("programs", files.len(), failures);
 }
+
+/// A program with more functions than one piece of parallel code generation
+/// holds: types, literals, fault locations and sort adapters used in several
+/// pieces must be declared once and work everywhere.
+#[test]
+fn large_program_generated_in_pieces() {
+    let mut src = String::from("struct Rec { name: string, n: i64 }\n");
+    let count = 5000;
+    for i in 0..count {
+        src.push_str(&format!(
+            "fn f{i}(x: i64) option<string> {{\n    var xs = [Rec {{ name: \"r{i}\", n: x }}, Rec {{ name: \"s{i}\", n: x - 1 }}]\n    list_sort_by(xs, (a: Rec, b: Rec): bool => a.n < b.n)\n    if x < 0 {{ return none }}\n    return some(xs[0].name + \"/\" + str(100 / (x + 1)))\n}}\n"
+        ));
+    }
+    src.push_str("fn main() {\n");
+    for i in [0, 2047, 2048, 4095, 4999] {
+        src.push_str(&format!("    match f{i}({i}) {{\n        some(s) => println(s),\n        none => println(\"none\"),\n    }}\n"));
+    }
+    src.push_str("    match f7(-1) {\n        some(s) => println(s),\n        none => println(\"none\"),\n    }\n}\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("large.pu");
+    std::fs::write(&path, src).expect("write program");
+    let exe = build(&path, dir.path(), &["--cc", "tcc"]).expect("builds");
+    let out = run(&exe, dir.path());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "s0/100\ns2047/0\ns2048/0\ns4095/0\ns4999/0\nnone\n",
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

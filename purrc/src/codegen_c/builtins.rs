@@ -401,17 +401,15 @@ impl FnGen<'_, '_> {
     /// "comes before" function `fn(T, T) bool` passed through `ctx`.
     fn sort_adapter(&mut self, et: &Ty) -> String {
         let name = format!("purr_sort_by_{}", self.g.types.mangle(et));
-        if self.g.adapters.contains(&name) {
+        if self.g.adapters.iter().any(|(n, _)| *n == name) {
             return name;
         }
         let ct = self.c(et);
         let fct = self.c(&Ty::Fn(vec![et.clone(), et.clone()], Box::new(Ty::Bool)));
-        writeln!(
-            self.g.adapter_decls,
-            "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct}*)ctx;\n    {ct} x = *({ct} const *)a;\n    {ct} y = *({ct} const *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}"
-        )
-        .unwrap();
-        self.g.adapters.insert(name.clone());
+        let decl = format!(
+            "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct}*)ctx;\n    {ct} x = *({ct} const *)a;\n    {ct} y = *({ct} const *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}\n"
+        );
+        self.g.adapters.push((name.clone(), decl));
         name
     }
 }

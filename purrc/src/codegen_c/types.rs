@@ -45,6 +45,17 @@ impl<'p> TypeTable<'p> {
         TypeTable { program, instances: vec![], seen: HashSet::new(), descriptors: vec![], descriptor_seen: HashSet::new() }
     }
 
+    /// Adds the types another table registered (for code generated in
+    /// parallel), keeping first-use order.
+    pub fn absorb(&mut self, other: TypeTable) {
+        for ty in other.instances {
+            self.register(&ty);
+        }
+        for ty in other.descriptors {
+            self.descriptor(&ty);
+        }
+    }
+
     /// A C-identifier-safe name of the C representation of `ty`.
     pub fn mangle(&self, ty: &Ty) -> String {
         match ty {
