@@ -538,33 +538,11 @@ fn token_hint(tok: &Tok<'_>, expected: &[String]) -> Option<String> {
         Tok::EqEq | Tok::NotEq | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge if has("\"&&\"") && !has("\"<\"") => {
             "comparisons do not chain; combine them with `&&`, e.g. `a < b && b < c`"
         }
-        Tok::Fn
-        | Tok::Struct
-        | Tok::Enum
-        | Tok::Message
-        | Tok::Actor
-        | Tok::Test
-        | Tok::Bench
-        | Tok::Const
-        | Tok::Extern
-        | Tok::Namespace
-        | Tok::Use
-            if has("\"}\"") =>
+        t if starts_declaration(t) && has("\"}\"") =>
         {
             "a declaration cannot appear inside a block; is a `}` missing above?"
         }
-        Tok::Fn
-        | Tok::Struct
-        | Tok::Enum
-        | Tok::Message
-        | Tok::Actor
-        | Tok::Test
-        | Tok::Bench
-        | Tok::Const
-        | Tok::Extern
-        | Tok::Namespace
-        | Tok::Use
-            if has("NEWLINE") =>
+        t if starts_declaration(t) && has("NEWLINE") =>
         {
             "put each declaration on its own line (or separate them with `;`)"
         }
@@ -698,4 +676,22 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
                 .hint("split the expression into smaller parts with `let`")
         }
     }
+}
+
+/// Tokens that begin a top-level declaration.
+fn starts_declaration(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Fn
+            | Tok::Struct
+            | Tok::Enum
+            | Tok::Message
+            | Tok::Actor
+            | Tok::Test
+            | Tok::Bench
+            | Tok::Const
+            | Tok::Extern
+            | Tok::Namespace
+            | Tok::Use
+    )
 }
