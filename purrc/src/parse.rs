@@ -292,6 +292,12 @@ pub(crate) fn stmt(kind: ast::StmtKind, file: FileId, start: usize, end: usize) 
     Box::new(ast::Stmt { kind, span: Span::new(file, start, end) })
 }
 
+/// A block expression holding one statement (a statement used as a match arm).
+pub(crate) fn statement_block(stmt: ast::Stmt) -> Expr {
+    let span = stmt.span;
+    Expr { kind: ExprKind::Block(ast::Block { stmts: vec![stmt], span }), span }
+}
+
 pub(crate) fn binary(op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>) -> Box<Expr> {
     let span = lhs.span.to(rhs.span);
     Box::new(Expr { kind: ExprKind::Binary { op, lhs, rhs }, span })
