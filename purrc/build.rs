@@ -27,4 +27,37 @@ fn main() {
         .cargo_metadata(false)
         .compile("purr_rt");
     println!("cargo:rerun-if-changed={}", runtime.display());
+    embed_stdlib();
+}
+
+/// Writes `$OUT_DIR/stdlib.rs`: every `stdlib/**/*.pu` as (path, text), so
+/// the standard library ships inside the purrc binary.
+fn embed_stdlib() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib");
+    let mut files = vec![];
+    collect_pu_files(&root, &mut files);
+    files.sort();
+    let mut out = String::from("pub const FILES: &[(&str, &str)] = &[\n");
+    for f in &files {
+        let rel = f.strip_prefix(&root).expect("under stdlib/").to_string_lossy().replace('\\', "/");
+        out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.canonicalize().expect("stdlib file exists")));
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("stdlib.rs");
+    std::fs::write(dest, out).expect("writing stdlib.rs");
+    println!("cargo:rerun-if-changed={}", root.display());
+}
+
+fn collect_pu_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            // Cargo watches a directory only by its own mtime; list each one.
+            println!("cargo:rerun-if-changed={}", path.display());
+            collect_pu_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "pu") {
+            out.push(path);
+        }
+    }
 }

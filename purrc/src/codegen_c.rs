@@ -26,7 +26,9 @@ const FUNCS_PER_PIECE: usize = 2048;
 
 /// Generates the C translation of a checked program.
 pub fn generate(program: &Program, sources: &SourceMap) -> String {
-    let pieces: Vec<&[Func]> = program.funcs.chunks(FUNCS_PER_PIECE.max(1)).collect();
+    let live = reachable_funcs(program);
+    let funcs: Vec<&Func> = program.funcs.iter().zip(&live).filter(|(_, l)| **l).map(|(f, _)| f).collect();
+    let pieces: Vec<&[&Func]> = funcs.chunks(FUNCS_PER_PIECE.max(1)).collect();
     let mut parts: Vec<Piece> = std::thread::scope(|scope| {
         let handles: Vec<_> = pieces
             .iter()
@@ -45,6 +47,31 @@ pub fn generate(program: &Program, sources: &SourceMap) -> String {
     first.assemble()
 }
 
+/// Which functions the program can call, starting from its entry point:
+/// only those are generated (unused library functions would be dead C, and
+/// unused `static` functions draw C compiler warnings).
+fn reachable_funcs(program: &Program) -> Vec<bool> {
+    struct Calls(Vec<ir::FuncId>);
+    impl Visitor for Calls {
+        fn expr(&mut self, e: &ir::Expr) {
+            if let ExprKind::Call(f, _) | ExprKind::FnRef(f) = e.kind {
+                self.0.push(f);
+            }
+        }
+    }
+    let mut live = vec![false; program.funcs.len()];
+    let mut work: Vec<ir::FuncId> = program.entry.into_iter().collect();
+    while let Some(f) = work.pop() {
+        if std::mem::replace(&mut live[f], true) {
+            continue;
+        }
+        let mut calls = Calls(vec![]);
+        walk_block(&mut calls, &program.funcs[f].body);
+        work.extend(calls.0.into_iter().filter(|&g| !live[g]));
+    }
+    live
+}
+
 /// The C of a run of functions, with the types, literals and locations it uses.
 struct Piece<'p> {
     g: Gen<'p>,
@@ -52,7 +79,7 @@ struct Piece<'p> {
     bodies: String,
 }
 
-fn generate_piece<'p>(program: &'p Program, sources: &'p SourceMap, index: usize, funcs: &'p [Func]) -> Piece<'p> {
+fn generate_piece<'p>(program: &'p Program, sources: &'p SourceMap, index: usize, funcs: &[&'p Func]) -> Piece<'p> {
     let mut g = Gen {
         program,
         sources,
@@ -67,7 +94,7 @@ fn generate_piece<'p>(program: &'p Program, sources: &'p SourceMap, index: usize
     };
     let mut protos = String::new();
     let mut bodies = String::with_capacity(funcs.len() * 1024);
-    for f in funcs {
+    for &f in funcs {
         let fg = FnGen::new(&mut g, f);
         let sig = fg.g.signature(f, &fg.names);
         protos.push_str(&sig);
@@ -1044,27 +1071,36 @@ impl<'g, 'p> FnGen<'g, 'p> {
         for (a, v) in args.iter().zip(&vals) {
             cargs.push(match a.ty {
                 Ty::Str => format!("{}->data", v.c()),
-                Ty::Bytes => {
-                    // The callee may write into the buffer: give it the
-                    // variable's own copy.
-                    match &a.kind {
-                        ExprKind::Local(id) => {
-                            let name = self.names[*id].clone();
-                            self.line(format_args!("purr_bytes_make_unique(&{name});"));
-                            format!("{name}->data")
-                        }
-                        _ => format!("{}->data", v.c()),
+                Ty::Bytes => match &a.kind {
+                    // The callee may write into the buffer. A `var` gets its
+                    // own copy first, and sees what was written; any other
+                    // value is copied, so that no other copy sees the writes.
+                    ExprKind::Local(id) if self.f.locals[*id].mutable => {
+                        let name = self.names[*id].clone();
+                        self.line(format_args!("purr_bytes_make_unique(&{name});"));
+                        format!("{name}->data")
                     }
-                }
+                    _ => {
+                        let copy = self.temp(&Ty::Bytes, &format!("purr_bytes_from({0}->data, {0}->len)", v.c()));
+                        format!("{}->data", copy.c())
+                    }
+                },
                 _ => v.c().to_string(),
             });
         }
         let call = format!("purr_extern_{x}({})", cargs.join(", "));
-        if matches!(ret, Ty::Void | Ty::Never) {
-            self.line(format_args!("{call};"));
-            Val::Plain(String::new())
-        } else {
-            self.temp(ret, &call)
+        match ret {
+            Ty::Void | Ty::Never => {
+                self.line(format_args!("{call};"));
+                Val::Plain(String::new())
+            }
+            // A returned C string is copied; NULL reads as "".
+            Ty::Str => {
+                let p = self.fresh();
+                self.line(format_args!("const char *{p} = {call};"));
+                self.temp(ret, &format!("{p} ? purr_str_from_cstr({p}) : purr_str_empty()"))
+            }
+            _ => self.temp(ret, &call),
         }
     }
 

@@ -154,7 +154,8 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let files = parse_all(sources)?;
+    let mut files = parse_all(sources, 0)?;
+    load_stdlib(sources, &mut files)?;
     clock.lap("parse");
     if cli.emit == Some(Emit::Ast) {
         println!("{files:#?}");
@@ -262,10 +263,11 @@ fn read_file(path: &Path, sources: &mut SourceMap) -> Result<(), Failure> {
     Ok(())
 }
 
-fn parse_all(sources: &SourceMap) -> Result<Vec<ast::File>, Failure> {
+/// Parses the files of `sources` from index `first` on.
+fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Failure> {
     let mut files = vec![];
     let mut diags = vec![];
-    for (id, f) in sources.files.iter().enumerate() {
+    for (id, f) in sources.files.iter().enumerate().skip(first) {
         match parse::parse_file(id as u32, &f.text) {
             Ok(file) => files.push(file),
             Err(mut d) => diags.append(&mut d),
@@ -275,6 +277,37 @@ fn parse_all(sources: &SourceMap) -> Result<Vec<ast::File>, Failure> {
         Ok(files)
     } else {
         Err(Failure::Diagnostics(diags))
+    }
+}
+
+/// Adds the `std.*` namespaces the program uses (and those they use) from
+/// the standard library embedded in purrc.
+fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Failure> {
+    let mut declared: Vec<String> = files.iter().map(sema::namespace_of).collect();
+    loop {
+        let wanted: Vec<String> = files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter_map(|item| match item {
+                ast::Item::Use(u) => Some(u.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")),
+                _ => None,
+            })
+            .filter(|ns| ns.starts_with("std.") && !declared.contains(ns))
+            .collect();
+        let first = sources.files.len();
+        for ns in wanted {
+            if declared.contains(&ns) {
+                continue;
+            }
+            declared.push(ns.clone());
+            if let Some((name, text)) = crate::stdlib::source_of(&ns) {
+                sources.add(name, text.to_string());
+            }
+        }
+        if sources.files.len() == first {
+            return Ok(());
+        }
+        files.extend(parse_all(sources, first)?);
     }
 }
 

@@ -12,3 +12,4 @@ pub mod parse;
 pub mod runtime;
 pub mod sema;
 pub mod source;
+pub mod stdlib;

@@ -14,6 +14,7 @@ mod consts;
 mod error;
 mod exhaustive;
 mod names;
+mod namespaces;
 
 pub use error::SemaError;
 
@@ -48,6 +49,9 @@ struct Checker<'a> {
     /// Top-level names by namespace, then name, with their declaration span.
     globals: HashMap<String, HashMap<String, (Global, Span)>>,
     consts: Vec<ConstState<'a>>,
+    /// Each file's `use` bindings: alias → (namespace, where it was bound),
+    /// indexed by FileId.
+    uses: Vec<HashMap<String, (String, Span)>>,
     /// Function declarations whose bodies are still to check, by FuncId.
     fn_decls: Vec<Option<(&'a ast::FnDecl, String)>>,
     errors: Vec<SemaError>,
@@ -58,15 +62,17 @@ pub fn check(files: &[ast::File]) -> Result<ir::Program, Vec<Diagnostic>> {
     let mut checker = Checker {
         program: ir::Program::default(),
         globals: HashMap::new(),
+        uses: Vec::new(),
         consts: Vec::new(),
         fn_decls: Vec::new(),
         errors: Vec::new(),
     };
     let decls = names::collect(&mut checker, files);
+    namespaces::check_uses(&mut checker, files);
     names::resolve_signatures(&mut checker, &decls);
     consts::check_all(&mut checker);
     body::check_functions(&mut checker);
-    names::check_entry(&mut checker, files);
+    names::check_entry(&mut checker);
     if checker.errors.is_empty() {
         Ok(checker.program)
     } else {
@@ -86,6 +92,30 @@ impl Checker<'_> {
     fn lookup(&self, namespace: &str, name: &str) -> Option<(Global, Span)> {
         self.globals.get(namespace)?.get(name).copied()
     }
+
+    /// The namespace a `use` in the identifier's file binds to its name.
+    fn alias(&self, id: &ast::Ident) -> Option<&str> {
+        self.uses.get(id.span.file as usize)?.get(&id.name).map(|(ns, _)| ns.as_str())
+    }
+
+    /// Resolves `name` or `alias.name` written in namespace `ns`.
+    fn resolve(&self, ns: &str, path: &[ast::Ident]) -> Option<(Global, Span)> {
+        match path {
+            [name] => self.lookup(ns, &name.name),
+            [alias, name] => self.lookup(self.alias(alias)?, &name.name),
+            _ => None,
+        }
+    }
+
+    /// For an unknown name: the qualified names it could have meant, in the
+    /// namespaces its file uses (`math.add`).
+    fn qualified_suggestion(&self, id: &ast::Ident) -> Option<String> {
+        let uses = self.uses.get(id.span.file as usize)?;
+        let mut found: Vec<String> =
+            uses.iter().filter(|(_, (ns, _))| self.lookup(ns, &id.name).is_some()).map(|(alias, _)| format!("{alias}.{}", id.name)).collect();
+        found.sort();
+        found.first().map(|q| format!("`{}` comes from another namespace: write `{q}`", id.name))
+    }
 }
 
 /// C identifier for a top-level declaration: `namespace__name`, dots as `_`.
@@ -94,7 +124,7 @@ fn c_name(namespace: &str, name: &str) -> String {
 }
 
 /// The namespace a file declares, `main` when it declares none.
-fn namespace_of(file: &ast::File) -> String {
+pub fn namespace_of(file: &ast::File) -> String {
     file.items
         .iter()
         .find_map(|item| match item {

@@ -465,7 +465,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             ast::ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expected, span),
             ast::ExprKind::Call { callee, args } => self.call(callee, args, expected, span),
             ast::ExprKind::GenericCall { name, .. } => self.unsupported(&format!("`{}<..>()`", name.name), span),
-            ast::ExprKind::Field { base, name } => self.field(base, name, expected, span),
+            ast::ExprKind::Field { base, name } => self.field(base, name, span),
             ast::ExprKind::Index { base, index } => self.index(base, index, span),
             ast::ExprKind::StructLit { path, fields } => self.struct_lit(path, fields, span),
             ast::ExprKind::List(items) => self.list_lit(items, expected, span),
@@ -536,26 +536,55 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             };
         }
         match self.ck.lookup(&self.ns, &id.name) {
-            Some((Global::Func(f), _)) => {
-                let func = &self.ck.program.funcs[f];
-                let ty = Ty::Fn(func.params.iter().map(|&p| func.locals[p].ty.clone()).collect(), Box::new(func.ret.clone()));
-                mk(ExprKind::FnRef(f), ty, span)
-            }
-            Some((Global::Const(c), _)) => ir::Expr { span, ..super::consts::value(self.ck, c, span) },
-            Some((Global::Struct(_) | Global::Enum(_), _)) => {
-                self.error(SemaError::TypeMismatch { expected: "a value".into(), found: format!("type {}", id.name), span, hint: None });
-                mk(ExprKind::Int(0), Ty::Error, span)
-            }
-            Some((Global::Extern(_), _)) => self.unsupported("extern functions as values", span),
+            Some((global, _)) => self.global_value(global, id),
             None => {
                 if let Some((_, declared)) = self.outer.iter().rev().find(|(n, _)| *n == id.name) {
                     let declared = *declared;
                     self.error(SemaError::LambdaCapture { name: id.name.clone(), span, declared });
+                } else if self.ck.alias(id).is_some() {
+                    self.error(SemaError::NamespaceAsValue { name: id.name.clone(), span });
                 } else {
-                    let hint = Builtin::from_name(&id.name).map(|_| format!("`{}` is a builtin function: call it", id.name));
+                    let hint = self.ck.qualified_suggestion(id).or_else(|| {
+                        Builtin::from_name(&id.name).map(|_| format!("`{}` is a builtin function: call it", id.name))
+                    });
                     self.error(SemaError::UnknownName { name: id.name.clone(), span, hint });
                 }
                 mk(ExprKind::Int(0), Ty::Error, span)
+            }
+        }
+    }
+
+    /// A top-level declaration used as a value (named at `id`).
+    fn global_value(&mut self, global: Global, id: &ast::Ident) -> ir::Expr {
+        let span = id.span;
+        match global {
+            Global::Func(f) => {
+                let func = &self.ck.program.funcs[f];
+                let ty = Ty::Fn(func.params.iter().map(|&p| func.locals[p].ty.clone()).collect(), Box::new(func.ret.clone()));
+                mk(ExprKind::FnRef(f), ty, span)
+            }
+            Global::Const(c) => ir::Expr { span, ..super::consts::value(self.ck, c, span) },
+            Global::Struct(_) | Global::Enum(_) => {
+                self.error(SemaError::TypeMismatch { expected: "a value".into(), found: format!("type {}", id.name), span, hint: None });
+                mk(ExprKind::Int(0), Ty::Error, span)
+            }
+            Global::Extern(_) => self.unsupported("extern functions as values", span),
+        }
+    }
+
+    /// `alias.name` where `alias` is bound by a `use` (and not shadowed by a
+    /// local): the declaration it names, or an error.
+    fn qualified(&mut self, base: &ast::Expr, name: &ast::Ident) -> Option<Option<Global>> {
+        let ast::ExprKind::Name(alias) = &base.kind else { return None };
+        if self.find_local(&alias.name).is_some() {
+            return None;
+        }
+        let ns = self.ck.alias(alias)?.to_string();
+        match self.ck.lookup(&ns, &name.name) {
+            Some((g, _)) => Some(Some(g)),
+            None => {
+                self.error(SemaError::UnknownName { name: format!("{}.{}", alias.name, name.name), span: name.span, hint: None });
+                Some(None)
             }
         }
     }
@@ -628,6 +657,16 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 if let Some(enum_id) = self.enum_named(base) {
                     return self.variant(enum_id, name, Some(args), span);
                 }
+                match self.qualified(base, name) {
+                    Some(Some(global)) => return self.call_global(global, name, args, span),
+                    Some(None) => {
+                        for a in args {
+                            self.expr(a, None);
+                        }
+                        return mk(ExprKind::Int(0), Ty::Error, span);
+                    }
+                    None => {}
+                }
                 // A struct field holding a function is called; otherwise
                 // `a.f(b)` is sugar for `f(a, b)`.
                 let b = self.expr(base, None);
@@ -679,26 +718,32 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             .collect()
     }
 
-    fn call_named(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
-        match self.ck.lookup(&self.ns, &id.name) {
-            Some((Global::Func(f), _)) => {
+    /// A call of a top-level declaration named `id`.
+    fn call_global(&mut self, global: Global, id: &ast::Ident, args: &[ast::Expr], span: Span) -> ir::Expr {
+        match global {
+            Global::Func(f) => {
                 let func = &self.ck.program.funcs[f];
                 let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty.clone()).collect();
                 let ret = func.ret.clone();
                 let args = self.args(&id.name, &params, args, span);
-                return mk(ExprKind::Call(f, args), ret, span);
+                mk(ExprKind::Call(f, args), ret, span)
             }
-            Some((Global::Extern(x), _)) => {
+            Global::Extern(x) => {
                 let ext = &self.ck.program.externs[x];
                 let (params, ret) = (ext.params.clone(), ext.ret.clone());
                 let args = self.args(&id.name, &params, args, span);
-                return mk(ExprKind::CallExtern(x, args), ret, span);
+                mk(ExprKind::CallExtern(x, args), ret, span)
             }
-            Some((Global::Struct(_) | Global::Enum(_) | Global::Const(_), _)) => {
-                let f = self.name(id, None);
-                return self.call_value(f, args, span);
+            Global::Struct(_) | Global::Enum(_) | Global::Const(_) => {
+                let f = self.global_value(global, id);
+                self.call_value(f, args, span)
             }
-            None => {}
+        }
+    }
+
+    fn call_named(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
+        if let Some((global, _)) = self.ck.lookup(&self.ns, &id.name) {
+            return self.call_global(global, id, args, span);
         }
         if let Some(to) = scalar_type(&id.name).filter(|t| t.is_numeric()) {
             return self.conversion(id, to, args, span);
@@ -766,11 +811,18 @@ impl<'c, 'a> FnCtx<'c, 'a> {
 
     /// If `e` names an enum type, its id.
     fn enum_named(&self, e: &ast::Expr) -> Option<ir::EnumId> {
-        match &e.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => match self.ck.lookup(&self.ns, &id.name) {
-                Some((Global::Enum(eid), _)) => Some(eid),
+        let found = match &e.kind {
+            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => self.ck.lookup(&self.ns, &id.name),
+            ast::ExprKind::Field { base, name } => match &base.kind {
+                ast::ExprKind::Name(alias) if self.find_local(&alias.name).is_none() => {
+                    self.ck.lookup(self.ck.alias(alias)?, &name.name)
+                }
                 _ => None,
             },
+            _ => None,
+        };
+        match found {
+            Some((Global::Enum(eid), _)) => Some(eid),
             _ => None,
         }
     }
@@ -796,10 +848,15 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         mk(ExprKind::Variant(enum_id, index, args), Ty::Enum(enum_id), span)
     }
 
-    fn field(&mut self, base: &ast::Expr, name: &ast::Ident, expected: Option<&Ty>, span: Span) -> ir::Expr {
-        let _ = expected;
+    fn field(&mut self, base: &ast::Expr, name: &ast::Ident, span: Span) -> ir::Expr {
         if let Some(enum_id) = self.enum_named(base) {
             return self.variant(enum_id, name, None, span);
+        }
+        if let Some(global) = self.qualified(base, name) {
+            return match global {
+                Some(g) => ir::Expr { span, ..self.global_value(g, name) },
+                None => mk(ExprKind::Int(0), Ty::Error, span),
+            };
         }
         let b = self.expr(base, None);
         match b.ty.clone() {
@@ -838,10 +895,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     }
 
     fn struct_lit(&mut self, path: &[ast::Ident], fields: &[ast::FieldInit], span: Span) -> ir::Expr {
-        let found = match path {
-            [name] => self.ck.lookup(&self.ns, &name.name),
-            _ => None,
-        };
+        let found = self.ck.resolve(&self.ns, path);
         let Some((Global::Struct(sid), _)) = found else {
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
             let span = path.first().map_or(span, |f| f.span.to(path.last().map_or(f.span, |l| l.span)));
@@ -1024,13 +1078,15 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             (["none"], Ty::Option(_)) => (1, vec![]),
             (["ok"], Ty::Result(t, _)) => (0, vec![(**t).clone()]),
             (["err"], Ty::Result(_, e)) => (1, vec![(**e).clone()]),
-            ([enum_name, variant], Ty::Enum(eid)) if self.ck.program.enums[*eid].name == *enum_name => {
+            ([.., variant], Ty::Enum(eid))
+                if path.len() >= 2 && self.ck.resolve(&self.ns, &path[..path.len() - 1]).map(|(g, _)| g) == Some(Global::Enum(*eid)) =>
+            {
                 let def = &self.ck.program.enums[*eid];
                 match def.variants.iter().position(|v| v.name == *variant) {
                     Some(i) => (i, def.variants[i].payload.clone()),
                     None => {
                         let ty = def.name.clone();
-                        self.error(SemaError::UnknownVariant { ty, variant: variant.to_string(), span: path[1].span });
+                        self.error(SemaError::UnknownVariant { ty, variant: variant.to_string(), span: path[path.len() - 1].span });
                         self.bind_all(p);
                         return ir::Pattern::Wildcard;
                     }

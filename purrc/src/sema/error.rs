@@ -52,6 +52,8 @@ pub enum SemaError {
     InvalidMapKey { ty: String, span: Span },
     /// No `fn main()` (and no `actor Main`).
     MissingEntry { span: Span },
+    /// `fn main` with parameters or a result.
+    InvalidEntry { span: Span },
     /// A `const` whose value is not a compile-time scalar or string.
     InvalidConst { span: Span },
     /// A pattern that cannot match the scrutinee's type.
@@ -62,6 +64,18 @@ pub enum SemaError {
     Unsupported { what: String, span: Span },
     /// A `for ... in` over something that is not a range, list, bytes or map.
     NotIterable { ty: String, span: Span },
+    /// An `extern fn` parameter or result of a type C interop cannot pass.
+    InvalidExternType { ty: String, span: Span, ret: bool },
+    /// A `namespace` declaration that is not the file's first declaration.
+    NamespaceNotFirst { span: Span },
+    /// `use` of a namespace that no input file and no `std` module declares.
+    UnknownNamespace { name: String, span: Span },
+    /// Two `use` in one file binding the same name.
+    DuplicateAlias { alias: String, span: Span, previous: Span, explicit: bool },
+    /// Namespaces that `use` each other in a circle.
+    UseCycle { cycle: Vec<String>, span: Span },
+    /// A namespace alias where a value is expected.
+    NamespaceAsValue { name: String, span: Span },
     /// `var x: T` without a value, where `T` has no zero value.
     NoInitialValue { name: String, ty: String, span: Span },
     /// An operation the element type does not support (`list_sort` of structs).
@@ -174,6 +188,8 @@ impl SemaError {
             }
             MissingEntry { span } => Diagnostic::new("missing-entry", *span, "the program has no entry point")
                 .hint("add `fn main() { ... }`"),
+            InvalidEntry { span } => Diagnostic::new("invalid-entry", *span, "`fn main` takes no parameters and returns nothing")
+                .hint("read arguments with `args()` and set the exit status with `exit(code)`"),
             InvalidConst { span } => {
                 Diagnostic::new("invalid-const", *span, "a `const` value must be a literal scalar or string")
             }
@@ -186,6 +202,47 @@ impl SemaError {
             }
             NotIterable { ty, span } => Diagnostic::new("not-iterable", *span, format!("cannot iterate over `{ty}`"))
                 .hint("`for` iterates over ranges `a..b`, lists, bytes and maps"),
+            InvalidExternType { ty, span, ret } => Diagnostic::new(
+                "invalid-extern-type",
+                *span,
+                format!("`{ty}` cannot be {} an `extern fn`", if *ret { "returned from" } else { "passed to" }),
+            )
+            .label("not a C interop type")
+            .hint(if *ret {
+                "extern functions return integers, f64, bool, ptr, string (a C string, copied) or nothing"
+            } else {
+                "extern functions take integers, f64, bool, ptr, string (as const char*) and bytes (as a writable buffer)"
+            }),
+            NamespaceNotFirst { span } => {
+                Diagnostic::new("namespace-not-first", *span, "`namespace` must be the first declaration of the file")
+                    .hint("move it above every `use` and declaration")
+            }
+            UnknownNamespace { name, span } => {
+                Diagnostic::new("unknown-namespace", *span, format!("no file declares namespace `{name}`"))
+                    .label("not found")
+                    .hint("pass the file that declares it to purrc, or check the spelling (standard library namespaces start with `std.`)")
+            }
+            DuplicateAlias { alias, span, previous, explicit } => {
+                let d = Diagnostic::new("duplicate-use", *span, format!("`{alias}` is bound by two `use` declarations"))
+                    .label("bound again here")
+                    .with_secondary(*previous, "first bound here");
+                if *explicit {
+                    d.hint("choose another alias")
+                } else {
+                    d.hint(format!("give one of them an alias: `use other_{alias} = ...`"))
+                }
+            }
+            UseCycle { cycle, span } => Diagnostic::new(
+                "use-cycle",
+                *span,
+                format!("namespaces use each other in a cycle: {}", cycle.join(" → ")),
+            )
+            .label("this `use` closes the cycle")
+            .hint("move what both need into a third namespace"),
+            NamespaceAsValue { name, span } => {
+                Diagnostic::new("namespace-as-value", *span, format!("`{name}` is a namespace, not a value"))
+                    .hint(format!("name something inside it: `{name}.something`"))
+            }
             NoInitialValue { name, ty, span } => Diagnostic::new(
                 "missing-initial-value",
                 *span,

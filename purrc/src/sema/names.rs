@@ -139,8 +139,21 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         ck.fn_decls.push(Some((*f, ns.clone())));
     }
     for (f, ns) in &decls.externs {
-        let params = f.params.iter().map(|p| resolve_type(ck, ns, &p.ty)).collect();
+        let mut params = vec![];
+        for p in &f.params {
+            let ty = resolve_type(ck, ns, &p.ty);
+            if !matches!(ty, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Str | Ty::Bytes | Ty::Error) {
+                let t = ck.show(&ty);
+                ck.error(SemaError::InvalidExternType { ty: t, span: p.ty.span(), ret: false });
+            }
+            params.push(ty);
+        }
         let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
+        if !matches!(ret, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Str | Ty::Void | Ty::Error) {
+            let t = ck.show(&ret);
+            let span = f.ret.as_ref().map_or(f.name.span, |t| t.span());
+            ck.error(SemaError::InvalidExternType { ty: t, span, ret: true });
+        }
         ck.program.externs.push(ir::ExternFunc { name: f.name.name.clone(), params, ret, span: f.name.span });
     }
     ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, ns.clone())).collect();
@@ -158,15 +171,15 @@ fn display_name(ns: &str, name: &str) -> String {
 pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
     match t {
         TypeExpr::Named { path, span } => {
-            if path.len() == 1 {
-                if let Some(ty) = scalar_type(&path[0].name) {
+            if let [single] = path.as_slice() {
+                if let Some(ty) = scalar_type(&single.name) {
                     return ty;
                 }
-                match ck.lookup(ns, &path[0].name) {
-                    Some((Global::Struct(id), _)) => return Ty::Struct(id),
-                    Some((Global::Enum(id), _)) => return Ty::Enum(id),
-                    _ => {}
-                }
+            }
+            match ck.resolve(ns, path) {
+                Some((Global::Struct(id), _)) => return Ty::Struct(id),
+                Some((Global::Enum(id), _)) => return Ty::Enum(id),
+                _ => {}
             }
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
             ck.error(SemaError::UnknownType { name, span: *span });
@@ -265,30 +278,35 @@ fn check_recursive_structs(ck: &mut Checker) {
     }
 }
 
-/// Records `fn main()` as the entry point, or reports that there is none.
-pub(super) fn check_entry(ck: &mut Checker, files: &[ast::File]) {
-    match ck.lookup("main", "main") {
-        Some((Global::Func(id), _)) => ck.program.entry = Some(id),
-        _ => {
-            let span = files
-                .first()
-                .map(|f| Span { file: 0, start: 0, end: 0 }.to(f.items.first().map_or(Span::default(), item_span)))
-                .unwrap_or_default();
-            ck.error(SemaError::MissingEntry { span: Span { end: span.start, ..span } });
+/// Records `fn main()` as the entry point: the one in namespace `main`, or
+/// else the only `fn main` of the program; reports none or several.
+pub(super) fn check_entry(ck: &mut Checker) {
+    if let Some((Global::Func(id), _)) = ck.lookup("main", "main") {
+        ck.program.entry = Some(id);
+        return;
+    }
+    let mut mains: Vec<(String, usize, Span)> = ck
+        .globals
+        .iter()
+        .filter_map(|(ns, names)| match names.get("main") {
+            Some((Global::Func(id), span)) => Some((ns.clone(), *id, *span)),
+            _ => None,
+        })
+        .collect();
+    mains.sort_by(|a, b| a.0.cmp(&b.0));
+    match mains.as_slice() {
+        [(_, id, span)] => {
+            ck.program.entry = Some(*id);
+            let f = &ck.program.funcs[*id];
+            if !f.params.is_empty() || !matches!(f.ret, Ty::Void) {
+                ck.error(SemaError::InvalidEntry { span: *span });
+            }
+        }
+        [] => ck.error(SemaError::MissingEntry { span: Span::default() }),
+        [(_, _, first), (_, _, second), ..] => {
+            let (first, second) = (*first, *second);
+            ck.error(SemaError::Duplicate { what: "entry point", name: "main".into(), span: second, previous: first });
         }
     }
 }
 
-fn item_span(item: &ast::Item) -> Span {
-    match item {
-        ast::Item::Namespace(n) => n.span,
-        ast::Item::Use(u) => u.span,
-        ast::Item::Const(c) => c.span,
-        ast::Item::Struct(s) | ast::Item::Message(s) => s.span,
-        ast::Item::Enum(e) => e.span,
-        ast::Item::Fn(f) => f.span,
-        ast::Item::ExternFn(f) => f.span,
-        ast::Item::Actor(a) => a.span,
-        ast::Item::Test(t) | ast::Item::Bench(t) => t.span,
-    }
-}
