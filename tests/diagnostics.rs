@@ -7,29 +7,56 @@ mod common;
 
 use common::{programs_in, purrc, repo_root};
 
+/// The programs under tests/diagnostics: single files, and directories of
+/// files for errors that involve several (namespaces, `use`).
+fn cases(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("tests/diagnostics exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pu") || (p.is_dir() && !p.ends_with("snapshots")))
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// A case's sources, for the snapshot's description.
+fn sources_of(case: &std::path::Path) -> String {
+    if case.is_file() {
+        return std::fs::read_to_string(case).expect("readable source");
+    }
+    let mut files: Vec<_> = std::fs::read_dir(case).expect("readable").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| format!("// {}\n{}", f.file_name().expect("name").to_string_lossy(), std::fs::read_to_string(f).expect("readable")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn every_diagnostic_matches_its_snapshot() {
     let dir = repo_root().join("tests/diagnostics");
-    let files = programs_in("tests/diagnostics");
-    assert!(files.len() >= 30, "expected a program per diagnostic kind");
-    for file in files {
-        let name = file.file_stem().expect("file name").to_string_lossy().into_owned();
+    let cases = cases(&dir);
+    assert!(cases.len() >= 40, "expected a program per diagnostic kind");
+    for case in cases {
+        // `id--variant` names a second case of the same diagnostic.
+        let name = case.file_stem().expect("name").to_string_lossy().into_owned();
+        let id = name.split("--").next().expect("an id");
         let out = purrc()
             .current_dir(&dir)
             .args(["--color", "never", "--emit", "c"])
-            .arg(file.file_name().expect("file name"))
+            .arg(case.file_name().expect("file name"))
             .output()
             .expect("purrc runs");
         assert_eq!(out.status.code(), Some(1), "{name}: purrc must exit 1 on a compile error");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         if name != "several-errors" {
-            assert!(stderr.contains(&format!("error[{name}]")), "{name}: expected an error with id `{name}`, got:\n{stderr}");
+            assert!(stderr.contains(&format!("error[{id}]")), "{name}: expected an error with id `{id}`, got:\n{stderr}");
         }
-        let source = std::fs::read_to_string(&file).expect("readable source");
         insta::with_settings!({
             snapshot_path => dir.join("snapshots"),
             prepend_module_to_snapshot => false,
-            description => source,
+            description => sources_of(&case),
             omit_expression => true,
         }, {
             insta::assert_snapshot!(name, stderr);

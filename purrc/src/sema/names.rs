@@ -278,11 +278,19 @@ fn check_recursive_structs(ck: &mut Checker) {
     }
 }
 
+fn set_entry(ck: &mut Checker, id: usize, span: Span) {
+    ck.program.entry = Some(id);
+    let f = &ck.program.funcs[id];
+    if !f.params.is_empty() || !matches!(f.ret, Ty::Void) {
+        ck.error(SemaError::InvalidEntry { span });
+    }
+}
+
 /// Records `fn main()` as the entry point: the one in namespace `main`, or
 /// else the only `fn main` of the program; reports none or several.
 pub(super) fn check_entry(ck: &mut Checker) {
-    if let Some((Global::Func(id), _)) = ck.lookup("main", "main") {
-        ck.program.entry = Some(id);
+    if let Some((Global::Func(id), span)) = ck.lookup("main", "main") {
+        set_entry(ck, id, span);
         return;
     }
     let mut mains: Vec<(String, usize, Span)> = ck
@@ -295,13 +303,7 @@ pub(super) fn check_entry(ck: &mut Checker) {
         .collect();
     mains.sort_by(|a, b| a.0.cmp(&b.0));
     match mains.as_slice() {
-        [(_, id, span)] => {
-            ck.program.entry = Some(*id);
-            let f = &ck.program.funcs[*id];
-            if !f.params.is_empty() || !matches!(f.ret, Ty::Void) {
-                ck.error(SemaError::InvalidEntry { span: *span });
-            }
-        }
+        [(_, id, span)] => set_entry(ck, *id, *span),
         [] => ck.error(SemaError::MissingEntry { span: Span::default() }),
         [(_, _, first), (_, _, second), ..] => {
             let (first, second) = (*first, *second);

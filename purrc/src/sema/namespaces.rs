@@ -63,7 +63,8 @@ fn report_cycles(ck: &mut Checker, edges: &HashMap<String, Vec<(String, Span)>>)
     for start in names {
         let mut path = vec![start.clone()];
         if let Some((cycle, span)) = find_cycle(edges, start, &mut path) {
-            let mut key = cycle.clone();
+            // The same cycle is found from each of its members.
+            let mut key = cycle[1..].to_vec();
             key.sort();
             if !reported.contains(&key) {
                 reported.push(key);
