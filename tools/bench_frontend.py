@@ -11,6 +11,10 @@ then measures:
 Times are medians of repeated runs (time.perf_counter), after one warm-up.
 
     python3 tools/bench_frontend.py [--lines 200000] [--runs 5] [--build-runs 3]
+    python3 tools/bench_frontend.py --files 120 --namespaces 24   # many files
+
+With --files N the same program is written as N files in --namespaces M
+namespaces (tools/gen_program.py --files) and purrc is given the directory.
 """
 import argparse
 import shutil
@@ -33,6 +37,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="timed runs of --emit c (median)")
     ap.add_argument("--build-runs", type=int, default=3, help="timed runs of each full build (median)")
     ap.add_argument("--keep", metavar="DIR", help="write the program to DIR instead of a temporary directory")
+    ap.add_argument("--files", type=int, help="write the program as this many files (purrc gets the directory)")
+    ap.add_argument("--namespaces", type=int, default=24, help="namespaces for --files (default 24)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="purr-frontend-") as tmp:
@@ -40,10 +46,18 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         purrc = snapshot_purrc(work)
         print(describe_purrc(), flush=True)
-        prog = work / "prog.pu"
-        prog.write_text(gen_program.program(gen_program.modules_for_lines(args.lines)))
-        lines = prog.read_text().count("\n")
-        print(f"generated {prog.name}: {lines} lines, {prog.stat().st_size / 1e6:.1f} MB", flush=True)
+        modules = gen_program.modules_for_lines(args.lines)
+        if args.files:
+            prog = work / "prog"
+            gen_program.write_tree(prog, modules, args.files, args.namespaces)
+            sources = sorted(prog.glob("*.pu"))
+        else:
+            prog = work / "prog.pu"
+            prog.write_text(gen_program.program(modules))
+            sources = [prog]
+        lines = sum(p.read_text().count("\n") for p in sources)
+        size = sum(p.stat().st_size for p in sources)
+        print(f"generated {prog.name}: {lines} lines in {len(sources)} files, {size / 1e6:.1f} MB", flush=True)
 
         # The program must compile and run; check once (this also warms caches).
         c_size = len(run([purrc, "--emit", "c", prog], stdout=subprocess.PIPE).stdout)

@@ -264,11 +264,23 @@ fn read_file(path: &Path, sources: &mut SourceMap) -> Result<(), Failure> {
 }
 
 /// Parses the files of `sources` from index `first` on.
+/// Files are independent, so several are parsed at once, one thread a core.
 fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Failure> {
+    let todo: Vec<(u32, &str)> =
+        sources.files.iter().enumerate().skip(first).map(|(id, f)| (id as u32, f.text.as_str())).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, todo.len().max(1));
+    let chunk = todo.len().div_ceil(threads).max(1);
+    let results: Vec<Result<ast::File, Vec<Diagnostic>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|(id, text)| parse::parse_file(*id, text)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("the parser does not panic")).collect()
+    });
     let mut files = vec![];
     let mut diags = vec![];
-    for (id, f) in sources.files.iter().enumerate().skip(first) {
-        match parse::parse_file(id as u32, &f.text) {
+    for result in results {
+        match result {
             Ok(file) => files.push(file),
             Err(mut d) => diags.append(&mut d),
         }
