@@ -449,6 +449,18 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.g.loc(span)
     }
 
+    /// An expression statement's value is dropped: a temp holding a scalar
+    /// result, or a read that may fault (`xs[i]`), is evaluated as `(void)`
+    /// so C neither warns nor drops the check. Owned temps are released by
+    /// the statement's level.
+    fn discard(&mut self, v: Val) {
+        if let Val::Plain(c) = v {
+            if !c.is_empty() {
+                self.line(format_args!("(void){c};"));
+            }
+        }
+    }
+
     /// Tells C that a local the program never reads is unused on purpose.
     fn mark_unused(&mut self, id: LocalId) {
         if !self.used.contains(&id) {
@@ -655,11 +667,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             StmtKind::Expr(e) => {
                 self.push_level(LevelKind::Stmt);
                 let v = self.expr(e);
-                if let Val::Plain(c) = v {
-                    if is_call_like(&c) {
-                        self.line(format_args!("(void){c};"));
-                    }
-                }
+                self.discard(v);
                 self.pop_level();
             }
             StmtKind::Return(value) => {
@@ -1289,11 +1297,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 self.push_level(LevelKind::Scope);
                 self.line_directive(arm.body.span);
                 let v = self.expr(&arm.body);
-                if let Val::Plain(c) = v {
-                    if is_call_like(&c) {
-                        self.line(format_args!("(void){c};"));
-                    }
-                }
+                self.discard(v);
                 self.pop_level();
             } else {
                 self.block_into(&body, dest);
@@ -1436,11 +1440,6 @@ fn is_bytes_parent(place: &ir::Place) -> bool {
     *parent == Ty::Bytes
 }
 
-/// Whether a plain C expression might have an effect worth keeping when
-/// its value is unused (a panicking read such as `xs[i]`).
-fn is_call_like(c: &str) -> bool {
-    c.contains('(')
-}
 
 
 fn int_literal(bits: u64, ty: &Ty) -> String {

@@ -934,24 +934,35 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     }
 
     fn list_lit(&mut self, items: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
-        let elem = match expected {
-            Some(Ty::List(t)) => Some((**t).clone()),
-            _ => None,
-        };
-        let Some(elem) = elem.or_else(|| items.first().map(|_| Ty::Error)) else {
-            self.error(SemaError::CannotInfer { what: "an empty list literal".into(), span });
-            return mk(ExprKind::List(vec![]), Ty::Error, span);
-        };
-        let mut out: Vec<ir::Expr> = vec![];
-        let mut elem = elem;
-        for item in items {
-            let v = if elem == Ty::Error { self.expr(item, None) } else { self.expect(item, &elem) };
-            if elem == Ty::Error && out.is_empty() {
-                elem = v.ty.clone();
-            }
-            out.push(v);
+        if items.is_empty() {
+            return match expected {
+                Some(t @ Ty::List(_)) => mk(ExprKind::List(vec![]), t.clone(), span),
+                _ => {
+                    self.error(SemaError::CannotInfer { what: "an empty list literal".into(), span });
+                    mk(ExprKind::List(vec![]), Ty::Error, span)
+                }
+            };
         }
-        mk(ExprKind::List(out), Ty::List(Box::new(elem)), span)
+        // The element type: the context's, else that of the first element
+        // that is not a bare integer literal (`[0, 1, big]` with `big: u64`
+        // is a list<u64>), else that of the first element.
+        let mut out: Vec<Option<ir::Expr>> = vec![None; items.len()];
+        let elem = match expected {
+            Some(Ty::List(t)) => (**t).clone(),
+            _ => {
+                let k = items.iter().position(|i| !is_untyped_literal(i)).unwrap_or(0);
+                let v = self.expr(&items[k], None);
+                let ty = v.ty.clone();
+                out[k] = Some(v);
+                ty
+            }
+        };
+        let checked: Vec<ir::Expr> = items
+            .iter()
+            .zip(out)
+            .map(|(item, done)| done.unwrap_or_else(|| self.expect(item, &elem)))
+            .collect();
+        mk(ExprKind::List(checked), Ty::List(Box::new(elem)), span)
     }
 
     fn if_expr(&mut self, cond: &ast::Expr, then_block: &ast::Block, else_branch: Option<&ast::Expr>, want: Want, span: Span) -> ir::Expr {
