@@ -32,7 +32,7 @@ fn compile(text: &str) {
 }
 
 fn corpus() -> Vec<(PathBuf, String)> {
-    ["tests/programs", "gates/gate1a", "gates/gate1b", "tests/diagnostics", "examples", "tests/valgrind"]
+    ["tests/programs", "gates/gate1a", "gates/gate1b", "tests/diagnostics", "examples", "tests/valgrind", "tests/stdlib", "stdlib/std"]
         .iter()
         .flat_map(|d| common::programs_in(d))
         .map(|p| {
