@@ -405,4 +405,158 @@ static inline uint8_t purr_f64_to_u8(double v) { return v != v || v <= 0 ? 0 : v
 static inline uint16_t purr_f64_to_u16(double v) { return v != v || v <= 0 ? 0 : v >= 65535.0 ? UINT16_MAX : (uint16_t)v; }
 static inline uint32_t purr_f64_to_u32(double v) { return v != v || v <= 0 ? 0 : v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v; }
 
+/* ======================================================================
+ * Actors (PURR.md §7) — actor.c, mailbox.c, scheduler.c, sched_det.c,
+ * timer.c, reply.c, probe.c, metrics.c
+ *
+ * Generated code sees actors only through this API. Scheduling goes
+ * through the scheduler interface in scheduler.c, so the deterministic
+ * scheduler and (later) the epoll event loop are interchangeable without
+ * changes to generated code.
+ * ====================================================================== */
+
+/* A message in flight: a header followed by the payload (a message struct
+ * by value). Generated code declares `struct { purr_msg hdr; M payload; }`
+ * per message type and allocates it with purr_msg_alloc. The node is owned
+ * by whoever holds it: the sender until purr_send, then the mailbox, then
+ * the runtime, which calls `drop` after the handler returns (or when the
+ * message is dropped undelivered). The handler only borrows the payload. */
+typedef struct purr_msg purr_msg;
+struct purr_msg {
+    purr_msg *next;              /* intrusive mailbox link */
+    void (*drop)(purr_msg *m);   /* releases the payload, frees the node */
+    uint32_t kind;               /* message type id, see PURR_KIND_* */
+    uint32_t size;               /* node size in bytes (for purr_free) */
+};
+
+/* Reserved message kinds; the program's own message types follow. */
+#define PURR_KIND_ACTOR_EXITED 0u
+#define PURR_KIND_START 1u
+#define PURR_KIND_FIRST_USER 2u
+
+/* Allocates a message node of `size` bytes (header included). */
+purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m));
+/* Frees a node whose payload owns nothing (a `drop` for plain payloads). */
+void purr_msg_free(purr_msg *m);
+
+/* The payload of the built-in ActorExited message. */
+typedef struct purr_actor_exited {
+    int64_t id;
+    purr_str *reason;
+} purr_actor_exited;
+
+typedef struct purr_actor purr_actor;
+
+/* What the runtime needs to know about an actor type; generated once per
+ * `actor` declaration. */
+typedef struct purr_actor_type {
+    const char *name;                                 /* for panic messages */
+    size_t state_size;
+    void (*dispatch)(purr_actor *self, purr_msg *m);  /* runs the handler for m->kind */
+    void (*drop_state)(void *state);                  /* releases the state fields */
+} purr_actor_type;
+
+/* The actor record. A `mailbox<A>` value is a counted reference to it; the
+ * record outlives the actor (sends to a stopped actor are dropped and
+ * counted), and is freed when the last reference goes. */
+struct purr_actor {
+    int64_t rc;
+    const purr_actor_type *type;
+    void *state;       /* type->state_size bytes, owned while the actor lives */
+    int64_t id;        /* 1, 2, 3 … in spawn order; actor_id() */
+    uint8_t status;    /* runtime-private: alive / stopping / dead */
+    /* Further fields are runtime-private (mailbox, scheduling links,
+     * monitors); generated code must not touch them. */
+    void *rt;
+};
+
+void purr_actor_retain(purr_actor *a);
+void purr_actor_release(purr_actor *a);
+static inline int64_t purr_actor_id(const purr_actor *a) { return a->id; }
+
+/* Creates an actor whose state is the bytes at `init` (moved in: the
+ * caller gives up ownership of what the state holds) and returns an owned
+ * reference. If `has_start`, its first message is `on start()`. */
+purr_actor *purr_spawn(const purr_actor_type *type, const void *init, bool has_start);
+/* Enqueues `m` (owned) for `target` (borrowed). A message to a stopped
+ * actor is dropped and counted in dropped_messages. */
+void purr_send(purr_actor *target, purr_msg *m);
+/* `stop()`: the running actor ends after the current handler. */
+void purr_stop(purr_actor *self);
+/* `monitor(target)`: `watcher` gets ActorExited when target ends by a fault. */
+void purr_monitor(purr_actor *watcher, purr_actor *target);
+/* Timers on the scheduler's clock; the message is owned by the timer. */
+int64_t purr_send_after(purr_actor *target, int64_t delay_ms, purr_msg *m);
+bool purr_cancel_timer(int64_t id);
+
+/* reply<T>: a counted single-use channel to an actor (or probe). */
+typedef struct purr_reply purr_reply;
+purr_reply *purr_reply_new(purr_actor *target);          /* owned */
+void purr_reply_retain(purr_reply *r);
+void purr_reply_release(purr_reply *r);
+/* Sends `m` (owned) through `r`; a second send panics "reply already used". */
+void purr_reply_send(purr_reply *r, purr_msg *m, const purr_loc *loc);
+
+/* probe<T> (tests): an actor-like target that keeps every payload it gets.
+ * `payload` describes T; `payload_offset` is where the payload starts in a
+ * message node (offsetof(node, payload)). */
+purr_actor *purr_probe_new(const purr_type *payload, size_t payload_offset);
+purr_list *purr_probe_received(purr_actor *probe);       /* owned list<T> */
+
+/* Message type names (index = kind) for panic messages; called once by
+ * the generated main before anything runs. */
+void purr_register_messages(const char *const *names, uint32_t count);
+
+/* ---------- schedulers ---------- */
+typedef enum purr_sched_kind { PURR_SCHED_DET, PURR_SCHED_EPOLL } purr_sched_kind;
+/* Starts a fresh scheduler (fresh actors, clock at 0, zeroed metrics). */
+void purr_sched_init(purr_sched_kind kind);
+/* Runs until no actor has a message and no timer is pending. */
+void purr_sched_run(void);
+/* Releases every remaining actor and timer. */
+void purr_sched_shutdown(void);
+/* Test controls on the deterministic scheduler: drain() = run();
+ * drain_steps(n) runs at most n steps and returns how many ran;
+ * advance_ms(n) moves the virtual clock, firing due timers. */
+void purr_drain(void);
+int64_t purr_drain_steps(int64_t n);
+void purr_advance_ms(int64_t ms);
+/* now_ms(): virtual time under the deterministic scheduler. */
+int64_t purr_sched_now_ms(void);
+
+/* ---------- metrics (bench) ---------- */
+typedef struct purr_metrics {
+    int64_t message_count;
+    int64_t scheduler_steps;
+    int64_t max_mailbox_depth;
+    int64_t actors_spawned;
+    int64_t dropped_messages;
+    int64_t peak_heap_bytes;
+} purr_metrics;
+purr_metrics purr_metrics_get(void);
+
+/* ---------- tests and benches (PURR.md §8) ---------- */
+typedef struct purr_test_case {
+    const char *name;
+    void (*run)(void);
+} purr_test_case;
+/* The main of `purrc --test`: runs each case (or those whose name contains
+ * the text after `--filter`) on a fresh deterministic scheduler with stdout
+ * captured, prints `test NAME ... ok` / `... FAILED` plus the failure, then
+ * `N passed, M failed`; returns the exit status. */
+int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count);
+/* The main of `purrc --bench` (`--json` for JSON lines). */
+int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count);
+/* Failing expectations end the current test (FAILED, with file:line and
+ * the values compared). */
+void purr_expect(bool cond, const purr_loc *loc);
+void purr_expect_eq_i64(int64_t a, int64_t b, const purr_loc *loc);
+void purr_expect_eq_u64(uint64_t a, uint64_t b, const purr_loc *loc);
+void purr_expect_eq_f64(double a, double b, const purr_loc *loc);
+void purr_expect_eq_bool(bool a, bool b, const purr_loc *loc);
+void purr_expect_eq_str(const purr_str *a, const purr_str *b, const purr_loc *loc);
+void purr_expect_eq_bytes(const purr_bytes *a, const purr_bytes *b, const purr_loc *loc);
+/* Compares what the test printed since the last check with `text`. */
+void purr_expect_output(const purr_str *text, const purr_loc *loc);
+
 #endif /* PURR_H */
