@@ -26,7 +26,7 @@ fn compile(text: &str) {
     let mut sources = SourceMap::default();
     sources.add("fuzz.pu".into(), text.to_string());
     let Ok(file) = purrc::parse::parse_file(0, text) else { return };
-    if let Ok(program) = purrc::sema::check(&[file]) {
+    if let Ok(program) = purrc::sema::check(&[file], true) {
         purrc::codegen_c::generate(&program, &sources);
     }
 }

@@ -142,9 +142,6 @@ fn compile_and_report(cli: &Cli) -> ExitCode {
 }
 
 fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
-    if cli.test || cli.bench {
-        return Err(Failure::Usage("--test and --bench are not supported by this version of purrc yet".into()));
-    }
     let mut clock = PhaseClock::new(cli.time_phases);
     read_inputs(&cli.inputs, sources)?;
     clock.lap("read");
@@ -161,7 +158,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         println!("{files:#?}");
         return Ok(ExitCode::SUCCESS);
     }
-    let program = sema::check(&files).map_err(Failure::Diagnostics)?;
+    let program = sema::check(&files, !(cli.test || cli.bench)).map_err(Failure::Diagnostics)?;
     // The AST is freed so the IR and C text reuse its memory (fewer fresh
     // pages to fault in); the IR is not: purrc exits right after using it.
     drop(files);
@@ -170,7 +167,14 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         print!("{}", crate::ir::dump(&program, sources));
         return Ok(ExitCode::SUCCESS);
     }
-    let c = codegen_c::generate(&program, sources);
+    let mode = if cli.test {
+        codegen_c::Mode::Test
+    } else if cli.bench {
+        codegen_c::Mode::Bench
+    } else {
+        codegen_c::Mode::Program
+    };
+    let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
     std::mem::forget(program);
     clock.lap("generate C");
     if cli.emit == Some(Emit::C) {
@@ -186,7 +190,8 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let stem = cli.inputs[0].file_stem().map_or("main".into(), |s| s.to_string_lossy().into_owned());
     let c_path = c_dir.join(format!("{stem}.c"));
     std::fs::write(&c_path, &c).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", c_path.display())))?;
-    let exe = if cli.run {
+    let runs = cli.run || cli.test || cli.bench;
+    let exe = if runs {
         work.path().join(&stem)
     } else {
         cli.output.clone().unwrap_or_else(|| PathBuf::from(&stem))
@@ -194,11 +199,18 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     clock.lap("write");
     compile_c(cli, &c_path, &exe)?;
     clock.lap("C compiler");
-    if !cli.run {
+    if !runs {
         return Ok(ExitCode::SUCCESS);
     }
+    let mut args = cli.args.clone();
+    if let Some(filter) = &cli.filter {
+        args.extend(["--filter".to_string(), filter.clone()]);
+    }
+    if cli.json {
+        args.push("--json".to_string());
+    }
     let status = Command::new(&exe)
-        .args(&cli.args)
+        .args(&args)
         .status()
         .map_err(|e| Failure::Usage(format!("cannot run {}: {e}", exe.display())))?;
     Ok(ExitCode::from(exit_code_of(status)))

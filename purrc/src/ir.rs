@@ -87,6 +87,10 @@ pub type StructId = usize;
 pub type EnumId = usize;
 pub type FuncId = usize;
 pub type LocalId = usize;
+pub type ActorId = usize;
+
+/// Message kinds 0 and 1 are the runtime's (`ActorExited`, `start`).
+pub const FIRST_USER_MESSAGE_KIND: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
@@ -104,6 +108,12 @@ pub enum Ty {
     Fn(Vec<Ty>, Box<Ty>),
     Struct(StructId),
     Enum(EnumId),
+    /// `mailbox<A>`: the address of an actor.
+    Mailbox(ActorId),
+    /// `reply<T>`: a single-use channel for one message of type `T`.
+    Reply(Box<Ty>),
+    /// `probe<T>` (tests): collects the `T` messages sent to it.
+    Probe(Box<Ty>),
     /// The type of expressions that never produce a value (`return`,
     /// `panic(..)`); it fits wherever a value is expected.
     Never,
@@ -130,6 +140,7 @@ impl Ty {
 pub trait TypeNames {
     fn struct_name(&self, id: StructId) -> &str;
     fn enum_name(&self, id: EnumId) -> &str;
+    fn actor_name(&self, id: ActorId) -> &str;
 }
 
 pub struct DisplayTy<'a> {
@@ -157,11 +168,25 @@ impl fmt::Display for DisplayTy<'_> {
                 write!(f, "fn({}) {}", ps.join(", "), show(ret))
             }
             Ty::Struct(id) => f.write_str(self.names.struct_name(*id)),
+            Ty::Mailbox(id) => write!(f, "mailbox<{}>", self.names.actor_name(*id)),
+            Ty::Reply(t) => write!(f, "reply<{}>", show(t)),
+            Ty::Probe(t) => write!(f, "probe<{}>", show(t)),
             Ty::Enum(id) => f.write_str(self.names.enum_name(*id)),
             Ty::Never => f.write_str("never"),
             Ty::Error => f.write_str("{error}"),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructKind {
+    Struct,
+    /// A `message`: sendable; its kind number is `kind`.
+    Message { kind: u32 },
+    /// The built-in `ActorExited` message, laid out by the runtime.
+    ActorExited,
+    /// An actor's state fields (reached as `self.field`).
+    State,
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +196,35 @@ pub struct StructDef {
     /// C name (`main__Point`).
     pub c_name: String,
     pub fields: Vec<(String, Ty)>,
+    pub kind: StructKind,
+    pub span: Span,
+}
+
+impl StructDef {
+    /// The message kind number, for messages.
+    pub fn message_kind(&self) -> Option<u32> {
+        match self.kind {
+            StructKind::Message { kind } => Some(kind),
+            StructKind::ActorExited => Some(0),
+            _ => None,
+        }
+    }
+}
+
+/// One `actor` declaration.
+#[derive(Debug, Clone)]
+pub struct ActorDef {
+    pub name: String,
+    /// C name prefix (`main__Counter`).
+    pub c_name: String,
+    /// The state, as a struct of kind `State`.
+    pub state: StructId,
+    /// Default values of state fields, by field index (`None`: spawn gives it).
+    pub defaults: Vec<Option<Expr>>,
+    /// `on start()`.
+    pub start: Option<FuncId>,
+    /// `on Msg(m)`: the message struct and the handler.
+    pub handlers: Vec<(StructId, FuncId)>,
     pub span: Span,
 }
 
@@ -208,6 +262,8 @@ pub struct Local {
 pub struct Func {
     pub name: String,
     pub c_name: String,
+    /// Handlers and private functions of an actor take the actor (`self`).
+    pub actor: Option<ActorId>,
     pub params: Vec<LocalId>,
     pub ret: Ty,
     pub locals: Vec<Local>,
@@ -229,8 +285,13 @@ pub struct Program {
     pub enums: Vec<EnumDef>,
     pub funcs: Vec<Func>,
     pub externs: Vec<ExternFunc>,
+    pub actors: Vec<ActorDef>,
     /// The user's `fn main()`.
     pub entry: Option<FuncId>,
+    /// `actor Main`, the other kind of entry point.
+    pub main_actor: Option<ActorId>,
+    pub tests: Vec<(String, FuncId)>,
+    pub benches: Vec<(String, FuncId)>,
 }
 
 impl TypeNames for Program {
@@ -239,6 +300,9 @@ impl TypeNames for Program {
     }
     fn enum_name(&self, id: EnumId) -> &str {
         &self.enums[id].name
+    }
+    fn actor_name(&self, id: ActorId) -> &str {
+        &self.actors[id].name
     }
 }
 
@@ -266,6 +330,8 @@ pub enum StmtKind {
     Break,
     Continue,
     Loop(Block),
+    /// `send target message`: target is a mailbox, reply or probe.
+    Send(Expr, Expr),
     While(Expr, Block),
     ForRange(LocalId, Box<Expr>, Box<Expr>, Block),
     /// Iterates a list (element) or bytes (u8).
@@ -275,9 +341,16 @@ pub enum StmtKind {
 }
 
 /// An assignable location: a `var` local and a path into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceRoot {
+    Local(LocalId),
+    /// The running actor's state (`self.field`).
+    State,
+}
+
 #[derive(Debug, Clone)]
 pub struct Place {
-    pub root: LocalId,
+    pub root: PlaceRoot,
     pub root_ty: Ty,
     /// Each step with the type it yields.
     pub path: Vec<(Proj, Ty)>,
@@ -364,6 +437,16 @@ pub enum ExprKind {
     If(Box<Expr>, Box<Block>, Option<Box<Block>>),
     Match(Box<Expr>, Vec<MatchArm>),
     Block(Block),
+    /// `self` as a value: the running actor (`mailbox<Self>`).
+    SelfActor,
+    /// The running actor's state, as a struct (`self.x` is a field of it).
+    SelfState,
+    /// `spawn A { .. }`: state field values in declaration order.
+    Spawn(ActorId, Vec<Expr>),
+    /// A mailbox or probe used where a `reply<T>` is expected.
+    ToReply(Box<Expr>),
+    /// `probe<T>()`.
+    ProbeNew,
 }
 
 /// An argument of a builtin: most are values; mutating builtins take the
@@ -446,6 +529,18 @@ builtins! {
     PutU32be = "put_u32be",
     PutU64be = "put_u64be",
     Crc32c = "crc32c",
+    Stop = "stop",
+    SendAfter = "send_after",
+    CancelTimer = "cancel_timer",
+    Monitor = "monitor",
+    ActorId = "actor_id",
+    Drain = "drain",
+    DrainSteps = "drain_steps",
+    AdvanceMs = "advance_ms",
+    Expect = "expect",
+    ExpectEq = "expect_eq",
+    ExpectOutput = "expect_output",
+    ProbeReceived = "probe_received",
 }
 
 impl Builtin {

@@ -8,6 +8,7 @@
 //!
 //! Errors are collected, so one run reports every independent mistake.
 
+mod actors;
 mod body;
 mod builtins;
 mod consts;
@@ -32,6 +33,18 @@ enum Global {
     Func(ir::FuncId),
     Extern(usize),
     Const(usize),
+    Actor(ir::ActorId),
+}
+
+/// A function body still to check: a `fn`, a handler, a test or a bench.
+#[derive(Clone)]
+struct PendingBody<'a> {
+    body: &'a ast::Block,
+    name: ast::Ident,
+    ns: String,
+    actor: Option<ir::ActorId>,
+    /// Test and bench bodies use `spawn_test`/`send_test`.
+    test: bool,
 }
 
 /// A `const` declaration, evaluated when first used (so order does not
@@ -53,26 +66,32 @@ struct Checker<'a> {
     /// indexed by FileId.
     uses: Vec<HashMap<String, (String, Span)>>,
     /// Function declarations whose bodies are still to check, by FuncId.
-    fn_decls: Vec<Option<(&'a ast::FnDecl, String)>>,
+    fn_decls: Vec<Option<PendingBody<'a>>>,
+    /// Each actor's private functions by name.
+    actor_fns: Vec<HashMap<String, ir::FuncId>>,
     errors: Vec<SemaError>,
 }
 
-/// Checks a whole program (every file) and lowers it to IR.
-pub fn check(files: &[ast::File]) -> Result<ir::Program, Vec<Diagnostic>> {
+/// Checks a whole program (every file) and lowers it to IR. A program needs
+/// an entry point (`fn main` or `actor Main`) unless it is built only for
+/// its tests or benches.
+pub fn check(files: &[ast::File], entry_required: bool) -> Result<ir::Program, Vec<Diagnostic>> {
     let mut checker = Checker {
         program: ir::Program::default(),
         globals: HashMap::new(),
         uses: Vec::new(),
         consts: Vec::new(),
         fn_decls: Vec::new(),
+        actor_fns: Vec::new(),
         errors: Vec::new(),
     };
     let decls = names::collect(&mut checker, files);
     namespaces::check_uses(&mut checker, files);
     names::resolve_signatures(&mut checker, &decls);
+    actors::declare(&mut checker, &decls);
     consts::check_all(&mut checker);
     body::check_functions(&mut checker);
-    names::check_entry(&mut checker);
+    names::check_entry(&mut checker, entry_required);
     if checker.errors.is_empty() {
         Ok(checker.program)
     } else {
@@ -90,7 +109,12 @@ impl Checker<'_> {
     }
 
     fn lookup(&self, namespace: &str, name: &str) -> Option<(Global, Span)> {
-        self.globals.get(namespace)?.get(name).copied()
+        match self.globals.get(namespace).and_then(|names| names.get(name)) {
+            Some(found) => Some(*found),
+            // The built-in message every program may handle.
+            None if name == "ActorExited" => Some((Global::Struct(ACTOR_EXITED), Span::default())),
+            None => None,
+        }
     }
 
     /// The namespace a `use` in the identifier's file binds to its name.
@@ -117,6 +141,9 @@ impl Checker<'_> {
         found.first().map(|q| format!("`{}` comes from another namespace: write `{q}`", id.name))
     }
 }
+
+/// Struct id of the built-in `ActorExited` message (declared first).
+const ACTOR_EXITED: ir::StructId = 0;
 
 /// C identifier for a top-level declaration: `namespace__name`, dots as `_`.
 fn c_name(namespace: &str, name: &str) -> String {

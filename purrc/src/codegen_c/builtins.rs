@@ -97,6 +97,9 @@ impl FnGen<'_, '_> {
 pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
     use Builtin::*;
     let ty = &e.ty;
+    if b == SendAfter {
+        return send_after(g, args, ty);
+    }
     let a = g.builtin_args(args, b.mutates_first_arg());
     let v = &a.values;
     let plain = |s: String| Val::Plain(s);
@@ -336,7 +339,63 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             none
         }
         Crc32c => plain(format!("purr_crc32c({})", v[0])),
+        Stop => {
+            g.line("purr_stop(self);");
+            none
+        }
+        SendAfter => unreachable!("handled above"),
+        CancelTimer => g.temp(ty, &format!("purr_cancel_timer({})", v[0])),
+        Monitor => {
+            g.line(format_args!("purr_monitor(self, {});", v[0]));
+            none
+        }
+        ActorId => plain(format!("purr_actor_id({})", v[0])),
+        Drain => {
+            g.line("purr_drain();");
+            none
+        }
+        DrainSteps => g.temp(ty, &format!("purr_drain_steps({})", v[0])),
+        AdvanceMs => {
+            g.line(format_args!("purr_advance_ms({});", v[0]));
+            none
+        }
+        Expect => {
+            let loc = g.loc(e.span);
+            g.line(format_args!("purr_expect({}, {loc});", v[0]));
+            none
+        }
+        ExpectEq => {
+            let loc = g.loc(e.span);
+            let (f, cast) = match FnGen::first_ty(args) {
+                Ty::Int(i) if i.signed() => ("i64", "(int64_t)"),
+                Ty::Int(_) => ("u64", "(uint64_t)"),
+                Ty::F64 => ("f64", ""),
+                Ty::Bool => ("bool", ""),
+                Ty::Bytes => ("bytes", ""),
+                _ => ("str", ""),
+            };
+            g.line(format_args!("purr_expect_eq_{f}({cast}{}, {cast}{}, {loc});", v[0], v[1]));
+            none
+        }
+        ExpectOutput => {
+            let loc = g.loc(e.span);
+            g.line(format_args!("purr_expect_output({}, {loc});", v[0]));
+            none
+        }
+        ProbeReceived => g.temp(ty, &format!("purr_probe_received({})", v[0])),
     }
+}
+
+/// `send_after(target, delay, message)`: the message goes into a node that
+/// the timer owns until it fires.
+fn send_after(g: &mut FnGen, args: &[Arg], ty: &Ty) -> Val {
+    let [Arg::Value(target), Arg::Value(delay), Arg::Value(message)] = args else {
+        unreachable!("send_after takes three values")
+    };
+    let vals = g.exprs(&[target, delay]);
+    let vals: Vec<Val> = vals.into_iter().zip([target, delay]).map(|(v, e)| g.settle(v, e, &[message])).collect();
+    let node = g.message_node(message);
+    g.temp(ty, &format!("purr_send_after({}, {}, {node})", vals[0].c(), vals[1].c()))
 }
 
 fn place(a: &Args) -> &str {

@@ -11,7 +11,7 @@
 //!   immutable reference-counted nodes (so they may be recursive);
 //! - function values are C function pointers.
 
-use crate::ir::{IntTy, Program, Ty};
+use crate::ir::{self, IntTy, Program, Ty};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -76,6 +76,9 @@ impl<'p> TypeTable<'p> {
             }
             Ty::Struct(id) => self.program.structs[*id].c_name.clone(),
             Ty::Enum(id) => self.program.enums[*id].c_name.clone(),
+            Ty::Mailbox(_) => "mailbox".into(),
+            Ty::Reply(_) => "reply".into(),
+            Ty::Probe(_) => "probe".into(),
         }
     }
 
@@ -91,6 +94,8 @@ impl<'p> TypeTable<'p> {
             Ty::Ptr => "void*".into(),
             Ty::List(_) => "purr_list*".into(),
             Ty::Map(..) => "purr_map*".into(),
+            Ty::Mailbox(_) | Ty::Probe(_) => "purr_actor*".into(),
+            Ty::Reply(_) => "purr_reply*".into(),
             Ty::Struct(id) => self.program.structs[*id].c_name.clone(),
             Ty::Enum(id) => {
                 let e = &self.program.enums[*id];
@@ -136,6 +141,7 @@ impl<'p> TypeTable<'p> {
     pub fn has_rc(&self, ty: &Ty) -> bool {
         match ty {
             Ty::Str | Ty::Bytes | Ty::List(_) | Ty::Map(..) => true,
+            Ty::Mailbox(_) | Ty::Probe(_) | Ty::Reply(_) => true,
             Ty::Enum(id) => self.program.enums[*id].is_boxed(),
             Ty::Struct(id) => self.program.structs[*id].fields.iter().any(|(_, t)| self.has_rc(t)),
             Ty::Option(t) => self.has_rc(t),
@@ -152,6 +158,8 @@ impl<'p> TypeTable<'p> {
             Ty::Bytes => format!("purr_bytes_{op}"),
             Ty::List(_) => format!("purr_list_{op}"),
             Ty::Map(..) => format!("purr_map_{op}"),
+            Ty::Mailbox(_) | Ty::Probe(_) => format!("purr_actor_{op}"),
+            Ty::Reply(_) => format!("purr_reply_{op}"),
             _ => {
                 self.c(ty);
                 format!("{}__{op}", self.type_prefix(ty))
@@ -197,7 +205,10 @@ impl<'p> TypeTable<'p> {
         let p = self.program;
         out.push_str("/* ---- types ---- */\n");
         for s in &p.structs {
-            writeln!(out, "typedef struct {0} {0};", s.c_name).unwrap();
+            // The runtime declares ActorExited's payload itself.
+            if s.kind != ir::StructKind::ActorExited {
+                writeln!(out, "typedef struct {0} {0};", s.c_name).unwrap();
+            }
         }
         for e in &p.enums {
             if e.is_boxed() {
@@ -275,6 +286,7 @@ impl<'p> TypeTable<'p> {
     fn definition(&mut self, ty: &Ty) -> String {
         let mut out = String::new();
         match ty {
+            Ty::Struct(id) if self.program.structs[*id].kind == ir::StructKind::ActorExited => {}
             Ty::Struct(id) => {
                 let s = &self.program.structs[*id];
                 writeln!(out, "struct {} {{", s.c_name).unwrap();

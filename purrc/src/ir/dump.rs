@@ -109,6 +109,10 @@ impl Dumper<'_> {
                 self.line(s.span, &text);
             }
             StmtKind::Break => self.line(s.span, "break"),
+            StmtKind::Send(t, m) => {
+                let text = format!("send {} {}", self.expr(t), self.expr(m));
+                self.line(s.span, &text);
+            }
             StmtKind::Continue => self.line(s.span, "continue"),
             StmtKind::Loop(b) => self.nested("loop".into(), s.span, b),
             StmtKind::While(c, b) => {
@@ -132,7 +136,10 @@ impl Dumper<'_> {
     }
 
     fn place(&self, p: &Place) -> String {
-        let mut s = self.local(p.root);
+        let mut s = match p.root {
+            PlaceRoot::Local(id) => self.local(id),
+            PlaceRoot::State => "self".to_string(),
+        };
         let mut ty = &p.root_ty;
         for (proj, next) in &p.path {
             match (proj, ty) {
@@ -212,6 +219,11 @@ impl Dumper<'_> {
                 format!("match {} {{ {} }}: {}", self.expr(s), arms.join(", "), self.ty(&e.ty))
             }
             ExprKind::Block(b) => self.inline_block(b),
+            ExprKind::SelfActor => "self".into(),
+            ExprKind::SelfState => "self.state".into(),
+            ExprKind::Spawn(a, fields) => format!("spawn {} {{ {} }}", self.program.actors[*a].name, self.exprs(fields)),
+            ExprKind::ToReply(v) => format!("reply({})", self.expr(v)),
+            ExprKind::ProbeNew => format!("{}()", self.ty(&e.ty)),
         }
     }
 

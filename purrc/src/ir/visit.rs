@@ -32,6 +32,10 @@ pub fn walk_stmt(v: &mut dyn Visitor, s: &Stmt) {
             }
         }
         StmtKind::Break | StmtKind::Continue => {}
+        StmtKind::Send(target, message) => {
+            walk_expr(v, target);
+            walk_expr(v, message);
+        }
         StmtKind::Loop(b) => walk_block(v, b),
         StmtKind::While(c, b) => {
             walk_expr(v, c);
@@ -68,7 +72,12 @@ pub fn walk_expr(v: &mut dyn Visitor, e: &Expr) {
         | ExprKind::Nil
         | ExprKind::Local(_)
         | ExprKind::FnRef(_)
-        | ExprKind::OptionLit(None) => {}
+        | ExprKind::OptionLit(None)
+        | ExprKind::SelfActor
+        | ExprKind::SelfState
+        | ExprKind::ProbeNew => {}
+        ExprKind::ToReply(a) => walk_expr(v, a),
+        ExprKind::Spawn(_, args) => args.iter().for_each(|a| walk_expr(v, a)),
         ExprKind::Unary(_, a) | ExprKind::Cast(a) | ExprKind::Field(a, _) | ExprKind::ResultLit(_, a) => walk_expr(v, a),
         ExprKind::OptionLit(Some(a)) => walk_expr(v, a),
         ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {

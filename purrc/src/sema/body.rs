@@ -27,15 +27,21 @@ pub(super) struct FnCtx<'c, 'a> {
     loops: usize,
     /// Locals of enclosing functions, visible but not capturable (lambdas).
     outer: Vec<(String, Span)>,
+    /// The actor whose handler or function this is (`self` refers to it).
+    pub actor: Option<ir::ActorId>,
+    /// A test or bench body: `spawn_test`/`send_test` instead of `spawn`/`send`.
+    pub test: bool,
 }
 
 pub(super) fn check_functions(ck: &mut Checker) {
     for id in 0..ck.fn_decls.len() {
-        let Some((decl, ns)) = ck.fn_decls[id].clone() else { continue };
+        let Some(pending) = ck.fn_decls[id].clone() else { continue };
         let func = &ck.program.funcs[id];
         let (ret, locals) = (func.ret.clone(), func.locals.clone());
-        let mut ctx = FnCtx::new(ck, ns, ret.clone(), locals);
-        let body = ctx.fn_body(&decl.body, &decl.name);
+        let mut ctx = FnCtx::new(ck, pending.ns, ret.clone(), locals);
+        ctx.actor = pending.actor;
+        ctx.test = pending.test;
+        let body = ctx.fn_body(pending.body, &pending.name);
         let locals = std::mem::take(&mut ctx.locals);
         let func = &mut ck.program.funcs[id];
         func.body = body;
@@ -52,7 +58,7 @@ fn mk(kind: ExprKind, ty: Ty, span: Span) -> ir::Expr {
     ir::Expr { kind, ty, span }
 }
 
-fn is_untyped_literal(e: &ast::Expr) -> bool {
+pub(super) fn is_untyped_literal(e: &ast::Expr) -> bool {
     match &e.kind {
         ast::ExprKind::Int(_) => true,
         ast::ExprKind::Unary { op: UnOp::Neg, operand } => is_untyped_literal(operand),
@@ -63,7 +69,7 @@ fn is_untyped_literal(e: &ast::Expr) -> bool {
 impl<'c, 'a> FnCtx<'c, 'a> {
     pub fn new(ck: &'c mut Checker<'a>, ns: String, ret: Ty, locals: Vec<ir::Local>) -> Self {
         let params = locals.iter().enumerate().map(|(i, l)| (l.name.clone(), i)).collect();
-        FnCtx { ck, ns, locals, scopes: vec![params], ret, loops: 0, outer: vec![] }
+        FnCtx { ck, ns, locals, scopes: vec![params], ret, loops: 0, outer: vec![], actor: None, test: false }
     }
 
     pub fn error(&mut self, e: SemaError) {
@@ -190,10 +196,8 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             }
             ast::StmtKind::ForRange { var, start, end, body } => self.for_range(var, start, end, body),
             ast::StmtKind::ForEach { first, second, iter, body } => self.for_each(first, second.as_deref(), iter, body),
-            ast::StmtKind::Send { .. } | ast::StmtKind::SendTest { .. } => {
-                self.error(SemaError::Unsupported { what: "`send`".into(), span: s.span });
-                StmtKind::Expr(mk(ExprKind::Bool(false), Ty::Error, s.span))
-            }
+            ast::StmtKind::Send { target, message } => self.send(false, target, message, s.span),
+            ast::StmtKind::SendTest { target, message } => self.send(true, target, message, s.span),
         };
         ir::Stmt { kind, span: s.span }
     }
@@ -291,10 +295,16 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                     let (name, declared) = (l.name.clone(), l.span);
                     self.error(SemaError::Immutable { name, span: e.span, declared });
                 }
-                Some(ir::Place { root: local, root_ty: self.locals[local].ty.clone(), path: vec![], span: e.span })
+                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty.clone(), path: vec![], span: e.span })
             }
             ast::ExprKind::Field { base, name } => {
-                let mut place = self.place(base)?;
+                let mut place = match &base.kind {
+                    ast::ExprKind::SelfValue => {
+                        let state = self.state_struct(base.span)?;
+                        ir::Place { root: ir::PlaceRoot::State, root_ty: Ty::Struct(state), path: vec![], span: base.span }
+                    }
+                    _ => self.place(base)?,
+                };
                 let ty = place.ty().clone();
                 match ty {
                     Ty::Struct(sid) => {
@@ -418,6 +428,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     /// Checks `e` where the context requires `ty`.
     pub fn expect(&mut self, e: &ast::Expr, ty: &Ty) -> ir::Expr {
         let v = self.expr(e, Some(ty));
+        let v = self.coerce_to_reply(v, ty);
         self.check_fits(&v, ty);
         v
     }
@@ -460,11 +471,17 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             ast::ExprKind::Nil => mk(ExprKind::Nil, Ty::Ptr, span),
             ast::ExprKind::Str(parts) => self.string(parts, span),
             ast::ExprKind::Name(id) => self.name(id, expected),
-            ast::ExprKind::SelfValue => self.unsupported("`self`", span),
+            ast::ExprKind::SelfValue => match self.actor {
+                Some(a) => mk(ExprKind::SelfActor, Ty::Mailbox(a), span),
+                None => {
+                    self.error(SemaError::OutsideActor { what: "`self`".into(), span });
+                    mk(ExprKind::Int(0), Ty::Error, span)
+                }
+            },
             ast::ExprKind::Unary { op, operand } => self.unary(*op, operand, expected, span),
             ast::ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expected, span),
             ast::ExprKind::Call { callee, args } => self.call(callee, args, expected, span),
-            ast::ExprKind::GenericCall { name, .. } => self.unsupported(&format!("`{}<..>()`", name.name), span),
+            ast::ExprKind::GenericCall { name, ty_args, args } => self.generic_call(name, ty_args, args, span),
             ast::ExprKind::Field { base, name } => self.field(base, name, span),
             ast::ExprKind::Index { base, index } => self.index(base, index, span),
             ast::ExprKind::StructLit { path, fields } => self.struct_lit(path, fields, span),
@@ -476,7 +493,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 mk(ExprKind::Block(block), ty, span)
             }
             ast::ExprKind::Lambda { params, ret, body } => self.lambda(params, ret, body, span),
-            ast::ExprKind::Spawn { .. } => self.unsupported("`spawn`", span),
+            ast::ExprKind::Spawn { test, actor, fields } => self.spawn(*test, actor, fields, span),
         }
     }
 
@@ -569,6 +586,21 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
             Global::Extern(_) => self.unsupported("extern functions as values", span),
+            Global::Actor(_) => {
+                self.error(SemaError::TypeMismatch { expected: "a value".into(), found: format!("actor {}", id.name), span, hint: Some("create one with `spawn`".into()) });
+                mk(ExprKind::Int(0), Ty::Error, span)
+            }
+        }
+    }
+
+    /// The running actor's state struct, or an error where there is none.
+    fn state_struct(&mut self, span: Span) -> Option<ir::StructId> {
+        match self.actor {
+            Some(a) => Some(self.ck.program.actors[a].state),
+            None => {
+                self.error(SemaError::OutsideActor { what: "`self`".into(), span });
+                None
+            }
         }
     }
 
@@ -657,6 +689,12 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 if let Some(enum_id) = self.enum_named(base) {
                     return self.variant(enum_id, name, Some(args), span);
                 }
+                // `self.helper(x)` calls the actor's own function `helper`.
+                if let (ast::ExprKind::SelfValue, Some(a)) = (&base.kind, self.actor) {
+                    if let Some(&f) = self.ck.actor_fns[a].get(&name.name) {
+                        return self.call_global(Global::Func(f), name, args, span);
+                    }
+                }
                 match self.qualified(base, name) {
                     Some(Some(global)) => return self.call_global(global, name, args, span),
                     Some(None) => {
@@ -734,7 +772,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::CallExtern(x, args), ret, span)
             }
-            Global::Struct(_) | Global::Enum(_) | Global::Const(_) => {
+            Global::Struct(_) | Global::Enum(_) | Global::Const(_) | Global::Actor(_) => {
                 let f = self.global_value(global, id);
                 self.call_value(f, args, span)
             }
@@ -742,6 +780,9 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     }
 
     fn call_named(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
+        if let Some(f) = self.actor.and_then(|a| self.ck.actor_fns[a].get(&id.name).copied()) {
+            return self.call_global(Global::Func(f), id, args, span);
+        }
         if let Some((global, _)) = self.ck.lookup(&self.ns, &id.name) {
             return self.call_global(global, id, args, span);
         }
@@ -849,6 +890,22 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     }
 
     fn field(&mut self, base: &ast::Expr, name: &ast::Ident, span: Span) -> ir::Expr {
+        if let ast::ExprKind::SelfValue = base.kind {
+            let Some(state) = self.state_struct(base.span) else { return mk(ExprKind::Int(0), Ty::Error, span) };
+            let fields = &self.ck.program.structs[state].fields;
+            return match fields.iter().position(|(n, _)| *n == name.name) {
+                Some(i) => {
+                    let ty = fields[i].1.clone();
+                    let base = mk(ExprKind::SelfState, Ty::Struct(state), base.span);
+                    mk(ExprKind::Field(Box::new(base), i), ty, span)
+                }
+                None => {
+                    let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.clone();
+                    self.error(SemaError::UnknownField { ty: actor, field: name.name.clone(), span: name.span });
+                    mk(ExprKind::Int(0), Ty::Error, span)
+                }
+            };
+        }
         if let Some(enum_id) = self.enum_named(base) {
             return self.variant(enum_id, name, None, span);
         }
@@ -1134,6 +1191,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         self.ck.program.funcs.push(ir::Func {
             name: format!("lambda#{id}"),
             c_name,
+            actor: None,
             params: (0..locals.len()).collect(),
             ret: ret.clone(),
             locals: vec![],
@@ -1215,4 +1273,144 @@ fn contains_break(b: &ir::Block) -> bool {
         StmtKind::Expr(e) => in_expr(e),
         _ => false,
     }) || b.value.as_ref().is_some_and(|v| in_expr(v))
+}
+
+// ----- actors (PURR.md §7) and tests (§8) -----
+
+impl FnCtx<'_, '_> {
+    /// `spawn` in programs, `spawn_test` in tests and benches.
+    fn check_form(&mut self, test_form: bool, word: &str, span: Span) {
+        if test_form != self.test {
+            let (used, expected) = if test_form { (format!("{word}_test"), word.to_string()) } else { (word.to_string(), format!("{word}_test")) };
+            self.error(SemaError::WrongSpawnForm { used, expected, span });
+        }
+    }
+
+    fn spawn(&mut self, test: bool, path: &[ast::Ident], fields: &[ast::FieldInit], span: Span) -> ir::Expr {
+        self.check_form(test, "spawn", span);
+        let Some((Global::Actor(a), _)) = self.ck.resolve(&self.ns, path) else {
+            let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
+            let span = path.first().map_or(span, |f| f.span);
+            self.error(SemaError::NotAnActor { name, span });
+            for f in fields {
+                self.expr(&f.value, None);
+            }
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        };
+        let state = self.ck.program.actors[a].state;
+        let decl = self.ck.program.structs[state].fields.clone();
+        let mut values: Vec<Option<ir::Expr>> = self.ck.program.actors[a].defaults.clone();
+        let mut given: Vec<&ast::Ident> = vec![];
+        for f in fields {
+            if let Some(prev) = given.iter().find(|p| p.name == f.name.name) {
+                self.error(SemaError::Duplicate { what: "state field", name: f.name.name.clone(), span: f.name.span, previous: prev.span });
+                continue;
+            }
+            given.push(&f.name);
+            match decl.iter().position(|(n, _)| *n == f.name.name) {
+                Some(i) => values[i] = Some(self.expect(&f.value, &decl[i].1)),
+                None => {
+                    let actor = self.ck.program.actors[a].name.clone();
+                    self.error(SemaError::UnknownField { ty: actor, field: f.name.name.clone(), span: f.name.span });
+                    self.expr(&f.value, None);
+                }
+            }
+        }
+        let missing: Vec<String> = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.clone()).collect();
+        if !missing.is_empty() {
+            let actor = self.ck.program.actors[a].name.clone();
+            self.error(SemaError::MissingState { actor, fields: missing, span });
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        }
+        let values = values.into_iter().map(|v| v.expect("every field given or defaulted")).collect();
+        mk(ExprKind::Spawn(a, values), Ty::Mailbox(a), span)
+    }
+
+    /// The message types actor `a` handles, by name.
+    fn handled_names(&self, a: ir::ActorId) -> Vec<String> {
+        self.ck.program.actors[a].handlers.iter().map(|(m, _)| self.ck.program.structs[*m].name.clone()).collect()
+    }
+
+    fn handles(&self, a: ir::ActorId, msg: ir::StructId) -> bool {
+        self.ck.program.actors[a].handlers.iter().any(|(m, _)| *m == msg)
+    }
+
+    /// Checks `message` as what `target` accepts; returns the message.
+    pub fn message_for(&mut self, target: &ir::Expr, message: &ast::Expr) -> ir::Expr {
+        let expected = match &target.ty {
+            Ty::Reply(t) | Ty::Probe(t) => Some((**t).clone()),
+            _ => None,
+        };
+        let m = match &expected {
+            Some(t) => self.expect(message, t),
+            None => self.expr(message, None),
+        };
+        match (&target.ty, &m.ty) {
+            (_, Ty::Error | Ty::Never) | (Ty::Error, _) => {}
+            (Ty::Mailbox(a), Ty::Struct(sid)) if self.ck.program.structs[*sid].message_kind().is_some() => {
+                if !self.handles(*a, *sid) {
+                    let actor = self.ck.program.actors[*a].name.clone();
+                    let message = self.ck.program.structs[*sid].name.clone();
+                    let handled = self.handled_names(*a);
+                    self.error(SemaError::NotHandled { actor, message, handled, span: m.span });
+                }
+            }
+            // The expected type was the reply's: `expect` checked it.
+            (Ty::Reply(_) | Ty::Probe(_), _) => {}
+            (Ty::Mailbox(_), other) => {
+                let ty = self.show(other);
+                self.error(SemaError::NotAMessage { ty, span: m.span });
+            }
+            (other, _) => {
+                let found = self.show(other);
+                self.error(SemaError::TypeMismatch { expected: "a mailbox, reply or probe".into(), found, span: target.span, hint: None });
+            }
+        }
+        m
+    }
+
+    fn send(&mut self, test: bool, target: &ast::Expr, message: &ast::Expr, span: Span) -> StmtKind {
+        self.check_form(test, "send", span);
+        let t = self.expr(target, None);
+        let m = self.message_for(&t, message);
+        StmtKind::Send(t, m)
+    }
+
+    /// `probe<T>()`, the one call with a type argument.
+    fn generic_call(&mut self, name: &ast::Ident, ty_args: &[ast::TypeExpr], args: &[ast::Expr], span: Span) -> ir::Expr {
+        for a in args {
+            self.expr(a, None);
+        }
+        if name.name != "probe" || ty_args.len() != 1 || !args.is_empty() {
+            self.error(SemaError::UnknownName { name: format!("{}<..>", name.name), span: name.span, hint: Some("the only call with a type argument is `probe<T>()`".into()) });
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        }
+        if !self.test {
+            self.error(SemaError::WrongSpawnForm { used: "probe".into(), expected: "a reply<T> from an actor".into(), span });
+        }
+        let ns = self.ns.clone();
+        let t = resolve_type(self.ck, &ns, &ty_args[0]);
+        let is_message = matches!(&t, Ty::Struct(id) if self.ck.program.structs[*id].message_kind().is_some());
+        if !is_message && t != Ty::Error {
+            let ty = self.show(&t);
+            self.error(SemaError::NotAMessage { ty, span: ty_args[0].span() });
+        }
+        mk(ExprKind::ProbeNew, Ty::Probe(Box::new(t)), span)
+    }
+
+    /// A mailbox or probe where a `reply<T>` is expected (§7, §8).
+    fn coerce_to_reply(&self, v: ir::Expr, expected: &Ty) -> ir::Expr {
+        let Ty::Reply(t) = expected else { return v };
+        let ok = match (&v.ty, &**t) {
+            (Ty::Mailbox(a), Ty::Struct(m)) => self.handles(*a, *m),
+            (Ty::Probe(p), t) => **p == *t,
+            _ => false,
+        };
+        if ok {
+            let span = v.span;
+            mk(ExprKind::ToReply(Box::new(v)), expected.clone(), span)
+        } else {
+            v
+        }
+    }
 }

@@ -76,6 +76,21 @@ impl Call<'_, '_, '_> {
         self.cx.error(SemaError::TypeMismatch { expected: wanted.to_string(), found, span, hint: None });
     }
 
+    /// The running actor, or an error for `what` outside actors.
+    fn in_actor(&mut self, what: &str) -> Option<crate::ir::ActorId> {
+        if self.cx.actor.is_none() {
+            self.cx.error(SemaError::OutsideActor { what: what.to_string(), span: self.span });
+        }
+        self.cx.actor
+    }
+
+    fn in_test(&mut self) {
+        if !self.cx.test {
+            let what = format!("`{}`", self.b.name());
+            self.cx.error(SemaError::TestOnly { what, span: self.span });
+        }
+    }
+
     fn list_elem(&mut self, i: usize, ty: &Ty) -> Ty {
         match ty {
             Ty::List(t) => (**t).clone(),
@@ -131,13 +146,14 @@ pub(super) fn check(cx: &mut FnCtx, b: Builtin, id: &ast::Ident, args: &[ast::Ex
 fn arity(b: Builtin) -> usize {
     use Builtin::*;
     match b {
-        Args | NowMs | ListNew | MapNew => 0,
+        Args | NowMs | ListNew | MapNew | Stop | Drain => 0,
         Print | Println | Eprintln | Str | Exit | Panic | Assert | Len | Trim | ToBytes | FromBytes | ParseI64
-        | ParseF64 | ListPop | ListClear | ListSort | MapKeys | MapValues | MapClear | BytesNew | Crc32c => 1,
+        | ParseF64 | ListPop | ListClear | ListSort | MapKeys | MapValues | MapClear | BytesNew | Crc32c | CancelTimer
+        | Monitor | ActorId | DrainSteps | AdvanceMs | Expect | ExpectOutput | ProbeReceived => 1,
         Find | Split | Join | StartsWith | EndsWith | ListPush | ListRemove | ListContains | ListEach | ListMap
         | ListFilter | ListSortBy | MapGet | MapHas | MapRemove | MapEach | BytesPush | BytesAppend
-        | BytesTruncate | GetU16be | GetU32be | GetU64be => 2,
-        Substr | ListInsert | ListSlice | MapSet | BytesSlice | PutU16be | PutU32be | PutU64be => 3,
+        | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
+        Substr | ListInsert | ListSlice | MapSet | BytesSlice | PutU16be | PutU32be | PutU64be | SendAfter => 3,
     }
 }
 
@@ -398,6 +414,104 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
         Crc32c => {
             c.value(&Ty::Bytes);
             Ty::Int(IntTy::U32)
+        }
+        Stop => {
+            c.in_actor("`stop()`");
+            Ty::Void
+        }
+        SendAfter => {
+            let t = c.any();
+            if !matches!(t, Ty::Mailbox(_) | Ty::Error) {
+                c.wrong(0, &t, "a mailbox");
+            }
+            c.value(&I64);
+            let target = match &c.out[0] {
+                Arg::Value(e) => e.clone(),
+                Arg::Place(_) => unreachable!("send_after takes values"),
+            };
+            let message = c.args[2].clone();
+            let m = c.cx.message_for(&target, &message);
+            c.out.push(Arg::Value(m));
+            I64
+        }
+        CancelTimer => {
+            c.value(&I64);
+            Ty::Bool
+        }
+        Monitor => {
+            let t = c.any();
+            if !matches!(t, Ty::Mailbox(_) | Ty::Error) {
+                c.wrong(0, &t, "a mailbox");
+            }
+            if let Some(a) = c.in_actor("`monitor`") {
+                let handles_exit = c.cx.ck.program.actors[a].handlers.iter().any(|(m, _)| *m == super::ACTOR_EXITED);
+                if !handles_exit {
+                    let actor = c.cx.ck.program.actors[a].name.clone();
+                    c.cx.error(SemaError::NotHandled { actor, message: "ActorExited".into(), handled: vec![], span: c.span });
+                }
+            }
+            Ty::Void
+        }
+        ActorId => {
+            let t = c.any();
+            if !matches!(t, Ty::Mailbox(_) | Ty::Error) {
+                c.wrong(0, &t, "a mailbox");
+            }
+            I64
+        }
+        Drain => {
+            c.in_test();
+            Ty::Void
+        }
+        DrainSteps => {
+            c.in_test();
+            c.value(&I64);
+            I64
+        }
+        AdvanceMs => {
+            c.in_test();
+            c.value(&I64);
+            Ty::Void
+        }
+        Expect => {
+            c.in_test();
+            c.value(&Ty::Bool);
+            Ty::Void
+        }
+        ExpectEq => {
+            c.in_test();
+            let t = if c.args.first().is_some_and(|a| super::body::is_untyped_literal(a)) && c.args.len() == 2 {
+                // `expect_eq(5, x)`: the literal takes x's type.
+                let right = c.cx.expr(&c.args[1].clone(), None);
+                let left = c.cx.expect(&c.args[0].clone(), &right.ty);
+                let t = right.ty.clone();
+                c.out.push(Arg::Value(left));
+                c.out.push(Arg::Value(right));
+                t
+            } else {
+                let t = c.any();
+                c.value(&t);
+                t
+            };
+            if !(matches!(t, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Str | Ty::Bytes | Ty::Error)) {
+                c.wrong(0, &t, "an integer, f64, bool, string or bytes");
+            }
+            Ty::Void
+        }
+        ExpectOutput => {
+            c.in_test();
+            c.value(&Ty::Str);
+            Ty::Void
+        }
+        ProbeReceived => {
+            let t = c.any();
+            match t {
+                Ty::Probe(m) => list_of(*m),
+                other => {
+                    c.wrong(0, &other, "a probe<T>");
+                    Ty::Error
+                }
+            }
         }
     }
 }

@@ -76,6 +76,26 @@ pub enum SemaError {
     UseCycle { cycle: Vec<String>, span: Span },
     /// A namespace alias where a value is expected.
     NamespaceAsValue { name: String, span: Span },
+    /// A message field of a type that cannot travel between actors.
+    InvalidMessageField { ty: String, span: Span },
+    /// `mailbox<X>` where X is not an actor.
+    NotAnActor { name: String, span: Span },
+    /// `reply<T>`/`probe<T>` or a send of something that is not a message.
+    NotAMessage { ty: String, span: Span },
+    /// `send` to an actor that has no handler for the message.
+    NotHandled { actor: String, message: String, handled: Vec<String>, span: Span },
+    /// An actor-only construct (`self`, `stop()`) outside an actor.
+    OutsideActor { what: String, span: Span },
+    /// `spawn`/`send` in a test, or `spawn_test`/`send_test` outside one.
+    WrongSpawnForm { used: String, expected: String, span: Span },
+    /// A `spawn` that leaves out state fields without defaults.
+    MissingState { actor: String, fields: Vec<String>, span: Span },
+    /// Two handlers for one message in an actor.
+    DuplicateHandler { message: String, span: Span, previous: Span },
+    /// `fn main` and `actor Main` both.
+    TwoEntries { span: Span, previous: Span },
+    /// A test control (`drain`, `expect_eq`, …) outside tests and benches.
+    TestOnly { what: String, span: Span },
     /// `var x: T` without a value, where `T` has no zero value.
     NoInitialValue { name: String, ty: String, span: Span },
     /// An operation the element type does not support (`list_sort` of structs).
@@ -243,6 +263,48 @@ impl SemaError {
                 Diagnostic::new("namespace-as-value", *span, format!("`{name}` is a namespace, not a value"))
                     .hint(format!("name something inside it: `{name}.something`"))
             }
+            InvalidMessageField { ty, span } => {
+                Diagnostic::new("invalid-message-field", *span, format!("a message field cannot be of type `{ty}`"))
+                    .hint("messages carry data between actors: no functions, `ptr` or probes")
+            }
+            NotAnActor { name, span } => Diagnostic::new("not-an-actor", *span, format!("`{name}` is not an actor"))
+                .hint("`mailbox<A>` takes the name of an `actor` declaration"),
+            NotAMessage { ty, span } => Diagnostic::new("not-a-message", *span, format!("`{ty}` is not a message type"))
+                .hint("only values of `message` types can be sent; declare it with `message` instead of `struct`"),
+            NotHandled { actor, message, handled, span } => Diagnostic::new(
+                "message-not-handled",
+                *span,
+                format!("actor `{actor}` has no handler for `{message}`"),
+            )
+            .hint(if handled.is_empty() {
+                format!("`{actor}` handles no messages; add `on {message}(m) {{ ... }}`")
+            } else {
+                format!("`{actor}` handles {}", quoted_list(handled))
+            }),
+            OutsideActor { what, span } => {
+                Diagnostic::new("outside-actor", *span, format!("{what} is only available inside an actor"))
+            }
+            WrongSpawnForm { used, expected, span } => {
+                Diagnostic::new("wrong-spawn-form", *span, format!("`{used}` cannot be used here"))
+                    .hint(format!("use `{expected}`: tests and benches use `spawn_test`/`send_test`, programs `spawn`/`send`"))
+            }
+            MissingState { actor, fields, span } => Diagnostic::new(
+                "missing-state",
+                *span,
+                format!("`spawn {actor}` must give state field{} {}", plural(fields.len()), quoted_list(fields)),
+            )
+            .hint("state fields without a default value must be given when spawning"),
+            DuplicateHandler { message, span, previous } => {
+                Diagnostic::new("duplicate-handler", *span, format!("`{message}` is handled twice"))
+                    .label("handled again here")
+                    .with_secondary(*previous, "first handled here")
+            }
+            TwoEntries { span, previous } => Diagnostic::new("two-entry-points", *span, "the program has both `fn main` and `actor Main`")
+                .label("second entry point")
+                .with_secondary(*previous, "first entry point")
+                .hint("keep one: `actor Main` starts with `on start()`"),
+            TestOnly { what, span } => Diagnostic::new("test-only", *span, format!("{what} can only be used in a `test` or `bench`"))
+                .hint("the deterministic scheduler runs a program by itself; tests drive it step by step"),
             NoInitialValue { name, ty, span } => Diagnostic::new(
                 "missing-initial-value",
                 *span,

@@ -1,30 +1,35 @@
 //! Passes 1 and 2: top-level declarations get ids, then their types
 //! (fields, payloads, signatures) are resolved.
 
-use super::{c_name, namespace_of, Checker, ConstState, Global, SemaError};
+use super::{c_name, namespace_of, Checker, ConstState, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
 use crate::ir::{self, IntTy, Ty};
 use crate::source::Span;
 
 /// The declarations of one program, grouped by kind, each with its namespace.
 pub(super) struct Decls<'a> {
-    pub structs: Vec<(&'a ast::StructDecl, String)>,
+    /// Structs and messages (true for a message).
+    pub structs: Vec<(&'a ast::StructDecl, String, bool)>,
     pub enums: Vec<(&'a ast::EnumDecl, String)>,
     pub funcs: Vec<(&'a ast::FnDecl, String)>,
     pub externs: Vec<(&'a ast::ExternFnDecl, String)>,
     pub consts: Vec<(&'a ast::ConstDecl, String)>,
+    pub actors: Vec<(&'a ast::ActorDecl, String)>,
+    /// Tests and benches (true for a bench).
+    pub tests: Vec<(&'a ast::TestDecl, String, bool)>,
 }
 
 pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls<'a> {
     let mut decls =
-        Decls { structs: vec![], enums: vec![], funcs: vec![], externs: vec![], consts: vec![] };
+        Decls { structs: vec![], enums: vec![], funcs: vec![], externs: vec![], consts: vec![], actors: vec![], tests: vec![] };
     for file in files {
         let ns = namespace_of(file);
         for item in &file.items {
             match item {
-                ast::Item::Struct(s) => {
-                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len()));
-                    decls.structs.push((s, ns.clone()));
+                // Struct ids start at 1: 0 is the built-in ActorExited.
+                ast::Item::Struct(s) | ast::Item::Message(s) => {
+                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len() + 1));
+                    decls.structs.push((s, ns.clone(), matches!(item, ast::Item::Message(_))));
                 }
                 ast::Item::Enum(e) => {
                     define(ck, &ns, &e.name, Global::Enum(decls.enums.len()));
@@ -42,19 +47,17 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
                     define(ck, &ns, &c.name, Global::Const(decls.consts.len()));
                     decls.consts.push((c, ns.clone()));
                 }
+                ast::Item::Actor(a) => {
+                    define(ck, &ns, &a.name, Global::Actor(decls.actors.len()));
+                    decls.actors.push((a, ns.clone()));
+                }
+                ast::Item::Test(t) => decls.tests.push((t, ns.clone(), false)),
+                ast::Item::Bench(b) => decls.tests.push((b, ns.clone(), true)),
                 ast::Item::Namespace(_) | ast::Item::Use(_) => {}
-                ast::Item::Message(m) => unsupported(ck, "`message` declarations", m.span),
-                ast::Item::Actor(a) => unsupported(ck, "actors", a.span),
-                ast::Item::Test(t) => unsupported(ck, "`test` blocks", t.span),
-                ast::Item::Bench(b) => unsupported(ck, "`bench` blocks", b.span),
             }
         }
     }
     decls
-}
-
-fn unsupported(ck: &mut Checker, what: &str, span: Span) {
-    ck.error(SemaError::Unsupported { what: what.to_string(), span });
 }
 
 fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
@@ -69,12 +72,39 @@ fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
 
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Struct and enum shells first, so that field types can refer to any of them.
-    for (s, ns) in &decls.structs {
+    ck.program.structs.push(ir::StructDef {
+        name: "ActorExited".into(),
+        c_name: "purr_actor_exited".into(),
+        fields: vec![("id".into(), Ty::Int(IntTy::I64)), ("reason".into(), Ty::Str)],
+        kind: ir::StructKind::ActorExited,
+        span: Span::default(),
+    });
+    let mut next_kind = ir::FIRST_USER_MESSAGE_KIND;
+    for (s, ns, message) in &decls.structs {
+        let kind = if *message {
+            next_kind += 1;
+            ir::StructKind::Message { kind: next_kind - 1 }
+        } else {
+            ir::StructKind::Struct
+        };
         ck.program.structs.push(ir::StructDef {
             name: display_name(ns, &s.name.name),
             c_name: c_name(ns, &s.name.name),
             fields: vec![],
+            kind,
             span: s.name.span,
+        });
+    }
+    // Actor shells, so that `mailbox<A>` resolves in any signature.
+    for (a, ns) in &decls.actors {
+        ck.program.actors.push(ir::ActorDef {
+            name: display_name(ns, &a.name.name),
+            c_name: c_name(ns, &a.name.name),
+            state: 0,
+            defaults: vec![],
+            start: None,
+            handlers: vec![],
+            span: a.name.span,
         });
     }
     for (e, ns) in &decls.enums {
@@ -85,7 +115,8 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             span: e.name.span,
         });
     }
-    for (id, (s, ns)) in decls.structs.iter().enumerate() {
+    for (index, (s, ns, message)) in decls.structs.iter().enumerate() {
+        let id = index + 1;
         let mut fields: Vec<(String, Ty)> = vec![];
         let mut seen: Vec<&ast::Ident> = vec![];
         for f in &s.fields {
@@ -95,6 +126,10 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             }
             seen.push(&f.name);
             let ty = resolve_type(ck, ns, &f.ty);
+            if *message && !sendable(&ty) {
+                let t = ck.show(&ty);
+                ck.error(SemaError::InvalidMessageField { ty: t, span: f.ty.span() });
+            }
             fields.push((f.name.name.clone(), ty));
         }
         ck.program.structs[id].fields = fields;
@@ -130,13 +165,14 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         ck.program.funcs.push(ir::Func {
             name: f.name.name.clone(),
             c_name: c_name(ns, &f.name.name),
+            actor: None,
             params,
             ret,
             locals,
             body: ir::Block { stmts: vec![], value: None, span: f.body.span },
             span: f.name.span,
         });
-        ck.fn_decls.push(Some((*f, ns.clone())));
+        ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name.clone(), ns: ns.clone(), actor: None, test: false }));
     }
     for (f, ns) in &decls.externs {
         let mut params = vec![];
@@ -189,10 +225,7 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
             let arity = match name.name.as_str() {
                 "list" | "option" => 1,
                 "map" | "result" => 2,
-                "mailbox" | "reply" | "probe" => {
-                    ck.error(SemaError::Unsupported { what: format!("`{}` types", name.name), span: *span });
-                    return Ty::Error;
-                }
+                "mailbox" | "reply" | "probe" => 1,
                 _ => {
                     ck.error(SemaError::UnknownType { name: name.name.clone(), span: name.span });
                     return Ty::Error;
@@ -202,8 +235,37 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
                 ck.error(SemaError::ArgCount { callee: format!("{}<..>", name.name), expected: arity, found: args.len(), span: *span });
                 return Ty::Error;
             }
-            let args: Vec<Ty> = args.iter().map(|a| resolve_type(ck, ns, a)).collect();
+            let targs = args;
+            // An actor is not a type: `mailbox<A>` names it directly.
+            let args: Vec<Ty> = if name.name == "mailbox" {
+                vec![Ty::Void]
+            } else {
+                args.iter().map(|a| resolve_type(ck, ns, a)).collect()
+            };
             match name.name.as_str() {
+                "mailbox" => match (&args[0], &targs[0]) {
+                    (Ty::Error, _) => Ty::Error,
+                    (_, TypeExpr::Named { path, span }) => match ck.resolve(ns, path) {
+                        Some((Global::Actor(a), _)) => Ty::Mailbox(a),
+                        _ => {
+                            let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
+                            ck.error(SemaError::NotAnActor { name, span: *span });
+                            Ty::Error
+                        }
+                    },
+                    (_, t) => {
+                        ck.error(SemaError::NotAnActor { name: "this type".into(), span: t.span() });
+                        Ty::Error
+                    }
+                },
+                "reply" | "probe" => {
+                    let is_message = matches!(&args[0], Ty::Struct(id) if ck.program.structs[*id].message_kind().is_some());
+                    if !is_message && args[0] != Ty::Error {
+                        let t = ck.show(&args[0]);
+                        ck.error(SemaError::NotAMessage { ty: t, span: targs[0].span() });
+                    }
+                    if name.name == "reply" { Ty::Reply(Box::new(args[0].clone())) } else { Ty::Probe(Box::new(args[0].clone())) }
+                }
                 "list" => Ty::List(Box::new(args[0].clone())),
                 "option" => Ty::Option(Box::new(args[0].clone())),
                 "result" => Ty::Result(Box::new(args[0].clone()), Box::new(args[1].clone())),
@@ -221,6 +283,17 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
             let ret = ret.as_ref().map_or(Ty::Void, |r| resolve_type(ck, ns, r));
             Ty::Fn(params, Box::new(ret))
         }
+    }
+}
+
+/// Whether a value of `ty` may travel in a message: not functions or
+/// C pointers, anywhere inside it.
+pub(super) fn sendable(ty: &Ty) -> bool {
+    match ty {
+        Ty::Fn(..) | Ty::Ptr | Ty::Probe(_) => false,
+        Ty::List(t) | Ty::Option(t) | Ty::Reply(t) => sendable(t),
+        Ty::Map(k, v) | Ty::Result(k, v) => sendable(k) && sendable(v),
+        _ => true,
     }
 }
 
@@ -278,6 +351,16 @@ fn check_recursive_structs(ck: &mut Checker) {
     }
 }
 
+/// The declaration `name` in namespace `main`, else the only one in any namespace.
+fn find_unique(ck: &Checker, name: &str, wanted: impl Fn(&Global) -> bool) -> Option<(Global, Span)> {
+    if let Some(found) = ck.lookup("main", name).filter(|(g, _)| wanted(g)) {
+        return Some(found);
+    }
+    let mut all: Vec<(Global, Span)> = ck.globals.values().filter_map(|names| names.get(name).copied()).filter(|(g, _)| wanted(g)).collect();
+    all.sort_by_key(|(_, span)| (span.file, span.start));
+    all.into_iter().next()
+}
+
 fn set_entry(ck: &mut Checker, id: usize, span: Span) {
     ck.program.entry = Some(id);
     let f = &ck.program.funcs[id];
@@ -288,7 +371,30 @@ fn set_entry(ck: &mut Checker, id: usize, span: Span) {
 
 /// Records `fn main()` as the entry point: the one in namespace `main`, or
 /// else the only `fn main` of the program; reports none or several.
-pub(super) fn check_entry(ck: &mut Checker) {
+pub(super) fn check_entry(ck: &mut Checker, required: bool) {
+    let main_actor = find_unique(ck, "Main", |g| matches!(g, Global::Actor(_)));
+    if let Some((Global::Actor(a), span)) = main_actor {
+        ck.program.main_actor = Some(a);
+        // `actor Main` is spawned with its defaults: every field needs one.
+        let state = &ck.program.structs[ck.program.actors[a].state];
+        let missing: Vec<String> = state
+            .fields
+            .iter()
+            .zip(&ck.program.actors[a].defaults)
+            .filter(|(_, d)| d.is_none())
+            .map(|((n, _), _)| n.clone())
+            .collect();
+        if !missing.is_empty() {
+            ck.error(SemaError::MissingState { actor: "Main".into(), fields: missing, span });
+        }
+        if let Some((_, previous)) = find_unique(ck, "main", |g| matches!(g, Global::Func(_))) {
+            ck.error(SemaError::TwoEntries { span, previous });
+        }
+        return;
+    }
+    if !required && find_unique(ck, "main", |g| matches!(g, Global::Func(_))).is_none() {
+        return;
+    }
     if let Some((Global::Func(id), span)) = ck.lookup("main", "main") {
         set_entry(ck, id, span);
         return;

@@ -1,0 +1,142 @@
+//! Actors (PURR.md §7) and tests/benches (§8): their state, handlers and
+//! private functions become IR declarations whose bodies the body pass
+//! checks like any function's.
+
+use super::body::FnCtx;
+use super::names::{resolve_type, Decls};
+use super::{Checker, Global, PendingBody, SemaError};
+use crate::ast;
+use crate::ir::{self, Ty};
+use crate::source::Span;
+use std::collections::HashMap;
+
+pub(super) fn declare<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
+    ck.actor_fns = vec![HashMap::new(); decls.actors.len()];
+    for (id, (actor, ns)) in decls.actors.iter().enumerate() {
+        declare_actor(ck, id, actor, ns);
+    }
+    for (i, (t, ns, bench)) in decls.tests.iter().enumerate() {
+        let kind = if *bench { "bench" } else { "test" };
+        let name = ast::Ident { name: t.name.clone(), span: t.span };
+        let f = add_func(ck, format!("{kind} {:?}", t.name), format!("{}__{kind}_{i}", ns.replace('.', "_")), None, vec![], Ty::Void, t.span);
+        ck.fn_decls.push(Some(PendingBody { body: &t.body, name, ns: ns.clone(), actor: None, test: true }));
+        let list = if *bench { &mut ck.program.benches } else { &mut ck.program.tests };
+        list.push((t.name.clone(), f));
+    }
+}
+
+fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::ActorDecl, ns: &str) {
+    let prefix = ck.program.actors[id].c_name.clone();
+    let state = state_struct(ck, id, actor, ns, &prefix);
+    ck.program.actors[id].state = state;
+    let mut handled: Vec<(ir::StructId, Span)> = vec![];
+    for member in &actor.members {
+        match member {
+            ast::ActorMember::State(_) => {}
+            ast::ActorMember::Handler(h) => declare_handler(ck, id, h, ns, &prefix, &mut handled),
+            ast::ActorMember::Fn(f) => {
+                let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
+                let locals = f
+                    .params
+                    .iter()
+                    .map(|p| ir::Local { name: p.name.name.clone(), ty: resolve_type(ck, ns, &p.ty), mutable: false, span: p.name.span })
+                    .collect();
+                let fid = add_func(ck, f.name.name.clone(), format!("{prefix}__{}", f.name.name), Some(id), locals, ret, f.name.span);
+                ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name.clone(), ns: ns.to_string(), actor: Some(id), test: false }));
+                if let Some(previous) = ck.actor_fns[id].insert(f.name.name.clone(), fid) {
+                    let previous = ck.program.funcs[previous].span;
+                    ck.error(SemaError::Duplicate { what: "function", name: f.name.name.clone(), span: f.name.span, previous });
+                }
+            }
+        }
+    }
+}
+
+/// The state struct and the checked default values of its fields.
+fn state_struct(ck: &mut Checker, id: ir::ActorId, actor: &ast::ActorDecl, ns: &str, prefix: &str) -> ir::StructId {
+    let mut fields: Vec<(String, Ty)> = vec![];
+    let mut defaults = vec![];
+    let mut seen: Vec<&ast::Ident> = vec![];
+    for member in &actor.members {
+        let ast::ActorMember::State(st) = member else { continue };
+        if let Some(prev) = seen.iter().find(|p| p.name == st.name.name) {
+            ck.error(SemaError::Duplicate { what: "state field", name: st.name.name.clone(), span: st.name.span, previous: prev.span });
+            continue;
+        }
+        seen.push(&st.name);
+        let ty = resolve_type(ck, ns, &st.ty);
+        let default = st.default.as_ref().map(|d| FnCtx::new(ck, ns.to_string(), Ty::Void, vec![]).expect(d, &ty));
+        fields.push((st.name.name.clone(), ty));
+        defaults.push(default);
+    }
+    let sid = ck.program.structs.len();
+    ck.program.structs.push(ir::StructDef {
+        name: format!("{}.state", ck.program.actors[id].name),
+        c_name: format!("{prefix}__state"),
+        fields,
+        kind: ir::StructKind::State,
+        span: actor.name.span,
+    });
+    ck.program.actors[id].defaults = defaults;
+    sid
+}
+
+fn declare_handler<'a>(
+    ck: &mut Checker<'a>,
+    id: ir::ActorId,
+    h: &'a ast::HandlerDecl,
+    ns: &str,
+    prefix: &str,
+    handled: &mut Vec<(ir::StructId, Span)>,
+) {
+    let Some(message) = &h.message else {
+        if let Some(previous) = ck.program.actors[id].start.map(|f| ck.program.funcs[f].span) {
+            ck.error(SemaError::DuplicateHandler { message: "start".into(), span: h.span, previous });
+            return;
+        }
+        let f = add_func(ck, "on start".into(), format!("{prefix}__on_start"), Some(id), vec![], Ty::Void, h.span);
+        let name = ast::Ident { name: "start".into(), span: h.span };
+        ck.fn_decls.push(Some(PendingBody { body: &h.body, name, ns: ns.to_string(), actor: Some(id), test: false }));
+        ck.program.actors[id].start = Some(f);
+        return;
+    };
+    let msg = match ck.resolve(ns, std::slice::from_ref(message)) {
+        Some((Global::Struct(sid), _)) if ck.program.structs[sid].message_kind().is_some() => sid,
+        Some((Global::Struct(sid), _)) => {
+            let ty = ck.program.structs[sid].name.clone();
+            ck.error(SemaError::NotAMessage { ty, span: message.span });
+            return;
+        }
+        _ => {
+            ck.error(SemaError::UnknownType { name: message.name.clone(), span: message.span });
+            return;
+        }
+    };
+    if let Some((_, previous)) = handled.iter().find(|(m, _)| *m == msg) {
+        ck.error(SemaError::DuplicateHandler { message: message.name.clone(), span: message.span, previous: *previous });
+        return;
+    }
+    handled.push((msg, message.span));
+    let param = h.param.clone().unwrap_or(ast::Ident { name: "_message".into(), span: message.span });
+    let local = ir::Local { name: param.name.clone(), ty: Ty::Struct(msg), mutable: false, span: param.span };
+    let c = format!("{prefix}__on_{}", ck.program.structs[msg].c_name.rsplit("__").next().unwrap_or("message"));
+    let f = add_func(ck, format!("on {}", message.name), c, Some(id), vec![local], Ty::Void, h.span);
+    ck.fn_decls.push(Some(PendingBody { body: &h.body, name: message.clone(), ns: ns.to_string(), actor: Some(id), test: false }));
+    ck.program.actors[id].handlers.push((msg, f));
+}
+
+/// Adds a function shell (its body comes later) and returns its id.
+fn add_func(ck: &mut Checker, name: String, c_name: String, actor: Option<ir::ActorId>, locals: Vec<ir::Local>, ret: Ty, span: Span) -> ir::FuncId {
+    let params = (0..locals.len()).collect();
+    ck.program.funcs.push(ir::Func {
+        name,
+        c_name,
+        actor,
+        params,
+        ret,
+        locals,
+        body: ir::Block { stmts: vec![], value: None, span },
+        span,
+    });
+    ck.program.funcs.len() - 1
+}
