@@ -277,7 +277,7 @@ impl SemaError {
                 format!("actor `{actor}` has no handler for `{message}`"),
             )
             .hint(if handled.is_empty() {
-                format!("`{actor}` handles no messages; add `on {message}(m) {{ ... }}`")
+                format!("add `on {message}(m) {{ ... }}` to `{actor}`")
             } else {
                 format!("`{actor}` handles {}", quoted_list(handled))
             }),
