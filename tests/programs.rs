@@ -133,3 +133,32 @@ fn large_program_generated_in_pieces() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The actor gate: each program runs (stdout = `.out`, stderr = `.err` if
+/// present, from inside its directory so file names read as written), and
+/// `purrc --test` on it prints exactly `.test.out`.
+#[test]
+fn gate2_actor_programs_and_their_tests() {
+    let files = programs_in("gates/gate2");
+    assert!(files.len() >= 5, "gate2 has five programs");
+    let failures = parallel(&files, |f| {
+        let name = f.file_name().expect("name").to_string_lossy().into_owned();
+        let dir = f.parent().expect("in a directory");
+        let out = common::purrc().current_dir(dir).args(["--run", "-O0", &name]).output().expect("purrc runs");
+        let expected = std::fs::read_to_string(f.with_extension("out")).map_err(|e| format!("{name}: {e}"))?;
+        let expected_err = std::fs::read_to_string(f.with_extension("err")).unwrap_or_default();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        if !out.status.success() || stdout != expected || stderr != expected_err {
+            return Err(format!("{name}: exit {:?}\n--- stdout\n{stdout}--- expected\n{expected}--- stderr\n{stderr}--- expected\n{expected_err}", out.status.code()));
+        }
+        let tests = common::purrc().current_dir(dir).args(["--test", "-O0", &name]).output().expect("purrc runs");
+        let expected = std::fs::read_to_string(dir.join(format!("{}.test.out", f.file_stem().unwrap().to_string_lossy())))
+            .map_err(|e| format!("{name}: {e}"))?;
+        let stdout = String::from_utf8_lossy(&tests.stdout);
+        if !tests.status.success() || stdout != expected {
+            return Err(format!("{name} --test: exit {:?}\n--- stdout\n{stdout}--- expected\n{expected}--- stderr\n{}", tests.status.code(), String::from_utf8_lossy(&tests.stderr)));
+        }
+        Ok(())
+    });
+    report("gate2 programs", files.len(), failures);
+}
