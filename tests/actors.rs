@@ -1,0 +1,65 @@
+//! The test and bench runners of PURR.md §8: reports, exit status,
+//! `--filter`, the deterministic scheduler's order, and benches whose counts
+//! are identical from run to run.
+
+mod common;
+
+use common::{purrc, repo_root};
+use std::process::Output;
+
+fn run_in_actors_dir(args: &[&str]) -> Output {
+    purrc().current_dir(repo_root().join("tests/actors")).args(args).output().expect("purrc runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_failing_test_is_reported_and_fails_the_run() {
+    let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu"]);
+    let text = stdout(&out);
+    assert_ne!(out.status.code(), Some(0), "a failed test makes the run fail:\n{text}");
+    assert!(text.contains("test adds up ... ok\n"), "{text}");
+    assert!(text.contains("test wrong total ... FAILED\n"), "{text}");
+    assert!(text.contains("mixed_results.pu:29:"), "the failure names file:line:\n{text}");
+    assert_eq!(text.lines().last(), Some("1 passed, 1 failed"), "{text}");
+}
+
+#[test]
+fn filter_runs_only_matching_tests() {
+    let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu", "--filter", "adds"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text, "test adds up ... ok\n1 passed, 0 failed\n");
+}
+
+#[test]
+fn deterministic_scheduler_order_and_virtual_time() {
+    let out = run_in_actors_dir(&["--test", "-O0", "scheduler_order.pu"]);
+    assert_eq!(
+        stdout(&out),
+        "test one message per step, round robin ... ok\ntest timers advance virtual time ... ok\n2 passed, 0 failed\n",
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The counts of a bench (not its times) are the same on every run.
+#[test]
+fn bench_counts_are_identical_run_to_run() {
+    let counts = || {
+        let out = run_in_actors_dir(&["--bench", "--json", "-O0", "scheduler_order.pu"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = stdout(&out);
+        let line = text.lines().find(|l| l.contains("speaker chatter")).unwrap_or_else(|| panic!("no bench line in {text}")).to_string();
+        for key in ["message_count", "scheduler_steps", "max_mailbox_depth", "actors_spawned", "dropped_messages", "peak_heap_bytes"] {
+            assert!(line.contains(&format!("\"{key}\"")), "{key} missing from {line}");
+        }
+        // Keep the counters only: drop the keys that measure time.
+        line.split(',').filter(|f| !f.contains("time") && !f.contains("per_sec")).collect::<Vec<_>>().join(",")
+    };
+    let first = counts();
+    assert!(first.contains("\"message_count\":1000"), "1000 messages delivered: {first}");
+    assert_eq!(first, counts());
+}
