@@ -22,7 +22,7 @@ fn a_failing_test_is_reported_and_fails_the_run() {
     assert_ne!(out.status.code(), Some(0), "a failed test makes the run fail:\n{text}");
     assert!(text.contains("test adds up ... ok\n"), "{text}");
     assert!(text.contains("test wrong total ... FAILED\n"), "{text}");
-    assert!(text.contains("mixed_results.pu:29:"), "the failure names file:line:\n{text}");
+    assert!(text.contains("mixed_results.pu:28:"), "the failure names file:line:\n{text}");
     assert_eq!(text.lines().last(), Some("1 passed, 1 failed"), "{text}");
 }
 

@@ -41,4 +41,29 @@ uint64_t purr__hash_bytes(const void *data, size_t len);
 /* Byte-size arithmetic that aborts instead of wrapping. */
 size_t purr__array_bytes(int64_t count, size_t elem_size);
 
+/* Starts a new peak for purr_heap_peak_bytes at the current live count, so a
+ * bench reports the peak of its own run (metrics.c, at purr_sched_init). */
+void purr__heap_reset_peak(void);
+
+/* Monotonic wall-clock milliseconds, whatever scheduler runs (process.c). */
+int64_t purr__clock_ms(void);
+
+/* Where print and println write (print.c), switched by the test and bench
+ * harness (test.c): the real stdout, the test's capture buffer, or nowhere. */
+typedef enum purr__out_mode { PURR__OUT_STDOUT, PURR__OUT_CAPTURE, PURR__OUT_DISCARD } purr__out_mode;
+extern purr__out_mode purr__out;
+/* Appends to the capture buffer (test.c). */
+void purr__capture_write(const char *data, size_t len);
+/* Nonzero while print.c is inside stdio, so the stack-overflow handler knows
+ * that flushing stdout could meet a half-updated FILE. */
+extern volatile int purr__in_stdio;
+
+/* Called by purr_panic outside actors before it reports: lets a running test
+ * or bench say which case ended the process (test.c). */
+void purr__harness_on_panic(void);
+
+/* Installs the SIGSEGV handler that reports stack overflow on an alternate
+ * stack (stack_overflow.c); idempotent. */
+void purr__install_overflow_handler(void);
+
 #endif /* PURR_INTERNAL_H */

@@ -1,6 +1,7 @@
 /* process.c — program start and end, argv, the clock. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
+#include "sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ void purr_init(int argc, char **argv) {
     purr__argc = argc;
     purr__argv = argv;
     setvbuf(stdout, purr__stdout_buf, _IOFBF, sizeof purr__stdout_buf);
+    purr__install_overflow_handler();
 }
 
 void purr_shutdown(void) { fflush(stdout); }
@@ -29,11 +31,16 @@ void purr_exit(int32_t code) {
     exit(code);
 }
 
-int64_t purr_now_ms(void) {
+int64_t purr__clock_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* While a scheduler runs, now_ms() is its clock: virtual under the
+ * deterministic scheduler (§7), so that a program's output does not depend
+ * on how fast it ran. */
+int64_t purr_now_ms(void) { return purr__sched != NULL ? purr__sched->now() : purr__clock_ms(); }
 
 purr_list *purr_args(void) {
     purr_list *l = purr_list_with_cap(&purr_type_str, purr__argc);

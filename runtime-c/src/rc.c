@@ -3,7 +3,8 @@
  * Every heap object of a Purr program is allocated and freed here, with its
  * size passed back on free, so the live and peak byte counts are exact (bench
  * metrics report the peak). Invariant: heap_live == sum of the sizes of the
- * blocks currently allocated; heap_peak == max over time of heap_live.
+ * blocks currently allocated; heap_peak == max of heap_live since the start
+ * or the last purr__heap_reset_peak (each scheduler start, for bench metrics).
  * Single-threaded for now, like the reference counts. */
 #include "internal.h"
 
@@ -48,6 +49,7 @@ void purr_free(void *p, size_t size) {
 
 size_t purr_heap_bytes(void) { return heap_live; }
 size_t purr_heap_peak_bytes(void) { return heap_peak; }
+void purr__heap_reset_peak(void) { heap_peak = heap_live; }
 
 size_t purr__array_bytes(int64_t count, size_t elem_size) {
     if (count < 0 || (elem_size != 0 && (uint64_t)count > SIZE_MAX / elem_size))
