@@ -1027,13 +1027,16 @@ impl<'g, 'p> FnGen<'g, 'p> {
             }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e),
             ExprKind::Call(f, args) => {
-                let name = self.g.program.funcs[*f].c_name.clone();
-                self.call(&name, args, &e.ty)
+                let callee = &self.g.program.funcs[*f];
+                let name = callee.c_name.clone();
+                // An actor's own functions take the actor as their first argument.
+                let self_arg = callee.actor.is_some();
+                self.call(&name, self_arg, args, &e.ty)
             }
             ExprKind::CallValue(f, args) => {
                 let fv = self.expr(f);
                 let fv = self.temp(&f.ty, fv.c());
-                self.call(&format!("({})", fv.c()), args, &e.ty)
+                self.call(&format!("({})", fv.c()), false, args, &e.ty)
             }
             ExprKind::CallExtern(x, args) => self.call_extern(*x, args, &e.ty),
             ExprKind::Builtin(b, args) => builtins::emit(self, *b, args, e),
@@ -1137,9 +1140,13 @@ impl<'g, 'p> FnGen<'g, 'p> {
         }
     }
 
-    fn call(&mut self, callee: &str, args: &[ir::Expr], ret: &Ty) -> Val {
+    fn call(&mut self, callee: &str, self_arg: bool, args: &[ir::Expr], ret: &Ty) -> Val {
         let vals = self.exprs(&args.iter().collect::<Vec<_>>());
-        let call = format!("{callee}({})", vals.iter().map(Val::c).collect::<Vec<_>>().join(", "));
+        let mut cargs: Vec<&str> = vals.iter().map(Val::c).collect();
+        if self_arg {
+            cargs.insert(0, "self");
+        }
+        let call = format!("{callee}({})", cargs.join(", "));
         if matches!(ret, Ty::Void | Ty::Never) {
             self.line(format_args!("{call};"));
             Val::Plain(String::new())
