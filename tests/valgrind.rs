@@ -16,7 +16,7 @@ fn valgrind_available() -> bool {
 fn programs_are_leak_free_under_valgrind() {
     assert!(valgrind_available(), "valgrind is required (`.ci/run` installs it: apt-get install -y valgrind)");
     let files: Vec<PathBuf> =
-        ["gates/gate1a", "gates/gate1b", "tests/valgrind", "tests/programs", "tests/stdlib"].iter().flat_map(|d| programs_in(d)).collect();
+        ["gates/gate1a", "gates/gate1b", "gates/gate2", "tests/valgrind", "tests/programs", "tests/stdlib"].iter().flat_map(|d| programs_in(d)).collect();
     let failures = parallel(&files, |f| {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let exe = build(f, dir.path(), &[]).map_err(|e| format!("{}: {e}", f.display()))?;
