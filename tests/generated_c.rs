@@ -10,7 +10,7 @@ use std::process::Command;
 #[test]
 fn generated_c_is_warning_free() {
     let files: Vec<PathBuf> =
-        ["tests/programs", "gates/gate1a", "gates/gate1b", "tests/stdlib"].iter().flat_map(|d| programs_in(d)).collect();
+        ["tests/programs", "gates/gate1a", "gates/gate1b", "gates/gate2", "tests/stdlib"].iter().flat_map(|d| programs_in(d)).collect();
     let include = repo_root().join("runtime-c").join("include");
     let failures = parallel(&files, |f| {
         let out = purrc().arg("--emit").arg("c").arg(f).output().expect("purrc runs");

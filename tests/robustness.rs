@@ -27,12 +27,12 @@ fn compile(text: &str) {
     sources.add("fuzz.pu".into(), text.to_string());
     let Ok(file) = purrc::parse::parse_file(0, text) else { return };
     if let Ok(program) = purrc::sema::check(&[file], true) {
-        purrc::codegen_c::generate(&program, &sources);
+        purrc::codegen_c::generate(&program, &sources, purrc::codegen_c::Mode::Program, false);
     }
 }
 
 fn corpus() -> Vec<(PathBuf, String)> {
-    ["tests/programs", "gates/gate1a", "gates/gate1b", "tests/diagnostics", "examples", "tests/valgrind", "tests/stdlib", "stdlib/std"]
+    ["tests/programs", "gates/gate1a", "gates/gate1b", "gates/gate2", "tests/diagnostics", "examples", "tests/valgrind", "tests/stdlib", "stdlib/std", "tests/actors"]
         .iter()
         .flat_map(|d| common::programs_in(d))
         .map(|p| {

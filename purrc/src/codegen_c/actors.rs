@@ -74,14 +74,26 @@ impl FnGen<'_, '_> {
     }
 }
 
+/// Whether the program has actors or messages at all (a plain sequential
+/// program's C carries none of their machinery).
+fn uses_actors(program: &Program, mode: Mode) -> bool {
+    mode != Mode::Program || !program.actors.is_empty()
+}
+
 /// Node types, kinds and drops of every message type, and the table of
 /// message names the runtime prints in panic messages.
-pub(super) fn message_decls(program: &Program, types: &mut super::TypeTable) -> String {
+pub(super) fn message_decls(program: &Program, types: &mut super::TypeTable, mode: Mode) -> String {
+    if !uses_actors(program, mode) {
+        return String::new();
+    }
     let mut out = String::from("\n/* ---- messages ---- */\n");
     let mut names: Vec<(u32, &str)> = vec![(ir::FIRST_USER_MESSAGE_KIND - 1, "start")];
     for (sid, s) in program.structs.iter().enumerate() {
         let Some(kind) = s.message_kind() else { continue };
         names.push((kind, s.name.as_str()));
+        if s.kind == ir::StructKind::ActorExited && program.actors.is_empty() {
+            continue; // only actors receive it
+        }
         let node = node_name(program, sid);
         let ct = &s.c_name;
         writeln!(out, "typedef struct {{ purr_msg hdr; {ct} payload; }} {node};").unwrap();
@@ -105,6 +117,9 @@ pub(super) fn message_decls(program: &Program, types: &mut super::TypeTable) -> 
 
 /// Each actor's state release, dispatch and `purr_actor_type`.
 pub(super) fn actor_decls(program: &Program, types: &mut super::TypeTable, live: &[bool]) -> String {
+    if program.actors.is_empty() {
+        return String::new();
+    }
     let mut out = String::from("\n/* ---- actors ---- */\n");
     for a in &program.actors {
         let p = &a.c_name;
@@ -149,7 +164,9 @@ pub(super) fn actor_decls(program: &Program, types: &mut super::TypeTable, live:
 pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Option<&str>) -> String {
     let sched = if epoll { "PURR_SCHED_EPOLL" } else { "PURR_SCHED_DET" };
     let mut out = String::from("\nint main(int argc, char **argv) {\n    purr_init(argc, argv);\n");
-    out.push_str("    purr_register_messages(purr_message_names, sizeof purr_message_names / sizeof *purr_message_names);\n");
+    if uses_actors(program, mode) {
+        out.push_str("    purr_register_messages(purr_message_names, sizeof purr_message_names / sizeof *purr_message_names);\n");
+    }
     let cases = match mode {
         Mode::Program => None,
         Mode::Test => Some((&program.tests, "purr_test_main")),

@@ -332,7 +332,10 @@ impl<'p> TypeTable<'p> {
     fn helpers(&mut self) -> String {
         let mut protos = String::new();
         let mut bodies = String::new();
+        // ActorExited's helpers only matter to programs with actors.
+        let has_actors = !self.program.actors.is_empty();
         let mut types: Vec<Ty> = (0..self.program.structs.len())
+            .filter(|&id| has_actors || self.program.structs[id].kind != ir::StructKind::ActorExited)
             .map(Ty::Struct)
             .chain((0..self.program.enums.len()).map(Ty::Enum))
             .collect();
