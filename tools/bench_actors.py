@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Actor message throughput: Purr's Savina benches against the C reference.
+
+In one run, for each benchmark (pingpong, threadring, counting, forkjoin):
+  * C reference: builds shared/peers/actors/c/actors.c (gcc -O2, free-list
+    messages: the `c-freelist` configuration of the peers README) and
+    tools/bench/savina_forkjoin.c (the same runtime plus fork-join) into a
+    temporary directory, and runs them with the parameters of
+    shared/peers/actors/configs.txt;
+  * Purr: `purrc --bench --json -O2 tools/bench/savina_NAME.pu`;
+  * Erlang (`erl -noshell +S 1`) and Go (GOMAXPROCS=1) peers, with the
+    commands of the peers README, when `erl` / `go` are installed (this
+    script installs nothing);
+then prints messages/second per benchmark and implementation (median of
+--runs runs) and Purr / C. Messages are counted as the C reference counts
+them: pingpong 2N, threadring N, counting N, forkjoin K*M (start messages,
+ring set-up and final reports excluded), divided by the time the program
+itself measures around the benchmark (so process start-up and, for Purr,
+compilation are excluded).
+
+Finally it runs tools/bench/idle_actors.pu (1M actors, one message each) and
+prints its peak heap and the heap per actor.
+
+Targets: Purr >= 50% of C's msgs/s on each benchmark, and ahead of Erlang
+(+S 1) and Go (GOMAXPROCS=1); idle actors within 1 GiB and <= 256 bytes each.
+
+    cargo build --release
+    python3 tools/bench_actors.py [--runs 3] [--cc gcc] [NAME ...]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import ROOT, describe_purrc, run, snapshot_purrc, table  # noqa: E402
+
+BENCH = ROOT / "tools" / "bench"
+PEERS = ROOT.parent / "shared" / "peers" / "actors"
+
+# name -> parameters, shared by every implementation (configs.txt for the
+# three benchmarks of the peers; forkjoin as in savina_forkjoin.pu).
+BENCHES = {
+    "pingpong": {"n": 50_000_000, "msgs": 100_000_000, "peer_n": 5_000_000},
+    "threadring": {"n": 100_000_000, "msgs": 100_000_000, "peer_n": 10_000_000},
+    "counting": {"n": 10_000_000, "msgs": 10_000_000, "peer_n": 10_000_000},
+    "forkjoin": {"n": 50_000, "k": 60, "msgs": 3_000_000},
+}
+IDLE_ACTORS = 1_000_000
+TARGET_OF_C = 0.5
+IDLE_TARGET_BYTES = 256
+IDLE_TARGET_PEAK = 1 << 30
+
+
+def field(line, key):
+    m = re.search(rf"\b{key}=(\S+)", line)
+    if not m:
+        raise SystemExit(f"no {key}= in: {line}")
+    return m.group(1)
+
+
+def program_line(cmd, cwd=None, env=None):
+    """Runs a peer or C program and returns its one `bench=...` line."""
+    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stdout}{p.stderr}")
+    lines = [l for l in p.stdout.splitlines() if l.startswith("bench=")]
+    if not lines:
+        raise SystemExit(f"no bench= line from {' '.join(map(str, cmd))}:\n{p.stdout}")
+    return lines[-1]
+
+
+def peer_rate(cmd, expect_msgs, cwd=None, env=None):
+    line = program_line(cmd, cwd, env)
+    msgs = int(field(line, "msgs"))
+    if msgs != expect_msgs:
+        raise SystemExit(f"expected msgs={expect_msgs}: {line}")
+    return msgs / float(field(line, "secs"))
+
+
+def bench_seconds(record):
+    """The bench's own wall time, in seconds, from a `purrc --bench --json` line."""
+    if "time_ms" not in record:
+        raise SystemExit(f"no time_ms in bench record: {record}")
+    return float(record["time_ms"]) / 1e3
+
+
+def purr_records(purrc, source, cc):
+    """Runs `purrc --bench --json -O2 source`; returns its JSON records."""
+    p = subprocess.run([str(purrc), "--bench", "--json", "-O2", "--cc", cc, str(source)],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"purrc --bench {source.name} failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+    records = [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+    if not records:
+        raise SystemExit(f"no JSON lines from purrc --bench {source.name}:\n{p.stdout}")
+    return records
+
+
+def median_rate(measure, runs):
+    rates = [measure() for _ in range(runs)]
+    return statistics.median(rates), rates
+
+
+def fmt_rate(r):
+    return "-" if r is None else f"{r / 1e6:.1f} M"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3, help="runs of each configuration (median)")
+    ap.add_argument("--cc", default=os.environ.get("CC", "gcc"), help="C compiler for the reference and for purrc")
+    ap.add_argument("--no-idle", action="store_true", help="skip the 1M idle actors bench")
+    ap.add_argument("names", nargs="*", default=list(BENCHES), help="benchmarks to run (default: all)")
+    args = ap.parse_args()
+    for n in args.names:
+        if n not in BENCHES:
+            raise SystemExit(f"unknown benchmark {n}; choose from {', '.join(BENCHES)}")
+
+    erl = shutil.which("erl")
+    go = shutil.which("go")
+    rows = []
+    failed_targets = []
+    with tempfile.TemporaryDirectory(prefix="purr-actors-") as tmp:
+        work = Path(tmp)
+        purrc = snapshot_purrc(work)
+        print(describe_purrc(), flush=True)
+        cc_version = subprocess.run([args.cc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+        print(f"C reference: {cc_version}, -O2 -DMSG_FREELIST (budget 1)")
+
+        # Builds: the C reference and its fork-join twin; the peers if present.
+        c_ref, c_fj = work / "actors_freelist", work / "savina_forkjoin"
+        run([args.cc, "-O2", "-DMSG_FREELIST", "-o", c_ref, PEERS / "c" / "actors.c"])
+        run([args.cc, "-O2", "-DMSG_FREELIST", "-I", PEERS / "c", "-o", c_fj, BENCH / "savina_forkjoin.c"])
+        erl_dir = go_exe = None
+        if erl and shutil.which("erlc"):
+            erl_dir = work / "erlang"
+            erl_dir.mkdir()
+            shutil.copy2(PEERS / "erlang" / "bench.erl", erl_dir)
+            run(["erlc", "bench.erl"], cwd=erl_dir)
+            print("Erlang: " + subprocess.run([erl, "-noshell", "-eval",
+                                               "io:format(\"OTP ~s~n\", [erlang:system_info(otp_release)]), halt()."],
+                                              capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout.strip())
+        else:
+            print("Erlang: erl not installed, skipped")
+        if go:
+            go_dir = work / "go"
+            shutil.copytree(PEERS / "go", go_dir)
+            go_exe = go_dir / "bench"
+            env = dict(os.environ, GOCACHE=str(work / "gocache"), GOFLAGS="-mod=mod")
+            run([go, "build", "-o", go_exe, "."], cwd=go_dir, env=env)
+            print("Go: " + subprocess.run([go, "version"], capture_output=True, text=True).stdout.strip())
+        else:
+            print("Go: go not installed, skipped")
+        print(flush=True)
+
+        for name in args.names:
+            b = BENCHES[name]
+            source = BENCH / f"savina_{name}.pu"
+            if name == "forkjoin":
+                c_cmd = [c_fj, b["n"], b["k"]]
+            else:
+                c_cmd = [c_ref, "ring" if name == "threadring" else name, b["n"]]
+            c_rate, _ = median_rate(lambda: peer_rate(c_cmd, b["msgs"]), args.runs)
+
+            def purr_rate():
+                recs = purr_records(purrc, source, args.cc)
+                return b["msgs"] / bench_seconds(recs[0])
+            purr, _ = median_rate(purr_rate, args.runs)
+
+            erl_rate = go_rate = None
+            if erl_dir is not None and "peer_n" in b:
+                n = b["peer_n"]
+                msgs = 2 * n if name == "pingpong" else n
+                bench = "ring" if name == "threadring" else name
+                cmd = [erl, "-noshell", "+S", "1", "-pa", ".", "-run", "bench", "main", bench, n, "-s", "erlang", "halt"]
+                erl_rate, _ = median_rate(lambda: peer_rate(cmd, msgs, cwd=erl_dir), args.runs)
+            if go_exe is not None and "peer_n" in b:
+                n = b["peer_n"]
+                msgs = 2 * n if name == "pingpong" else n
+                bench = "ring" if name == "threadring" else name
+                cmd = [go_exe, bench, n] + (["1024"] if name == "counting" else [])
+                env = dict(os.environ, GOMAXPROCS="1")
+                go_rate, _ = median_rate(lambda: peer_rate(cmd, msgs, env=env), args.runs)
+
+            ratio = purr / c_rate
+            ok = ratio >= TARGET_OF_C and all(p is None or purr > p for p in (erl_rate, go_rate))
+            if not ok:
+                failed_targets.append(name)
+            rows.append([name, f"{b['msgs']:,}", fmt_rate(c_rate), fmt_rate(purr), f"{ratio * 100:.0f}%",
+                         fmt_rate(erl_rate), fmt_rate(go_rate), "yes" if ok else "NO"])
+            print(f"{name}: C {fmt_rate(c_rate)}/s, Purr {fmt_rate(purr)}/s", flush=True)
+
+        print()
+        print(table(rows, ["benchmark", "messages", "C msgs/s", "Purr msgs/s", "Purr/C",
+                           "Erlang +S1", "Go P1", "target met"]))
+        print(f"\nmsgs/s = counted messages / the program's own timer; median of {args.runs} runs.")
+        print("Go counting uses a 1024-slot channel (its faster configuration); forkjoin has no Erlang/Go peer.")
+
+        if not args.no_idle:
+            t0 = time.perf_counter()
+            recs = purr_records(purrc, BENCH / "idle_actors.pu", args.cc)
+            elapsed = time.perf_counter() - t0
+            print(f"\nidle_actors.pu ({elapsed:.1f} s with compilation):")
+            idle_rows = []
+            for r in recs:
+                peak = int(r["peak_heap_bytes"])
+                per = peak / IDLE_ACTORS
+                idle_rows.append([r.get("name", "?"), f"{int(r['actors_spawned']):,}", f"{peak / 2**20:.1f} MiB",
+                                  f"{per:.0f} B", f"{bench_seconds(r):.2f} s"])
+            print(table(idle_rows, ["bench", "actors", "peak heap", "heap per actor", "time"]))
+            drained = [r for r in recs if "drained" in r.get("name", "")]
+            if drained:
+                per = int(drained[0]["peak_heap_bytes"]) / IDLE_ACTORS
+                met = per <= IDLE_TARGET_BYTES and all(int(r["peak_heap_bytes"]) <= IDLE_TARGET_PEAK for r in recs)
+                print(f"idle actor: {per:.0f} bytes (target <= {IDLE_TARGET_BYTES}); "
+                      f"every peak within 1 GiB: {'yes' if met else 'NO'}")
+                if not met:
+                    failed_targets.append("idle_actors")
+
+    if failed_targets:
+        print(f"\ntargets not met: {', '.join(failed_targets)}")
+
+
+if __name__ == "__main__":
+    main()
