@@ -50,8 +50,13 @@ typedef struct purr_loc {
     int32_t col;
 } purr_loc;
 
-/* Flushes stdout, prints "panic at FILE:LINE:COL: MSG" to stderr, exits 101.
- * loc may be NULL where no source location is known ("panic: MSG"). */
+/* Outside actors (main, a test or bench body): flushes stdout, prints
+ * "panic at FILE:LINE:COL: MSG" to stderr, exits 101. loc may be NULL where
+ * no source location is known ("panic: MSG").
+ * Inside a handler, ends only that actor (PURR.md §7): flushes stdout,
+ * prints "panic in actor NAME handling MSGTYPE at FILE:LINE:COL: MSG" (or
+ * "...handling MSGTYPE: MSG" without loc), and returns to the scheduler;
+ * watchers get ActorExited. */
 PURR_NORETURN void purr_panic(const purr_loc *loc, const char *msg);
 /* Same, with printf-style formatting of the message. */
 PURR_NORETURN void purr_panicf(const purr_loc *loc, const char *fmt, ...)
@@ -406,8 +411,8 @@ static inline uint16_t purr_f64_to_u16(double v) { return v != v || v <= 0 ? 0 :
 static inline uint32_t purr_f64_to_u32(double v) { return v != v || v <= 0 ? 0 : v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v; }
 
 /* ======================================================================
- * Actors (PURR.md §7) — actor.c, mailbox.c, scheduler.c, sched_det.c,
- * timer.c, reply.c, probe.c, metrics.c
+ * Actors (PURR.md §7) — actor.c, fault.c, mailbox.c, scheduler.c,
+ * sched_det.c, timer.c, reply.c, probe.c, metrics.c, test.c
  *
  * Generated code sees actors only through this API. Scheduling goes
  * through the scheduler interface in scheduler.c, so the deterministic
@@ -420,7 +425,9 @@ static inline uint32_t purr_f64_to_u32(double v) { return v != v || v <= 0 ? 0 :
  * per message type and allocates it with purr_msg_alloc. The node is owned
  * by whoever holds it: the sender until purr_send, then the mailbox, then
  * the runtime, which calls `drop` after the handler returns (or when the
- * message is dropped undelivered). The handler only borrows the payload. */
+ * message is dropped undelivered). The handler only borrows the payload.
+ * The node must be at least 8-byte aligned (purr_msg_alloc's are): the
+ * mailbox uses bit 0 of node addresses. */
 typedef struct purr_msg purr_msg;
 struct purr_msg {
     purr_msg *next;              /* intrusive mailbox link */
@@ -444,6 +451,11 @@ typedef struct purr_actor_exited {
     int64_t id;
     purr_str *reason;
 } purr_actor_exited;
+/* Its node (kind PURR_KIND_ACTOR_EXITED; drop releases reason). */
+typedef struct purr_actor_exited_msg {
+    purr_msg hdr;
+    purr_actor_exited payload;
+} purr_actor_exited_msg;
 
 typedef struct purr_actor purr_actor;
 
@@ -464,7 +476,7 @@ struct purr_actor {
     const purr_actor_type *type;
     void *state;       /* type->state_size bytes, owned while the actor lives */
     int64_t id;        /* 1, 2, 3 … in spawn order; actor_id() */
-    uint8_t status;    /* runtime-private: alive / stopping / dead */
+    uint8_t status;    /* runtime-private: 0 alive, 1 stopping, 2 dead */
     /* Further fields are runtime-private (mailbox, scheduling links,
      * monitors); generated code must not touch them. */
     void *rt;
@@ -476,16 +488,27 @@ static inline int64_t purr_actor_id(const purr_actor *a) { return a->id; }
 
 /* Creates an actor whose state is the bytes at `init` (moved in: the
  * caller gives up ownership of what the state holds) and returns an owned
- * reference. If `has_start`, its first message is `on start()`. */
+ * reference. If `has_start`, its first message is `on start()`. The runtime
+ * keeps its own reference until the actor ends (stop, fault, shutdown), so
+ * an actor lives on when no mailbox value points at it. Needs a scheduler
+ * (purr_sched_init). */
 purr_actor *purr_spawn(const purr_actor_type *type, const void *init, bool has_start);
 /* Enqueues `m` (owned) for `target` (borrowed). A message to a stopped
- * actor is dropped and counted in dropped_messages. */
+ * actor is dropped and counted in dropped_messages. A message to a probe is
+ * recorded at once (no scheduler step, not in message_count). */
 void purr_send(purr_actor *target, purr_msg *m);
-/* `stop()`: the running actor ends after the current handler. */
+/* `stop()`: the running actor ends after the current handler (self must
+ * be the actor whose handler runs). */
 void purr_stop(purr_actor *self);
-/* `monitor(target)`: `watcher` gets ActorExited when target ends by a fault. */
+/* `monitor(target)`: `watcher` gets ActorExited when target ends by a fault.
+ * Each call adds one watch; if target has already faulted, ActorExited is
+ * sent at once; stopping normally and probes send nothing. */
 void purr_monitor(purr_actor *watcher, purr_actor *target);
-/* Timers on the scheduler's clock; the message is owned by the timer. */
+/* Timers on the scheduler's clock; the message is owned by the timer, the
+ * target retained by it. Fires at now + delay_ms (a negative delay is 0);
+ * timers due at the same time fire in the order they were set. Ids are > 0.
+ * cancel_timer is true when the timer was pending (its message is dropped,
+ * not counted), false when it fired, was cancelled or never existed. */
 int64_t purr_send_after(purr_actor *target, int64_t delay_ms, purr_msg *m);
 bool purr_cancel_timer(int64_t id);
 
@@ -497,27 +520,35 @@ void purr_reply_release(purr_reply *r);
 /* Sends `m` (owned) through `r`; a second send panics "reply already used". */
 void purr_reply_send(purr_reply *r, purr_msg *m, const purr_loc *loc);
 
-/* probe<T> (tests): an actor-like target that keeps every payload it gets.
- * `payload` describes T; `payload_offset` is where the payload starts in a
- * message node (offsetof(node, payload)). */
+/* probe<T> (tests): an actor-like target that keeps every payload it gets,
+ * at send time. `payload` describes T; `payload_offset` is where the payload
+ * starts in a message node (offsetof(node, payload)). Probes have id 0 and
+ * are not counted in actors_spawned; they live until purr_sched_shutdown. */
 purr_actor *purr_probe_new(const purr_type *payload, size_t payload_offset);
-purr_list *purr_probe_received(purr_actor *probe);       /* owned list<T> */
+purr_list *purr_probe_received(purr_actor *probe);       /* owned list<T>, arrival order */
 
 /* Message type names (index = kind) for panic messages; called once by
- * the generated main before anything runs. */
+ * the generated main before anything runs. The table is kept, not copied.
+ * Kinds 0 and 1 always print as ActorExited and start. */
 void purr_register_messages(const char *const *names, uint32_t count);
 
 /* ---------- schedulers ---------- */
 typedef enum purr_sched_kind { PURR_SCHED_DET, PURR_SCHED_EPOLL } purr_sched_kind;
-/* Starts a fresh scheduler (fresh actors, clock at 0, zeroed metrics). */
+/* Starts a fresh scheduler (fresh actors, clock at 0, zeroed metrics, heap
+ * peak restarted); shuts down a running one first. PURR_SCHED_EPOLL has no
+ * event loop yet: it runs the deterministic run queue on the monotonic wall
+ * clock (timers wait in real time, now_ms() is wall time). */
 void purr_sched_init(purr_sched_kind kind);
 /* Runs until no actor has a message and no timer is pending. */
 void purr_sched_run(void);
-/* Releases every remaining actor and timer. */
+/* Releases every remaining timer, then ends every actor (in spawn order,
+ * no ActorExited): states, queued messages. No-op without a scheduler. */
 void purr_sched_shutdown(void);
 /* Test controls on the deterministic scheduler: drain() = run();
- * drain_steps(n) runs at most n steps and returns how many ran;
- * advance_ms(n) moves the virtual clock, firing due timers. */
+ * drain_steps(n) runs at most n steps and returns how many ran (the clock
+ * jumps to timers as in run); advance_ms(n) runs as drain does but lets the
+ * clock reach no further than now + n (firing and running what falls due
+ * on the way), and leaves it at now + n. */
 void purr_drain(void);
 int64_t purr_drain_steps(int64_t n);
 void purr_advance_ms(int64_t ms);
@@ -543,9 +574,13 @@ typedef struct purr_test_case {
 /* The main of `purrc --test`: runs each case (or those whose name contains
  * the text after `--filter`) on a fresh deterministic scheduler with stdout
  * captured, prints `test NAME ... ok` / `... FAILED` plus the failure, then
- * `N passed, M failed`; returns the exit status. */
+ * `N passed, M failed`; returns the exit status (0, or 1 when a test
+ * failed). The exact formats are at the top of test.c. */
 int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count);
-/* The main of `purrc --bench` (`--json` for JSON lines). */
+/* The main of `purrc --bench` (`--json` for JSON lines, `--filter TEXT`):
+ * per bench `bench NAME: time_ms=… message_count=… scheduler_steps=…
+ * msgs_per_sec=… max_mailbox_depth=… actors_spawned=… dropped_messages=…
+ * peak_heap_bytes=…`. The body's print output is discarded. */
 int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count);
 /* Failing expectations end the current test (FAILED, with file:line and
  * the values compared). */

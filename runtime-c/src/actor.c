@@ -1,0 +1,206 @@
+/* actor.c — actor records: spawn, references, ids, send, stop, running one
+ * message, and the end of an actor.
+ *
+ * Lifetime. A record is one allocation: the public purr_actor, the mailbox
+ * and links (actor.h), then the state. The runtime holds one reference from
+ * spawn until the actor ends, so an actor lives on while no mailbox value
+ * points at it (a timer or another actor's reply may still reach it). It
+ * ends by stop() (after the handler returns), by a fault in a handler, or
+ * at purr_sched_shutdown; ending releases the state (type->drop_state),
+ * drops and counts the messages still queued, tells watchers about a fault,
+ * and gives up the runtime's reference. The record itself outlives the actor
+ * while references remain, so sends to an ended actor can be dropped and
+ * counted; its state bytes stay allocated with it (one allocation, no
+ * pointer chasing on dispatch). Idle actors that nothing refers to are not
+ * collected early: a program ends when nothing is runnable, and then they
+ * all go at shutdown.
+ *
+ * Faults. run_one calls dispatch under setjmp; purr_panic inside a handler
+ * reports (fault.c) and longjmps back here. The handler's frames are
+ * abandoned, so the temporaries it owned at that moment (strings, lists
+ * held in C locals) leak; its message and the actor's state are still
+ * released, because the runtime, not the handler, owns those. drop_state
+ * then runs on the state as the handler left it, which requires generated
+ * code to keep every state field valid (never released but not yet
+ * replaced) across any call that can panic. */
+#include "actor.h"
+#include "metrics.h"
+#include "sched.h"
+
+#include <setjmp.h>
+
+/* The live list: every actor not yet DEAD (probes included), oldest first,
+ * so shutdown ends them in spawn order and its output is deterministic. */
+static purr__actor *live_head, *live_tail;
+static int64_t next_id = 1;
+
+/* The handler running now (NULL between handlers), its message (owned by
+ * run_one), and where a fault in it unwinds to. */
+static purr__actor *current;
+static purr_msg *current_msg;
+static jmp_buf fault_jump;
+static purr_str *fault_reason;
+
+purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
+    if (size < sizeof(purr_msg) || size > UINT32_MAX) purr__fatal("message node of %zu bytes", size);
+    purr_msg *m = purr_alloc(size);
+    m->next = NULL;
+    m->drop = drop;
+    m->kind = kind;
+    m->size = (uint32_t)size;
+    return m;
+}
+
+void purr_msg_free(purr_msg *m) { purr_free(m, m->size); }
+
+/* The state starts 16-byte aligned, as malloc's blocks do. */
+static size_t state_offset(void) { return (sizeof(purr__actor) + 15) & ~(size_t)15; }
+static size_t record_size(const purr_actor_type *t) { return state_offset() + t->state_size; }
+
+purr__actor *purr__actor_new(const purr_actor_type *t) {
+    purr__actor *a = purr_alloc(record_size(t));
+    a->pub.rc = 2;
+    a->pub.type = t;
+    a->pub.state = (char *)a + state_offset();
+    a->pub.id = 0;
+    a->pub.status = PURR__ALIVE;
+    a->pub.rt = NULL;
+    purr__mailbox_init(&a->mailbox);
+    a->run_next = NULL;
+    a->live_next = NULL;
+    a->live_prev = live_tail;
+    if (live_tail != NULL)
+        live_tail->live_next = a;
+    else
+        live_head = a;
+    live_tail = a;
+    a->depth = 0;
+    return a;
+}
+
+purr_actor *purr_spawn(const purr_actor_type *type, const void *init, bool has_start) {
+    if (purr__sched == NULL) purr__fatal("spawn of %s before purr_sched_init", type->name);
+    purr__actor *a = purr__actor_new(type);
+    a->pub.id = next_id++;
+    if (type->state_size != 0) memcpy(a->pub.state, init, type->state_size);
+    purr__metrics.actors_spawned++;
+    if (has_start) purr_send(&a->pub, purr_msg_alloc(sizeof(purr_msg), PURR_KIND_START, purr_msg_free));
+    return &a->pub;
+}
+
+void purr_actor_retain(purr_actor *a) { a->rc++; }
+
+void purr_actor_release(purr_actor *pa) {
+    if (--pa->rc > 0) return;
+    if (pa->status != PURR__DEAD)
+        purr__fatal("actor %s #%lld released while alive", pa->type->name, (long long)pa->id);
+    purr__actor *a = purr__actor_of(pa);
+    purr__actor_extra_free(a);
+    purr_free(a, record_size(pa->type));
+}
+
+void purr_send(purr_actor *target, purr_msg *m) {
+    purr__actor *a = purr__actor_of(target);
+    /* A STOPPING actor runs no further handler, so its mail is dropped at
+     * once rather than queued and dropped when it ends: same count. */
+    if (target->status != PURR__ALIVE) {
+        m->drop(m);
+        purr__metrics.dropped_messages++;
+        return;
+    }
+    if (target->type == &purr__probe_type) {
+        purr__probe_record(a, m);
+        return;
+    }
+    if (++a->depth > purr__metrics.max_mailbox_depth) purr__metrics.max_mailbox_depth = a->depth;
+    if (purr__mailbox_push(&a->mailbox, m)) purr__sched->schedule(a);
+}
+
+void purr_stop(purr_actor *self) {
+    if (purr__actor_of(self) != current) purr__fatal("stop() outside the actor's own handler");
+    if (self->status == PURR__ALIVE) self->status = PURR__STOPPING;
+}
+
+purr__actor *purr__actor_current(void) { return current; }
+const purr_msg *purr__actor_current_msg(void) { return current_msg; }
+
+void purr__actor_unwind(purr_str *reason) {
+    fault_reason = reason;
+    longjmp(fault_jump, 1);
+}
+
+/* Runs the handler for m. Returns false when it faulted. Nothing in this
+ * frame changes between setjmp and a longjmp (C11 7.13.2.1). */
+static bool dispatch_guarded(purr__actor *a, purr_msg *m) {
+    if (setjmp(fault_jump) != 0) return false;
+    a->pub.type->dispatch(&a->pub, m);
+    return true;
+}
+
+/* Runs the handler for m and drops m. Returns NULL, or the reason (owned)
+ * when the handler faulted. */
+static purr_str *dispatch(purr__actor *a, purr_msg *m) {
+    current = a;
+    current_msg = m;
+    bool ok = dispatch_guarded(a, m);
+    current = NULL;
+    current_msg = NULL;
+    m->drop(m);
+    if (ok) return NULL;
+    purr_str *reason = fault_reason;
+    fault_reason = NULL;
+    return reason;
+}
+
+/* Ends `a` (not DEAD yet): see the top of the file. */
+static void end_actor(purr__actor *a, purr_str *reason) {
+    a->pub.status = PURR__DEAD;
+    if (a->live_prev != NULL)
+        a->live_prev->live_next = a->live_next;
+    else
+        live_head = a->live_next;
+    if (a->live_next != NULL)
+        a->live_next->live_prev = a->live_prev;
+    else
+        live_tail = a->live_prev;
+    a->live_prev = a->live_next = NULL;
+
+    if (a->pub.type->drop_state != NULL) a->pub.type->drop_state(a->pub.state);
+    purr_msg *m;
+    while ((m = purr__mailbox_pop(&a->mailbox)) != NULL) {
+        a->depth--;
+        m->drop(m);
+        purr__metrics.dropped_messages++;
+    }
+    purr__actor_exit_notify(a, reason);
+    purr_actor_release(&a->pub); /* the runtime's reference; may free a */
+}
+
+bool purr__actor_run_one(purr__actor *a) {
+    purr_msg *m = purr__mailbox_pop(&a->mailbox);
+    if (m == NULL) return !purr__mailbox_mark_empty(&a->mailbox); /* a push still under way */
+    a->depth--;
+    purr__metrics.message_count++;
+    purr_str *reason = dispatch(a, m);
+    if (reason != NULL) {
+        end_actor(a, reason);
+        purr_str_release(reason);
+        return false;
+    }
+    if (a->pub.status == PURR__STOPPING) {
+        end_actor(a, NULL);
+        return false;
+    }
+    return !purr__mailbox_mark_empty(&a->mailbox);
+}
+
+void purr__actors_reset(void) { next_id = 1; }
+
+void purr__actors_shutdown(void) {
+    /* A test's failed expectation may have left a handler mid-way (its
+     * longjmp skips dispatch's epilogue): drop its message here. */
+    if (current_msg != NULL) current_msg->drop(current_msg);
+    current = NULL;
+    current_msg = NULL;
+    while (live_head != NULL) end_actor(live_head, NULL);
+}

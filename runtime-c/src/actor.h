@@ -1,0 +1,87 @@
+/* actor.h — the actor record as the runtime sees it (actor.c, probe.c and
+ * the schedulers). Generated code sees only the purr_actor at its start. */
+#ifndef PURR_ACTOR_H
+#define PURR_ACTOR_H
+
+#include "internal.h"
+#include "mailbox.h"
+
+/* purr_actor.status */
+enum {
+    PURR__ALIVE = 0,    /* handles messages */
+    PURR__STOPPING = 1, /* called stop(): ends when the current handler returns */
+    PURR__DEAD = 2      /* ended: state released, sends are dropped */
+};
+
+/* The full record: one allocation holding the public part, the runtime's
+ * fields and then the state (type->state_size bytes at `state`).
+ *
+ * Invariants:
+ *   - rc counts the references: generated code's mailbox values, replies,
+ *     timers, monitor lists, and one held by the runtime from spawn until the
+ *     actor ends (stop, fault, or scheduler shutdown). So rc >= 1 while not
+ *     DEAD, and the record is freed when rc reaches 0 (only once DEAD).
+ *   - The actor is on the live list exactly while it is not DEAD.
+ *   - depth == the number of messages in the mailbox.
+ *   - run_next is the scheduler's: meaningful only while the actor is in a
+ *     run queue, which is exactly while it is not DEAD, its mailbox is not
+ *     marked EMPTY, and it is not the actor being run. (An ended actor's
+ *     mailbox is left as it was: sends check status before pushing.)
+ *   - pub.rt is NULL or a purr__actor_extra (allocated by the first
+ *     monitor() of this actor, or when it faults), freed with the record. */
+typedef struct purr__actor purr__actor;
+struct purr__actor {
+    purr_actor pub; /* first, so a purr_actor * is a purr__actor * */
+    purr__mailbox mailbox;
+    purr__actor *run_next;
+    purr__actor *live_prev, *live_next; /* spawn order, for shutdown */
+    int64_t depth;
+};
+
+/* Behind pub.rt: what only monitored actors need. */
+typedef struct purr__actor_extra {
+    purr__actor **watchers; /* retained; told when this actor faults */
+    int32_t nwatchers, capwatchers;
+    purr_str *exit_reason;  /* the panic message once faulted, else NULL */
+} purr__actor_extra;
+
+static inline purr__actor *purr__actor_of(purr_actor *a) { return (purr__actor *)(void *)a; }
+
+/* A new record of type t: ALIVE, empty mailbox, on the live list, rc 2 (the
+ * caller's reference and the runtime's), id 0, state uninitialised. */
+purr__actor *purr__actor_new(const purr_actor_type *t);
+
+/* Runs the oldest message of `a` (a scheduled, non-probe actor): dispatch,
+ * drop, and the end of the actor when it stopped or faulted. Returns true
+ * when `a` has more messages and must be queued again; false when its
+ * mailbox is now marked EMPTY or it ended. */
+bool purr__actor_run_one(purr__actor *a);
+/* The actor whose handler is running and its message, or NULL. */
+purr__actor *purr__actor_current(void);
+const purr_msg *purr__actor_current_msg(void);
+/* Unwinds from a faulting handler to purr__actor_run_one, which ends the
+ * actor with `reason` (owned). */
+PURR_NORETURN void purr__actor_unwind(purr_str *reason);
+/* fault.c: the registered name of a message kind (for fault reports). */
+const char *purr__msg_name(uint32_t kind);
+/* fault.c: purr_panic inside a handler. Reports to stderr, then unwinds
+ * with `reason` (owned: a copy of the message, since the text may live in
+ * the frames about to be abandoned). */
+PURR_NORETURN void purr__actor_fault(const purr_loc *loc, purr_str *reason);
+/* fault.c: at the end of actor `a`: when it faulted (reason != NULL,
+ * borrowed) records the reason and sends ActorExited to its watchers; in
+ * every case lets go of the watchers. */
+void purr__actor_exit_notify(purr__actor *a, purr_str *reason);
+/* fault.c: frees pub.rt (when the record is freed). */
+void purr__actor_extra_free(purr__actor *a);
+/* At scheduler start: ids count from 1 again. */
+void purr__actors_reset(void);
+/* At scheduler shutdown: ends every actor still alive (no ActorExited),
+ * and forgets a handler that a test's failed expectation abandoned. */
+void purr__actors_shutdown(void);
+
+/* probe.c: the actor type of probes, and delivery to one (at send time). */
+extern const purr_actor_type purr__probe_type;
+void purr__probe_record(purr__actor *p, purr_msg *m);
+
+#endif /* PURR_ACTOR_H */

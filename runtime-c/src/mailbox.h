@@ -1,0 +1,43 @@
+/* mailbox.h — an actor's message queue (design in mailbox.c). */
+#ifndef PURR_MAILBOX_H
+#define PURR_MAILBOX_H
+
+#include "internal.h"
+
+/* Intrusive multi-producer single-consumer queue of purr_msg nodes.
+ *
+ * Invariants:
+ *   - tail is the consumer's end: the node that pop looks at first (the
+ *     stub or the oldest message). Only the consumer reads or writes tail.
+ *   - head (the producers' end, with bit 0 as the EMPTY mark cleared) is the
+ *     node pushed last; following next from tail reaches it, except that a
+ *     producer between its exchange and its link store leaves the chain
+ *     briefly cut (pop then reports "nothing yet", never a wrong node).
+ *   - The stub is in the chain at most once; it is pushed back only when
+ *     the last real node must be detached.
+ *   - Bit 0 of head (EMPTY) is set only by the consumer, only when the chain
+ *     holds nothing but the stub; it means "nobody will pop: the actor is not
+ *     scheduled". The push that clears it is told so and must schedule the
+ *     actor. Hence: the actor is scheduled (queued or running) exactly while
+ *     EMPTY is clear. */
+typedef struct purr__mailbox {
+    uintptr_t head;  /* producers: atomic exchange only */
+    purr_msg *tail;  /* consumer only */
+    purr_msg stub;   /* never freed, never delivered */
+} purr__mailbox;
+
+/* Empty and marked EMPTY: the first push will report that it must schedule. */
+void purr__mailbox_init(purr__mailbox *q);
+/* Any thread. Links m (owned) at the head. Returns true when the mailbox was
+ * marked EMPTY: the caller must then schedule the actor. */
+bool purr__mailbox_push(purr__mailbox *q, purr_msg *m);
+/* Consumer only. The oldest message (now owned by the caller), or NULL when
+ * there is none yet (none at all, or a push still under way). */
+purr_msg *purr__mailbox_pop(purr__mailbox *q);
+/* Consumer only, after pop has nothing more to give or when the actor gives
+ * up its turn: marks the mailbox EMPTY if it holds no message. Returns true
+ * when marked (the actor must not be queued again until a push says so),
+ * false when a message is there or on its way (the actor stays scheduled). */
+bool purr__mailbox_mark_empty(purr__mailbox *q);
+
+#endif /* PURR_MAILBOX_H */

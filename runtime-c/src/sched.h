@@ -1,0 +1,45 @@
+/* sched.h — the scheduler interface (scheduler.c) and its implementations. */
+#ifndef PURR_SCHED_H
+#define PURR_SCHED_H
+
+#include "actor.h"
+
+/* What actor.c, timer.c and the public scheduler API need from a
+ * scheduler. A scheduler owns its run queue, its clock and its timers; the
+ * actors and their mailboxes belong to actor.c. An epoll event loop plugs in
+ * as another instance of this struct, with no change to generated code. */
+typedef struct purr__sched_ops {
+    const char *name;
+    /* Fresh run queue, clock and timers. */
+    void (*init)(void);
+    /* Forgets the run queue; drops every pending timer and its message. */
+    void (*shutdown)(void);
+    /* a's mailbox lost its EMPTY mark (mailbox.h): queue it to run. */
+    void (*schedule)(purr__actor *a);
+    /* Runs at most max_steps steps, firing timers as the clock reaches
+     * them, until no actor is runnable and no timer is pending. Returns the
+     * steps run. */
+    int64_t (*run)(int64_t max_steps);
+    /* Runs as `run` does but lets the clock go no further than now + ms,
+     * and leaves it there. */
+    void (*advance)(int64_t ms);
+    /* The clock, in milliseconds. */
+    int64_t (*now)(void);
+    /* A timer that sends m (owned) to target (retained by the timer) at
+     * now + delay_ms (delay_ms >= 0); returns its id (> 0). */
+    int64_t (*add_timer)(purr_actor *target, int64_t delay_ms, purr_msg *m);
+    /* true when the timer was pending and is now cancelled (its message
+     * dropped); false when it fired, was cancelled already, or never was. */
+    bool (*cancel_timer)(int64_t id);
+} purr__sched_ops;
+
+/* The running scheduler, or NULL before purr_sched_init and after
+ * purr_sched_shutdown. */
+extern const purr__sched_ops *purr__sched;
+
+/* sched_det.c: the deterministic scheduler (virtual clock), and the same
+ * run queue on the monotonic clock (the stand-in for the event loop). */
+extern const purr__sched_ops purr__sched_det;
+extern const purr__sched_ops purr__sched_wall;
+
+#endif /* PURR_SCHED_H */

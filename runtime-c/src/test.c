@@ -1,0 +1,377 @@
+/* test.c — the mains of `purrc --test` and `purrc --bench` (PURR.md §8):
+ * running cases, expectations, and stdout capture.
+ *
+ * Each case runs on a fresh deterministic scheduler (fresh actors, clock at
+ * 0, zeroed metrics), which is shut down after it, releasing every actor,
+ * message and timer the case left behind.
+ *
+ * Tests. print/println write into a capture buffer (print.c); expect_output
+ * compares the buffer with its argument and empties it. Output that no
+ * expect_output checked is discarded when the test passes and shown under
+ * the failure when it fails. eprintln is not captured. A failed expectation
+ * records its message and longjmps out of the test body (from inside a
+ * handler too), abandoning the body's frames: the values they owned leak,
+ * which is accepted for a failing test; the scheduler's shutdown still
+ * releases the actors. Output:
+ *     test NAME ... ok
+ *     test NAME ... FAILED
+ *       at FILE:LINE:COL: expected LEFT == RIGHT
+ *       captured output:
+ *       | a line the test printed
+ *     N passed, M failed
+ * LEFT is the first argument of expect_eq. Strings are quoted with Rust's
+ * escapes (\" \\ \n \r \t \0 \u{1b}), f64 uses str(f64) and compares with
+ * IEEE == (so NaN never equals NaN), bytes print as [1, 2, 255]; expect()
+ * fails with "expected true, got false", expect_output with
+ * "expected output \"GOT\" == \"WANT\"". A panic in a test body (outside
+ * actors) prints "test NAME ... FAILED" and the captured output, then
+ * reports as any panic and exits with status 101 (§7): no summary line.
+ *
+ * Benches. Output of the body is discarded (it would break --json). Per
+ * bench, after the body returns (time = wall time of the body alone,
+ * CLOCK_MONOTONIC):
+ *     bench NAME: time_ms=12.345 message_count=100001 scheduler_steps=100001
+ *         msgs_per_sec=8100445 max_mailbox_depth=1 actors_spawned=1
+ *         dropped_messages=0 peak_heap_bytes=4096          (one line)
+ * time_ms has three decimals, msgs_per_sec = message_count / seconds rounded
+ * to an integer; with --json one object per line with the same keys after
+ * "name", in the same order. The counts are the same on every run. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* A growable text buffer on plain malloc: harness memory stays out of the
+ * heap counters that benches report and tests check. */
+typedef struct buf {
+    char *data;
+    size_t len, cap;
+} buf;
+
+static void buf_add(buf *b, const char *data, size_t len) {
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap < 256 ? 256 : b->cap;
+        while (cap < b->len + len) cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (p == NULL) purr__fatal("out of memory in the test harness");
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+static void buf_cstr(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+static void buf_free(buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+/* As a NUL-terminated string (the terminator is not counted in len). */
+static const char *buf_text(buf *b) {
+    buf_add(b, "", 1);
+    b->len--;
+    return b->data;
+}
+
+static void buf_quoted(buf *b, const char *s, size_t len) {
+    buf_add(b, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[16];
+        switch (c) {
+        case '"': buf_add(b, "\\\"", 2); break;
+        case '\\': buf_add(b, "\\\\", 2); break;
+        case '\n': buf_add(b, "\\n", 2); break;
+        case '\r': buf_add(b, "\\r", 2); break;
+        case '\t': buf_add(b, "\\t", 2); break;
+        case '\0': buf_add(b, "\\0", 2); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                snprintf(esc, sizeof esc, "\\u{%x}", c);
+                buf_cstr(b, esc);
+            } else {
+                buf_add(b, (const char *)&c, 1);
+            }
+        }
+    }
+    buf_add(b, "\"", 1);
+}
+
+/* ---------- stdout capture ---------- */
+
+static buf captured; /* what print wrote since the last expect_output */
+
+void purr__capture_write(const char *data, size_t len) { buf_add(&captured, data, len); }
+
+/* ---------- the case running ---------- */
+
+/* kind/name are set while a case runs (NULL otherwise); failure holds the
+ * text of a failed expectation; case_jump is where it unwinds to. */
+static const char *case_kind;
+static const char *case_name;
+static buf failure;
+static jmp_buf case_jump;
+
+/* Prints the captured output, each line behind "  | ". */
+static void show_captured(void) {
+    if (captured.len == 0) return;
+    fputs("  captured output:\n", stdout);
+    size_t start = 0;
+    for (size_t i = 0; i <= captured.len; i++) {
+        if (i == captured.len ? i > start : captured.data[i] == '\n') {
+            fputs("  | ", stdout);
+            fwrite(captured.data + start, 1, i - start, stdout);
+            putc('\n', stdout);
+            start = i + 1;
+        }
+    }
+}
+
+void purr__harness_on_panic(void) {
+    if (case_name == NULL) return;
+    purr__out = PURR__OUT_STDOUT;
+    printf("%s %s ... FAILED\n", case_kind, case_name);
+    show_captured();
+}
+
+/* Ends the case with `detail` as the failure. Outside a case (no harness)
+ * a failed expectation is a panic. */
+PURR_NORETURN static void fail(const purr_loc *loc, buf *detail) {
+    if (case_name == NULL) {
+        static char text[4096]; /* the panic may unwind a handler: no heap */
+        size_t n = detail->len < sizeof text - 1 ? detail->len : sizeof text - 1;
+        memcpy(text, detail->data, n);
+        text[n] = '\0';
+        buf_free(detail);
+        purr_panic(loc, text);
+    }
+    failure.len = 0;
+    if (loc != NULL) {
+        char line[64];
+        buf_cstr(&failure, "at ");
+        buf_cstr(&failure, loc->file);
+        snprintf(line, sizeof line, ":%d:%d: ", (int)loc->line, (int)loc->col);
+        buf_cstr(&failure, line);
+    }
+    buf_add(&failure, detail->data, detail->len);
+    buf_free(detail);
+    longjmp(case_jump, 1);
+}
+
+PURR_NORETURN static void fail_eq(const purr_loc *loc, const char *a, const char *b) {
+    buf d = {0};
+    buf_cstr(&d, "expected ");
+    buf_cstr(&d, a);
+    buf_cstr(&d, " == ");
+    buf_cstr(&d, b);
+    fail(loc, &d);
+}
+
+void purr_expect(bool cond, const purr_loc *loc) {
+    if (cond) return;
+    buf d = {0};
+    buf_cstr(&d, "expected true, got false");
+    fail(loc, &d);
+}
+
+void purr_expect_eq_i64(int64_t a, int64_t b, const purr_loc *loc) {
+    if (a == b) return;
+    char x[24], y[24];
+    purr__fmt_i64(x, a);
+    purr__fmt_i64(y, b);
+    fail_eq(loc, x, y);
+}
+
+void purr_expect_eq_u64(uint64_t a, uint64_t b, const purr_loc *loc) {
+    if (a == b) return;
+    char x[24], y[24];
+    purr__fmt_u64(x, a);
+    purr__fmt_u64(y, b);
+    fail_eq(loc, x, y);
+}
+
+void purr_expect_eq_f64(double a, double b, const purr_loc *loc) {
+    if (a == b) return;
+    char x[PURR__F64_BUF], y[PURR__F64_BUF];
+    purr__fmt_f64(x, a);
+    purr__fmt_f64(y, b);
+    fail_eq(loc, x, y);
+}
+
+void purr_expect_eq_bool(bool a, bool b, const purr_loc *loc) {
+    if (a == b) return;
+    fail_eq(loc, a ? "true" : "false", b ? "true" : "false");
+}
+
+void purr_expect_eq_str(const purr_str *a, const purr_str *b, const purr_loc *loc) {
+    if (purr_str_eq(a, b)) return;
+    buf d = {0};
+    buf_cstr(&d, "expected ");
+    buf_quoted(&d, a->data, (size_t)a->len);
+    buf_cstr(&d, " == ");
+    buf_quoted(&d, b->data, (size_t)b->len);
+    fail(loc, &d);
+}
+
+static void bytes_text(buf *d, const purr_bytes *b) {
+    buf_add(d, "[", 1);
+    for (int64_t i = 0; i < b->len; i++) {
+        char n[8];
+        snprintf(n, sizeof n, i == 0 ? "%u" : ", %u", (unsigned)b->data[i]);
+        buf_cstr(d, n);
+    }
+    buf_add(d, "]", 1);
+}
+
+void purr_expect_eq_bytes(const purr_bytes *a, const purr_bytes *b, const purr_loc *loc) {
+    if (purr_bytes_eq(a, b)) return;
+    buf d = {0};
+    buf_cstr(&d, "expected ");
+    bytes_text(&d, a);
+    buf_cstr(&d, " == ");
+    bytes_text(&d, b);
+    fail(loc, &d);
+}
+
+void purr_expect_output(const purr_str *text, const purr_loc *loc) {
+    if (captured.len == (size_t)text->len && (text->len == 0 || memcmp(captured.data, text->data, captured.len) == 0)) {
+        captured.len = 0;
+        return;
+    }
+    buf d = {0};
+    buf_cstr(&d, "expected output ");
+    buf_quoted(&d, captured.data, captured.len);
+    buf_cstr(&d, " == ");
+    buf_quoted(&d, text->data, (size_t)text->len);
+    captured.len = 0;
+    fail(loc, &d);
+}
+
+/* ---------- mains ---------- */
+
+/* The value of `--NAME VALUE` or `--NAME=VALUE`, else NULL. */
+static const char *option(int argc, char **argv, const char *name) {
+    size_t n = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc) return argv[i + 1];
+        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
+    }
+    return NULL;
+}
+
+static bool flag(int argc, char **argv, const char *name) {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0) return true;
+    return false;
+}
+
+static int64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Runs one case body on a fresh scheduler with print going to `out`.
+ * Returns true when it finished, false when an expectation failed (the text
+ * is in `failure`). With `m`, also measures the body: wall time into *ns,
+ * the metrics into *m (before shutdown releases everything). */
+static bool run_case(const char *kind, const purr_test_case *c, purr__out_mode out, purr_metrics *m,
+                     int64_t *ns) {
+    purr_sched_init(PURR_SCHED_DET);
+    captured.len = 0;
+    case_kind = kind;
+    case_name = c->name;
+    purr__out = out;
+    bool ok = true;
+    int64_t t0 = mono_ns();
+    if (setjmp(case_jump) == 0)
+        c->run();
+    else
+        ok = false;
+    if (m != NULL) {
+        *ns = mono_ns() - t0;
+        *m = purr_metrics_get();
+    }
+    purr__out = PURR__OUT_STDOUT;
+    case_name = NULL;
+    /* Before anything else: a failure inside a handler left it mid-way. */
+    purr_sched_shutdown();
+    return ok;
+}
+
+int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count) {
+    const char *filter = option(argc, argv, "--filter");
+    int64_t passed = 0, failed = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (filter != NULL && strstr(cases[i].name, filter) == NULL) continue;
+        if (run_case("test", &cases[i], PURR__OUT_CAPTURE, NULL, NULL)) {
+            printf("test %s ... ok\n", cases[i].name);
+            passed++;
+        } else {
+            printf("test %s ... FAILED\n  %s\n", cases[i].name, buf_text(&failure));
+            show_captured();
+            failed++;
+        }
+    }
+    printf("%lld passed, %lld failed\n", (long long)passed, (long long)failed);
+    fflush(stdout);
+    buf_free(&captured);
+    buf_free(&failure);
+    return failed == 0 ? 0 : 1;
+}
+
+static void json_string(const char *s) {
+    putc('"', stdout);
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putc(c, stdout);
+    }
+    putc('"', stdout);
+}
+
+int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count) {
+    const char *filter = option(argc, argv, "--filter");
+    bool json = flag(argc, argv, "--json");
+    int status = 0;
+    for (size_t i = 0; i < count; i++) {
+        const purr_test_case *c = &cases[i];
+        if (filter != NULL && strstr(c->name, filter) == NULL) continue;
+        purr_metrics m;
+        int64_t ns;
+        if (!run_case("bench", c, PURR__OUT_DISCARD, &m, &ns)) {
+            printf("bench %s ... FAILED\n  %s\n", c->name, buf_text(&failure));
+            status = 1;
+            continue;
+        }
+        double ms = (double)ns / 1e6;
+        double rate = ns > 0 ? (double)m.message_count * 1e9 / (double)ns : 0.0;
+        if (json) {
+            fputs("{\"name\":", stdout);
+            json_string(c->name);
+            printf(",\"time_ms\":%.3f,\"message_count\":%lld,\"scheduler_steps\":%lld,\"msgs_per_sec\":%.0f,"
+                   "\"max_mailbox_depth\":%lld,\"actors_spawned\":%lld,\"dropped_messages\":%lld,"
+                   "\"peak_heap_bytes\":%lld}\n",
+                   ms, (long long)m.message_count, (long long)m.scheduler_steps, rate,
+                   (long long)m.max_mailbox_depth, (long long)m.actors_spawned, (long long)m.dropped_messages,
+                   (long long)m.peak_heap_bytes);
+        } else {
+            printf("bench %s: time_ms=%.3f message_count=%lld scheduler_steps=%lld msgs_per_sec=%.0f "
+                   "max_mailbox_depth=%lld actors_spawned=%lld dropped_messages=%lld peak_heap_bytes=%lld\n",
+                   c->name, ms, (long long)m.message_count, (long long)m.scheduler_steps, rate,
+                   (long long)m.max_mailbox_depth, (long long)m.actors_spawned, (long long)m.dropped_messages,
+                   (long long)m.peak_heap_bytes);
+        }
+    }
+    fflush(stdout);
+    buf_free(&captured);
+    buf_free(&failure);
+    return status;
+}
