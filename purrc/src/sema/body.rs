@@ -963,31 +963,46 @@ impl<'c, 'a> FnCtx<'c, 'a> {
             return mk(ExprKind::Int(0), Ty::Error, span);
         };
         let decl = self.ck.program.structs[sid].fields.clone();
-        let mut values: Vec<Option<ir::Expr>> = vec![None; decl.len()];
+        let owner = self.ck.program.structs[sid].name.clone();
+        let (values, missing) = self.field_values(&owner, "field", &decl, vec![None; decl.len()], fields);
+        if !missing.is_empty() {
+            self.error(SemaError::MissingFields { ty: owner, fields: missing, span });
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        }
+        let values = values.into_iter().map(|v| v.expect("all fields present")).collect();
+        mk(ExprKind::StructLit(sid, values), Ty::Struct(sid), span)
+    }
+
+    /// Checks `name: value` initialisers against declared fields (struct
+    /// literals, `spawn`): each value in its field's slot over `initial`
+    /// (defaults), duplicates and unknown names reported; returns the slots
+    /// and the names still missing.
+    fn field_values(
+        &mut self,
+        owner: &str,
+        what: &'static str,
+        decl: &[(String, Ty)],
+        initial: Vec<Option<ir::Expr>>,
+        fields: &[ast::FieldInit],
+    ) -> (Vec<Option<ir::Expr>>, Vec<String>) {
+        let mut values = initial;
         let mut seen: Vec<&ast::Ident> = vec![];
         for f in fields {
             if let Some(prev) = seen.iter().find(|p| p.name == f.name.name) {
-                self.error(SemaError::Duplicate { what: "field", name: f.name.name.clone(), span: f.name.span, previous: prev.span });
+                self.error(SemaError::Duplicate { what, name: f.name.name.clone(), span: f.name.span, previous: prev.span });
                 continue;
             }
             seen.push(&f.name);
             match decl.iter().position(|(n, _)| *n == f.name.name) {
                 Some(i) => values[i] = Some(self.expect(&f.value, &decl[i].1)),
                 None => {
-                    let ty = self.ck.program.structs[sid].name.clone();
-                    self.error(SemaError::UnknownField { ty, field: f.name.name.clone(), span: f.name.span });
+                    self.error(SemaError::UnknownField { ty: owner.to_string(), field: f.name.name.clone(), span: f.name.span });
                     self.expr(&f.value, None);
                 }
             }
         }
-        let missing: Vec<String> = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.clone()).collect();
-        if !missing.is_empty() {
-            let ty = self.ck.program.structs[sid].name.clone();
-            self.error(SemaError::MissingFields { ty, fields: missing, span });
-            return mk(ExprKind::Int(0), Ty::Error, span);
-        }
-        let values = values.into_iter().map(|v| v.expect("all fields present")).collect();
-        mk(ExprKind::StructLit(sid, values), Ty::Struct(sid), span)
+        let missing = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.clone()).collect();
+        (values, missing)
     }
 
     fn list_lit(&mut self, items: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
@@ -1299,26 +1314,10 @@ impl FnCtx<'_, '_> {
         };
         let state = self.ck.program.actors[a].state;
         let decl = self.ck.program.structs[state].fields.clone();
-        let mut values: Vec<Option<ir::Expr>> = self.ck.program.actors[a].defaults.clone();
-        let mut given: Vec<&ast::Ident> = vec![];
-        for f in fields {
-            if let Some(prev) = given.iter().find(|p| p.name == f.name.name) {
-                self.error(SemaError::Duplicate { what: "state field", name: f.name.name.clone(), span: f.name.span, previous: prev.span });
-                continue;
-            }
-            given.push(&f.name);
-            match decl.iter().position(|(n, _)| *n == f.name.name) {
-                Some(i) => values[i] = Some(self.expect(&f.value, &decl[i].1)),
-                None => {
-                    let actor = self.ck.program.actors[a].name.clone();
-                    self.error(SemaError::UnknownField { ty: actor, field: f.name.name.clone(), span: f.name.span });
-                    self.expr(&f.value, None);
-                }
-            }
-        }
-        let missing: Vec<String> = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.clone()).collect();
+        let defaults = self.ck.program.actors[a].defaults.clone();
+        let actor = self.ck.program.actors[a].name.clone();
+        let (values, missing) = self.field_values(&actor, "state field", &decl, defaults, fields);
         if !missing.is_empty() {
-            let actor = self.ck.program.actors[a].name.clone();
             self.error(SemaError::MissingState { actor, fields: missing, span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         }
