@@ -15,8 +15,12 @@
  * collected early: a program ends when nothing is runnable, and then they
  * all go at shutdown.
  *
- * Faults. run_one calls dispatch under setjmp; purr_panic inside a handler
- * reports (fault.c) and longjmps back here. The handler's frames are
+ * Faults. The scheduler sets purr__fault_jump once per run (not once per
+ * message: setjmp was a measurable share of a message's cost) and calls
+ * run_one for each message; purr_panic inside a handler reports (fault.c)
+ * and longjmps to the scheduler, which calls purr__actor_recover: the
+ * message is dropped and the actor ended, exactly as if run_one had
+ * returned false, and the scheduler goes on with the next step. The handler's frames are
  * abandoned, so the temporaries it owned at that moment (strings, lists
  * held in C locals) leak; its message and the actor's state are still
  * released, because the runtime, not the handler, owns those. drop_state
@@ -28,6 +32,7 @@
 #include "sched.h"
 
 #include <setjmp.h>
+#include <stdlib.h>
 
 /* The live list: every actor not yet DEAD (probes included), oldest first,
  * so shutdown ends them in spawn order and its output is deterministic. */
@@ -35,15 +40,56 @@ static purr__actor *live_head, *live_tail;
 static int64_t next_id = 1;
 
 /* The handler running now (NULL between handlers), its message (owned by
- * run_one), and where a fault in it unwinds to. */
+ * run_one), where a fault in it unwinds to (set by the scheduler), and the
+ * fault's reason until purr__actor_recover takes it. */
 static purr__actor *current;
 static purr_msg *current_msg;
-static jmp_buf fault_jump;
+jmp_buf purr__fault_jump;
 static purr_str *fault_reason;
 
+/* Message nodes of up to MSG_CACHE_MAX bytes come in size classes of
+ * MSG_CACHE_STEP bytes (the block is malloc'd at the class size, whoever
+ * frees it), and freed nodes wait in a free list per class, up to
+ * MSG_CACHE_CAP each, for the next purr_msg_alloc of that class: a
+ * message costs no malloc/free in steady state. The lists are used only
+ * while purr__single_threaded (they have no locks) and are emptied at
+ * purr_sched_shutdown (purr__msg_cache_release), so valgrind sees every
+ * block freed. Heap accounting is unchanged: a node counts its requested
+ * size from purr_msg_alloc to purr_msg_free, and nodes in the free lists
+ * are not live (peak_heap_bytes is the peak of live data, not of the
+ * process's footprint). */
+#define MSG_CACHE_STEP 16u
+#define MSG_CACHE_MAX 256u
+#define MSG_CACHE_CLASSES (MSG_CACHE_MAX / MSG_CACHE_STEP)
+#define MSG_CACHE_CAP 4096u
+static struct {
+    purr_msg *head; /* linked through next */
+    uint32_t len;
+} msg_cache[MSG_CACHE_CLASSES];
+
+/* The class of a node of `size` bytes (<= MSG_CACHE_MAX): 0 for 1..16. */
+static inline size_t msg_class(size_t size) { return (size - 1) / MSG_CACHE_STEP; }
+
 purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
-    if (size < sizeof(purr_msg) || size > UINT32_MAX) purr__fatal("message node of %zu bytes", size);
-    purr_msg *m = purr_alloc(size);
+    if (PURR_UNLIKELY(size < sizeof(purr_msg) || size > UINT32_MAX)) purr__fatal("message node of %zu bytes", size);
+    purr_msg *m;
+    if (PURR_LIKELY(size <= MSG_CACHE_MAX)) {
+        size_t c = msg_class(size);
+        m = purr__single_threaded ? msg_cache[c].head : NULL;
+        if (m != NULL) {
+            msg_cache[c].head = m->next;
+            msg_cache[c].len--;
+            purr__heap_count_alloc(size);
+        } else {
+            /* Count the requested size, not the class size, so that the
+             * peak is exact: take the difference off first (unsigned, so a
+             * momentary wrap is harmless), then purr_alloc adds the class. */
+            purr__heap_count_free((c + 1) * MSG_CACHE_STEP - size);
+            m = purr_alloc((c + 1) * MSG_CACHE_STEP);
+        }
+    } else {
+        m = purr_alloc(size);
+    }
     m->next = NULL;
     m->drop = drop;
     m->kind = kind;
@@ -51,7 +97,35 @@ purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) 
     return m;
 }
 
-void purr_msg_free(purr_msg *m) { purr_free(m, m->size); }
+void purr_msg_free(purr_msg *m) {
+    size_t size = m->size;
+    if (PURR_LIKELY(size <= MSG_CACHE_MAX)) {
+        size_t c = msg_class(size);
+        purr__heap_count_free(size);
+        if (purr__single_threaded && msg_cache[c].len < MSG_CACHE_CAP) {
+            m->next = msg_cache[c].head;
+            msg_cache[c].head = m;
+            msg_cache[c].len++;
+        } else {
+            free(m);
+        }
+        return;
+    }
+    purr_free(m, size);
+}
+
+void purr__msg_cache_release(void) {
+    for (size_t c = 0; c < MSG_CACHE_CLASSES; c++) {
+        purr_msg *m = msg_cache[c].head;
+        while (m != NULL) {
+            purr_msg *next = m->next;
+            free(m);
+            m = next;
+        }
+        msg_cache[c].head = NULL;
+        msg_cache[c].len = 0;
+    }
+}
 
 /* The state starts 16-byte aligned, as malloc's blocks do. */
 static size_t state_offset(void) { return (sizeof(purr__actor) + 15) & ~(size_t)15; }
@@ -126,30 +200,19 @@ const purr_msg *purr__actor_current_msg(void) { return current_msg; }
 
 void purr__actor_unwind(purr_str *reason) {
     fault_reason = reason;
-    longjmp(fault_jump, 1);
+    longjmp(purr__fault_jump, 1);
 }
 
-/* Runs the handler for m. Returns false when it faulted. Nothing in this
- * frame changes between setjmp and a longjmp (C11 7.13.2.1). */
-static bool dispatch_guarded(purr__actor *a, purr_msg *m) {
-    if (setjmp(fault_jump) != 0) return false;
-    a->pub.type->dispatch(&a->pub, m);
-    return true;
-}
-
-/* Runs the handler for m and drops m. Returns NULL, or the reason (owned)
- * when the handler faulted. */
-static purr_str *dispatch(purr__actor *a, purr_msg *m) {
+/* Runs the handler for m and drops m. A fault in the handler does not
+ * return here: it longjmps to the scheduler's purr__fault_jump, and the
+ * scheduler calls purr__actor_recover, which finishes this step. */
+static void dispatch(purr__actor *a, purr_msg *m) {
     current = a;
     current_msg = m;
-    bool ok = dispatch_guarded(a, m);
+    a->pub.type->dispatch(&a->pub, m);
     current = NULL;
     current_msg = NULL;
     m->drop(m);
-    if (ok) return NULL;
-    purr_str *reason = fault_reason;
-    fault_reason = NULL;
-    return reason;
 }
 
 /* Ends `a` (not DEAD yet): see the top of the file. */
@@ -181,17 +244,24 @@ bool purr__actor_run_one(purr__actor *a) {
     if (m == NULL) return !purr__mailbox_mark_empty(&a->mailbox); /* a push still under way */
     a->depth--;
     purr__metrics.message_count++;
-    purr_str *reason = dispatch(a, m);
-    if (reason != NULL) {
-        end_actor(a, reason);
-        purr_str_release(reason);
-        return false;
-    }
+    dispatch(a, m);
     if (a->pub.status == PURR__STOPPING) {
         end_actor(a, NULL);
         return false;
     }
     return !purr__mailbox_mark_empty(&a->mailbox);
+}
+
+void purr__actor_recover(void) {
+    purr__actor *a = current;
+    purr_msg *m = current_msg;
+    current = NULL;
+    current_msg = NULL;
+    m->drop(m);
+    purr_str *reason = fault_reason;
+    fault_reason = NULL;
+    end_actor(a, reason);
+    purr_str_release(reason);
 }
 
 void purr__actors_reset(void) { next_id = 1; }

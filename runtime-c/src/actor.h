@@ -6,6 +6,8 @@
 #include "internal.h"
 #include "mailbox.h"
 
+#include <setjmp.h>
+
 /* purr_actor.status */
 enum {
     PURR__ALIVE = 0,    /* handles messages */
@@ -59,8 +61,18 @@ bool purr__actor_run_one(purr__actor *a);
 /* The actor whose handler is running and its message, or NULL. */
 purr__actor *purr__actor_current(void);
 const purr_msg *purr__actor_current_msg(void);
-/* Unwinds from a faulting handler to purr__actor_run_one, which ends the
- * actor with `reason` (owned). */
+/* Where a fault in a handler unwinds to. The scheduler sets it with setjmp
+ * in the frame that calls purr__actor_run_one (once per run, not per
+ * message); when setjmp returns nonzero, a handler has faulted, and the
+ * scheduler must call purr__actor_recover before anything else and then
+ * treat that step as if run_one had returned false. Handlers run only
+ * under run_one, so the buffer is always set while one runs. */
+extern jmp_buf purr__fault_jump;
+/* Finishes the step whose handler faulted: drops its message and ends the
+ * actor with the fault's reason (tells its watchers). */
+void purr__actor_recover(void);
+/* Unwinds from a faulting handler to purr__fault_jump with `reason`
+ * (owned), which purr__actor_recover ends the actor with. */
 PURR_NORETURN void purr__actor_unwind(purr_str *reason);
 /* fault.c: the registered name of a message kind (for fault reports). */
 const char *purr__msg_name(uint32_t kind);
@@ -79,6 +91,9 @@ void purr__actors_reset(void);
 /* At scheduler shutdown: ends every actor still alive (no ActorExited),
  * and forgets a handler that a test's failed expectation abandoned. */
 void purr__actors_shutdown(void);
+/* Frees the message nodes kept for reuse by purr_msg_alloc (at
+ * purr_sched_shutdown, after purr__single_threaded is cleared). */
+void purr__msg_cache_release(void);
 
 /* probe.c: the actor type of probes, and delivery to one (at send time). */
 extern const purr_actor_type purr__probe_type;

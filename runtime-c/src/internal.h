@@ -41,6 +41,17 @@ uint64_t purr__hash_bytes(const void *data, size_t len);
 /* Byte-size arithmetic that aborts instead of wrapping. */
 size_t purr__array_bytes(int64_t count, size_t elem_size);
 
+/* The live and peak heap byte counters (rc.c), exposed so that allocators
+ * layered over purr_alloc (actor.c's message free list) count the blocks
+ * they hand out and take back without a call. */
+extern size_t purr__heap_live;
+extern size_t purr__heap_peak;
+static inline void purr__heap_count_alloc(size_t size) {
+    purr__heap_live += size;
+    if (purr__heap_live > purr__heap_peak) purr__heap_peak = purr__heap_live;
+}
+static inline void purr__heap_count_free(size_t size) { purr__heap_live -= size; }
+
 /* Starts a new peak for purr_heap_peak_bytes at the current live count, so a
  * bench reports the peak of its own run (metrics.c, at purr_sched_init). */
 void purr__heap_reset_peak(void);

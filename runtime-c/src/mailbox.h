@@ -26,6 +26,16 @@ typedef struct purr__mailbox {
     purr_msg stub;   /* never freed, never delivered */
 } purr__mailbox;
 
+/* True while the scheduler in use runs every producer and the consumer of
+ * every mailbox on its one thread (the deterministic scheduler, also on the
+ * wall clock: set by its init, cleared at purr_sched_shutdown). push, pop
+ * and mark_empty then use plain loads and stores instead of atomic
+ * read-modify-writes; the queue's layout and invariants are the same on
+ * both paths, so the flag may change while mailboxes hold messages, but
+ * never while another thread could touch one. A multi-threaded scheduler
+ * must leave it false. */
+extern bool purr__single_threaded;
+
 /* Empty and marked EMPTY: the first push will report that it must schedule. */
 void purr__mailbox_init(purr__mailbox *q);
 /* Any thread. Links m (owned) at the head. Returns true when the mailbox was

@@ -17,6 +17,7 @@
 #include "timer.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <time.h>
 
 /* Invariants:
@@ -41,6 +42,7 @@ static void init_common(bool wall) {
     purr__timers_init(&det.timers);
     det.wall = wall;
     det.running = false;
+    purr__single_threaded = true; /* one thread runs every send and handler */
 }
 static void init_det(void) { init_common(false); }
 static void init_wall(void) { init_common(true); }
@@ -91,7 +93,16 @@ static void step(void) {
 static int64_t loop(int64_t max_steps, int64_t until) {
     if (det.running) purr__fatal("the scheduler was entered from a handler");
     det.running = true;
-    int64_t steps = 0;
+    /* steps is modified after setjmp, so it must not live in a register
+     * that longjmp would restore (C11 7.13.2.1). */
+    volatile int64_t steps = 0;
+    /* One setjmp per run: a handler's fault lands here, its step is
+     * finished (the actor ended, so not queued again) and counted, and the
+     * loop goes on with the next step. */
+    if (setjmp(purr__fault_jump) != 0) {
+        purr__actor_recover();
+        steps++;
+    }
     while (steps < max_steps) {
         if (det.timers.len != 0) {
             int64_t t = now();

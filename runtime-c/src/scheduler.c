@@ -39,6 +39,8 @@ void purr_sched_shutdown(void) {
     purr__sched->shutdown();
     purr__actors_shutdown();
     purr__sched = NULL;
+    purr__single_threaded = false; /* back to the atomic mailbox path */
+    purr__msg_cache_release();
 }
 
 void purr_drain(void) { running("drain()")->run(INT64_MAX); }
