@@ -441,10 +441,69 @@ struct purr_msg {
 #define PURR_KIND_START 1u
 #define PURR_KIND_FIRST_USER 2u
 
-/* Allocates a message node of `size` bytes (header included). */
-purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m));
-/* Frees a node whose payload owns nothing (a `drop` for plain payloads). */
-void purr_msg_free(purr_msg *m);
+/* Runtime-private, exposed for the inline fast paths below (actor.c, rc.c,
+ * mailbox.c; never use them from generated code directly):
+ *   - purr__single_threaded: set while one thread runs every send and
+ *     handler (the deterministic scheduler, both clocks); see mailbox.h.
+ *   - purr__msg_cache: message nodes of up to PURR__MSG_CACHE_MAX bytes in
+ *     size classes of PURR__MSG_CACHE_STEP, each class a free list (linked
+ *     through next) of at most PURR__MSG_CACHE_CAP nodes, used only while
+ *     purr__single_threaded; see actor.c.
+ *   - purr__heap_live / purr__heap_peak: rc.c's byte counters. */
+#define PURR__MSG_CACHE_STEP 16u
+#define PURR__MSG_CACHE_MAX 256u
+#define PURR__MSG_CACHE_CLASSES (PURR__MSG_CACHE_MAX / PURR__MSG_CACHE_STEP)
+#define PURR__MSG_CACHE_CAP 4096u
+typedef struct purr__msg_cache_class {
+    purr_msg *head;
+    uint32_t len;
+} purr__msg_cache_class;
+extern purr__msg_cache_class purr__msg_cache[PURR__MSG_CACHE_CLASSES];
+extern bool purr__single_threaded;
+extern size_t purr__heap_live;
+extern size_t purr__heap_peak;
+/* The out-of-line paths of purr_msg_alloc and purr_msg_free (actor.c):
+ * the same semantics for every case. */
+purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg *m));
+void purr__msg_free_slow(purr_msg *m);
+
+/* Allocates a message node of `size` bytes (header included). Inline: with
+ * one thread and a node of a cached class waiting, a pop from its free list. */
+static inline purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
+    if (size >= sizeof(purr_msg) && size <= PURR__MSG_CACHE_MAX && purr__single_threaded) {
+        purr__msg_cache_class *c = &purr__msg_cache[(size - 1) / PURR__MSG_CACHE_STEP];
+        purr_msg *m = c->head;
+        if (PURR_LIKELY(m != NULL)) {
+            c->head = m->next;
+            c->len--;
+            purr__heap_live += size;
+            if (purr__heap_live > purr__heap_peak) purr__heap_peak = purr__heap_live;
+            m->next = NULL;
+            m->drop = drop;
+            m->kind = kind;
+            m->size = (uint32_t)size;
+            return m;
+        }
+    }
+    return purr__msg_alloc_slow(size, kind, drop);
+}
+
+/* Frees a node whose payload owns nothing (a `drop` for plain payloads).
+ * Inline: with one thread, a push on its class's free list. */
+static inline void purr_msg_free(purr_msg *m) {
+    size_t size = m->size;
+    if (size <= PURR__MSG_CACHE_MAX && purr__single_threaded) {
+        purr__msg_cache_class *c = &purr__msg_cache[(size - 1) / PURR__MSG_CACHE_STEP];
+        if (PURR_LIKELY(c->len < PURR__MSG_CACHE_CAP)) {
+            purr__heap_live -= size;
+            m->next = c->head;
+            c->head = m;
+            c->len++;
+            return;
+        }
+    }
+    purr__msg_free_slow(m);
+}
 
 /* The payload of the built-in ActorExited message. */
 typedef struct purr_actor_exited {

@@ -42,8 +42,8 @@ static int64_t next_id = 1;
 /* The handler running now (NULL between handlers), its message (owned by
  * run_one), where a fault in it unwinds to (set by the scheduler), and the
  * fault's reason until purr__actor_recover takes it. */
-static purr__actor *current;
-static purr_msg *current_msg;
+purr__actor *purr__current;
+purr_msg *purr__current_msg;
 jmp_buf purr__fault_jump;
 static purr_str *fault_reason;
 
@@ -58,19 +58,17 @@ static purr_str *fault_reason;
  * size from purr_msg_alloc to purr_msg_free, and nodes in the free lists
  * are not live (peak_heap_bytes is the peak of live data, not of the
  * process's footprint). */
-#define MSG_CACHE_STEP 16u
-#define MSG_CACHE_MAX 256u
-#define MSG_CACHE_CLASSES (MSG_CACHE_MAX / MSG_CACHE_STEP)
-#define MSG_CACHE_CAP 4096u
-static struct {
-    purr_msg *head; /* linked through next */
-    uint32_t len;
-} msg_cache[MSG_CACHE_CLASSES];
+#define MSG_CACHE_STEP PURR__MSG_CACHE_STEP
+#define MSG_CACHE_MAX PURR__MSG_CACHE_MAX
+#define MSG_CACHE_CLASSES PURR__MSG_CACHE_CLASSES
+#define MSG_CACHE_CAP PURR__MSG_CACHE_CAP
+purr__msg_cache_class purr__msg_cache[MSG_CACHE_CLASSES];
+#define msg_cache purr__msg_cache
 
 /* The class of a node of `size` bytes (<= MSG_CACHE_MAX): 0 for 1..16. */
 static inline size_t msg_class(size_t size) { return (size - 1) / MSG_CACHE_STEP; }
 
-purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
+purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
     if (PURR_UNLIKELY(size < sizeof(purr_msg) || size > UINT32_MAX)) purr__fatal("message node of %zu bytes", size);
     purr_msg *m;
     if (PURR_LIKELY(size <= MSG_CACHE_MAX)) {
@@ -97,7 +95,7 @@ purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) 
     return m;
 }
 
-void purr_msg_free(purr_msg *m) {
+void purr__msg_free_slow(purr_msg *m) {
     size_t size = m->size;
     if (PURR_LIKELY(size <= MSG_CACHE_MAX)) {
         size_t c = msg_class(size);
@@ -187,36 +185,28 @@ void purr_send(purr_actor *target, purr_msg *m) {
         return;
     }
     if (++a->depth > purr__metrics.max_mailbox_depth) purr__metrics.max_mailbox_depth = a->depth;
-    if (purr__mailbox_push(&a->mailbox, m)) purr__sched->schedule(a);
+    if (PURR_LIKELY(purr__single_threaded)) {
+        if (purr__mailbox_push_st(&a->mailbox, m)) purr__runq_push(a);
+    } else if (purr__mailbox_push(&a->mailbox, m)) {
+        purr__sched->schedule(a);
+    }
 }
 
 void purr_stop(purr_actor *self) {
-    if (purr__actor_of(self) != current) purr__fatal("stop() outside the actor's own handler");
+    if (purr__actor_of(self) != purr__current) purr__fatal("stop() outside the actor's own handler");
     if (self->status == PURR__ALIVE) self->status = PURR__STOPPING;
 }
 
-purr__actor *purr__actor_current(void) { return current; }
-const purr_msg *purr__actor_current_msg(void) { return current_msg; }
+purr__actor *purr__actor_current(void) { return purr__current; }
+const purr_msg *purr__actor_current_msg(void) { return purr__current_msg; }
 
 void purr__actor_unwind(purr_str *reason) {
     fault_reason = reason;
     longjmp(purr__fault_jump, 1);
 }
 
-/* Runs the handler for m and drops m. A fault in the handler does not
- * return here: it longjmps to the scheduler's purr__fault_jump, and the
- * scheduler calls purr__actor_recover, which finishes this step. */
-static void dispatch(purr__actor *a, purr_msg *m) {
-    current = a;
-    current_msg = m;
-    a->pub.type->dispatch(&a->pub, m);
-    current = NULL;
-    current_msg = NULL;
-    m->drop(m);
-}
-
 /* Ends `a` (not DEAD yet): see the top of the file. */
-static void end_actor(purr__actor *a, purr_str *reason) {
+void purr__actor_end(purr__actor *a, purr_str *reason) {
     a->pub.status = PURR__DEAD;
     if (a->live_prev != NULL)
         a->live_prev->live_next = a->live_next;
@@ -239,28 +229,15 @@ static void end_actor(purr__actor *a, purr_str *reason) {
     purr_actor_release(&a->pub); /* the runtime's reference; may free a */
 }
 
-bool purr__actor_run_one(purr__actor *a) {
-    purr_msg *m = purr__mailbox_pop(&a->mailbox);
-    if (m == NULL) return !purr__mailbox_mark_empty(&a->mailbox); /* a push still under way */
-    a->depth--;
-    purr__metrics.message_count++;
-    dispatch(a, m);
-    if (a->pub.status == PURR__STOPPING) {
-        end_actor(a, NULL);
-        return false;
-    }
-    return !purr__mailbox_mark_empty(&a->mailbox);
-}
-
 void purr__actor_recover(void) {
-    purr__actor *a = current;
-    purr_msg *m = current_msg;
-    current = NULL;
-    current_msg = NULL;
+    purr__actor *a = purr__current;
+    purr_msg *m = purr__current_msg;
+    purr__current = NULL;
+    purr__current_msg = NULL;
     m->drop(m);
     purr_str *reason = fault_reason;
     fault_reason = NULL;
-    end_actor(a, reason);
+    purr__actor_end(a, reason);
     purr_str_release(reason);
 }
 
@@ -269,8 +246,8 @@ void purr__actors_reset(void) { next_id = 1; }
 void purr__actors_shutdown(void) {
     /* A test's failed expectation may have left a handler mid-way (its
      * longjmp skips dispatch's epilogue): drop its message here. */
-    if (current_msg != NULL) current_msg->drop(current_msg);
-    current = NULL;
-    current_msg = NULL;
-    while (live_head != NULL) end_actor(live_head, NULL);
+    if (purr__current_msg != NULL) purr__current_msg->drop(purr__current_msg);
+    purr__current = NULL;
+    purr__current_msg = NULL;
+    while (live_head != NULL) purr__actor_end(live_head, NULL);
 }

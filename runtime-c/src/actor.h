@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "mailbox.h"
+#include "metrics.h"
 
 #include <setjmp.h>
 
@@ -57,7 +58,7 @@ purr__actor *purr__actor_new(const purr_actor_type *t);
  * drop, and the end of the actor when it stopped or faulted. Returns true
  * when `a` has more messages and must be queued again; false when its
  * mailbox is now marked EMPTY or it ended. */
-bool purr__actor_run_one(purr__actor *a);
+static inline bool purr__actor_run_one(purr__actor *a);
 /* The actor whose handler is running and its message, or NULL. */
 purr__actor *purr__actor_current(void);
 const purr_msg *purr__actor_current_msg(void);
@@ -98,5 +99,37 @@ void purr__msg_cache_release(void);
 /* probe.c: the actor type of probes, and delivery to one (at send time). */
 extern const purr_actor_type purr__probe_type;
 void purr__probe_record(purr__actor *p, purr_msg *m);
+
+/* Ends `a` (not DEAD yet, reason borrowed or NULL): see actor.c. */
+void purr__actor_end(purr__actor *a, purr_str *reason);
+/* The handler running now (NULL between handlers) and its message (owned
+ * by run_one); actor.c's, exposed for the inline run_one below. */
+extern purr__actor *purr__current;
+extern purr_msg *purr__current_msg;
+
+/* Inline so that the scheduler loop runs a message without a call into
+ * actor.c (and the single-threaded mailbox without one into mailbox.c).
+ * A fault in the handler does not return here: it longjmps to the
+ * scheduler's purr__fault_jump, and the scheduler calls
+ * purr__actor_recover, which finishes this step. */
+static inline bool purr__actor_run_one(purr__actor *a) {
+    purr_msg *m = PURR_LIKELY(purr__single_threaded) ? purr__mailbox_pop_st(&a->mailbox)
+                                                    : purr__mailbox_pop(&a->mailbox);
+    if (m == NULL) return !purr__mailbox_mark_empty(&a->mailbox); /* a push still under way */
+    a->depth--;
+    purr__metrics.message_count++;
+    purr__current = a;
+    purr__current_msg = m;
+    a->pub.type->dispatch(&a->pub, m);
+    purr__current = NULL;
+    purr__current_msg = NULL;
+    m->drop(m);
+    if (PURR_UNLIKELY(a->pub.status == PURR__STOPPING)) {
+        purr__actor_end(a, NULL);
+        return false;
+    }
+    return PURR_LIKELY(purr__single_threaded) ? !purr__mailbox_mark_empty_st(&a->mailbox)
+                                              : !purr__mailbox_mark_empty(&a->mailbox);
+}
 
 #endif /* PURR_ACTOR_H */

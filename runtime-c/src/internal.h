@@ -44,8 +44,7 @@ size_t purr__array_bytes(int64_t count, size_t elem_size);
 /* The live and peak heap byte counters (rc.c), exposed so that allocators
  * layered over purr_alloc (actor.c's message free list) count the blocks
  * they hand out and take back without a call. */
-extern size_t purr__heap_live;
-extern size_t purr__heap_peak;
+/* purr__heap_live and purr__heap_peak are declared in purr.h. */
 static inline void purr__heap_count_alloc(size_t size) {
     purr__heap_live += size;
     if (purr__heap_live > purr__heap_peak) purr__heap_peak = purr__heap_live;

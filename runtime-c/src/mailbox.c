@@ -52,7 +52,7 @@
  * and must stay a plain pointer for compilers without C11 atomics (tcc). */
 #include "mailbox.h"
 
-#define EMPTY ((uintptr_t)1)
+#define EMPTY PURR__MAILBOX_EMPTY
 
 bool purr__single_threaded;
 
@@ -65,40 +65,8 @@ void purr__mailbox_init(purr__mailbox *q) {
     q->head = (uintptr_t)&q->stub | EMPTY;
 }
 
-/* The single-threaded path: the same algorithm with plain loads and
- * stores. Safe because every producer (purr_send from handlers, timers,
- * shutdown) and the consumer run on the scheduler thread, one operation to
- * the end before the next: no other thread can observe the chain cut
- * between the head store and the link store, and nothing needs publishing
- * to another thread. See purr__single_threaded in mailbox.h. */
-static inline bool push_st(purr__mailbox *q, purr_msg *m) {
-    m->next = NULL;
-    uintptr_t prev = q->head;
-    q->head = (uintptr_t)m;
-    ((purr_msg *)(prev & ~EMPTY))->next = m;
-    return (prev & EMPTY) != 0;
-}
-
-static purr_msg *pop_st(purr__mailbox *q) {
-    purr_msg *tail = q->tail;
-    purr_msg *next = tail->next;
-    if (tail == &q->stub) {
-        if (next == NULL) return NULL;
-        q->tail = tail = next;
-        next = tail->next;
-    }
-    if (next == NULL) {
-        /* tail is the last node (the chain is never cut on one thread):
-         * put the stub behind it so that it can leave. */
-        (void)push_st(q, &q->stub);
-        next = &q->stub;
-    }
-    q->tail = next;
-    return tail;
-}
-
 bool purr__mailbox_push(purr__mailbox *q, purr_msg *m) {
-    if (PURR_LIKELY(purr__single_threaded)) return push_st(q, m);
+    if (PURR_LIKELY(purr__single_threaded)) return purr__mailbox_push_st(q, m);
     m->next = NULL; /* m is not shared yet */
     uintptr_t prev = __atomic_exchange_n(&q->head, (uintptr_t)m, __ATOMIC_ACQ_REL);
     purr_msg *prev_node = (purr_msg *)(prev & ~EMPTY);
@@ -107,7 +75,7 @@ bool purr__mailbox_push(purr__mailbox *q, purr_msg *m) {
 }
 
 purr_msg *purr__mailbox_pop(purr__mailbox *q) {
-    if (PURR_LIKELY(purr__single_threaded)) return pop_st(q);
+    if (PURR_LIKELY(purr__single_threaded)) return purr__mailbox_pop_st(q);
     purr_msg *tail = q->tail;
     purr_msg *next = __atomic_load_n(&tail->next, __ATOMIC_ACQUIRE);
     if (tail == &q->stub) {
@@ -134,13 +102,7 @@ purr_msg *purr__mailbox_pop(purr__mailbox *q) {
 }
 
 bool purr__mailbox_mark_empty(purr__mailbox *q) {
-    if (PURR_LIKELY(purr__single_threaded)) {
-        if (q->tail == &q->stub && q->head == (uintptr_t)&q->stub) {
-            q->head |= EMPTY; /* the stub is the newest node, so the only one */
-            return true;
-        }
-        return (q->head & EMPTY) != 0;
-    }
+    if (PURR_LIKELY(purr__single_threaded)) return purr__mailbox_mark_empty_st(q);
     uintptr_t head = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
     if (head & EMPTY) return true;
     /* Empty means: tail is the stub and the stub is the newest node. */

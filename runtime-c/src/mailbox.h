@@ -33,8 +33,8 @@ typedef struct purr__mailbox {
  * read-modify-writes; the queue's layout and invariants are the same on
  * both paths, so the flag may change while mailboxes hold messages, but
  * never while another thread could touch one. A multi-threaded scheduler
- * must leave it false. */
-extern bool purr__single_threaded;
+ * must leave it false. Declared in purr.h (the inline message allocator
+ * reads it too). */
 
 /* Empty and marked EMPTY: the first push will report that it must schedule. */
 void purr__mailbox_init(purr__mailbox *q);
@@ -49,5 +49,49 @@ purr_msg *purr__mailbox_pop(purr__mailbox *q);
  * when marked (the actor must not be queued again until a push says so),
  * false when a message is there or on its way (the actor stays scheduled). */
 bool purr__mailbox_mark_empty(purr__mailbox *q);
+
+/* Bit 0 of head: the mailbox is marked EMPTY (not scheduled). */
+#define PURR__MAILBOX_EMPTY ((uintptr_t)1)
+
+/* The single-threaded paths of push, pop and mark_empty (valid only while
+ * purr__single_threaded): the same algorithm with plain loads and stores.
+ * Safe because every producer (purr_send from handlers, timers, shutdown)
+ * and the consumer run on the scheduler thread, one operation to the end
+ * before the next: no other thread can observe the chain cut between the
+ * head store and the link store, and nothing needs publishing to another
+ * thread. Inline here so that actor.c's send and run_one need no call. */
+static inline bool purr__mailbox_push_st(purr__mailbox *q, purr_msg *m) {
+    m->next = NULL;
+    uintptr_t prev = q->head;
+    q->head = (uintptr_t)m;
+    ((purr_msg *)(prev & ~PURR__MAILBOX_EMPTY))->next = m;
+    return (prev & PURR__MAILBOX_EMPTY) != 0;
+}
+
+static inline purr_msg *purr__mailbox_pop_st(purr__mailbox *q) {
+    purr_msg *tail = q->tail;
+    purr_msg *next = tail->next;
+    if (tail == &q->stub) {
+        if (next == NULL) return NULL;
+        q->tail = tail = next;
+        next = tail->next;
+    }
+    if (next == NULL) {
+        /* tail is the last node (the chain is never cut on one thread):
+         * put the stub behind it so that it can leave. */
+        (void)purr__mailbox_push_st(q, &q->stub);
+        next = &q->stub;
+    }
+    q->tail = next;
+    return tail;
+}
+
+static inline bool purr__mailbox_mark_empty_st(purr__mailbox *q) {
+    if (q->tail == &q->stub && q->head == (uintptr_t)&q->stub) {
+        q->head |= PURR__MAILBOX_EMPTY; /* the stub is the newest node, so the only one */
+        return true;
+    }
+    return (q->head & PURR__MAILBOX_EMPTY) != 0;
+}
 
 #endif /* PURR_MAILBOX_H */

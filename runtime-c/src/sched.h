@@ -42,4 +42,21 @@ extern const purr__sched_ops *purr__sched;
 extern const purr__sched_ops purr__sched_det;
 extern const purr__sched_ops purr__sched_wall;
 
+/* sched_det.c: the run queue of the deterministic scheduler (both clocks):
+ * actors with pending messages, through run_next, NULL-terminated, FIFO.
+ * Exposed so that purr_send queues an actor inline while
+ * purr__single_threaded (which only that scheduler sets). */
+typedef struct purr__runq {
+    purr__actor *head, *tail;
+} purr__runq;
+extern purr__runq purr__det_runq;
+static inline void purr__runq_push(purr__actor *a) {
+    a->run_next = NULL;
+    if (purr__det_runq.tail != NULL)
+        purr__det_runq.tail->run_next = a;
+    else
+        purr__det_runq.head = a;
+    purr__det_runq.tail = a;
+}
+
 #endif /* PURR_SCHED_H */

@@ -21,15 +21,16 @@
 #include <time.h>
 
 /* Invariants:
- *   - The run queue (run_head..run_tail through run_next, NULL-terminated)
+ *   - The run queue (purr__det_runq, head..tail through run_next, NULL-terminated)
  *     holds each actor whose mailbox is not marked EMPTY, except the one
  *     being run, exactly once, in the order they became runnable.
  *   - virtual_now never decreases; it moves only to the next timer's
  *     deadline (when idle) or by advance.
  *   - running is true while run() or advance() is on the stack; neither may
  *     be entered again from a handler. */
+purr__runq purr__det_runq;
+
 static struct {
-    purr__actor *run_head, *run_tail;
     int64_t virtual_now;
     purr__timers timers;
     bool wall;
@@ -37,7 +38,7 @@ static struct {
 } det;
 
 static void init_common(bool wall) {
-    det.run_head = det.run_tail = NULL;
+    purr__det_runq.head = purr__det_runq.tail = NULL;
     det.virtual_now = 0;
     purr__timers_init(&det.timers);
     det.wall = wall;
@@ -49,19 +50,12 @@ static void init_wall(void) { init_common(true); }
 
 static void shutdown(void) {
     /* The queued actors are ended by actor.c; only the links go here. */
-    det.run_head = det.run_tail = NULL;
+    purr__det_runq.head = purr__det_runq.tail = NULL;
     det.running = false;
     purr__timers_free(&det.timers);
 }
 
-static void schedule(purr__actor *a) {
-    a->run_next = NULL;
-    if (det.run_tail != NULL)
-        det.run_tail->run_next = a;
-    else
-        det.run_head = a;
-    det.run_tail = a;
-}
+static void schedule(purr__actor *a) { purr__runq_push(a); }
 
 static int64_t now(void) { return det.wall ? purr__clock_ms() : det.virtual_now; }
 
@@ -78,12 +72,13 @@ static void wait_until(int64_t t) {
     }
 }
 
-static void step(void) {
-    purr__actor *a = det.run_head;
-    det.run_head = a->run_next;
-    if (det.run_head == NULL) det.run_tail = NULL;
+static inline void step(void) {
+    purr__actor *a = purr__det_runq.head;
+    purr__actor *next = a->run_next;
+    purr__det_runq.head = next;
+    if (next == NULL) purr__det_runq.tail = NULL;
     purr__metrics.scheduler_steps++;
-    if (purr__actor_run_one(a)) schedule(a);
+    if (purr__actor_run_one(a)) purr__runq_push(a);
 }
 
 /* The loop behind run and advance: steps until max_steps, or until nothing
@@ -108,7 +103,7 @@ static int64_t loop(int64_t max_steps, int64_t until) {
             int64_t t = now();
             while (purr__timers_fire_one(&det.timers, t)) {}
         }
-        if (det.run_head != NULL) {
+        if (purr__det_runq.head != NULL) {
             step();
             steps++;
             continue;
