@@ -891,35 +891,22 @@ impl Lexer<'_> {
     }
 }
 
-/// Tokens that can add a level to the syntax tree without a bracket around it.
-fn deepens_tree(tok: &Tok<'_>) -> bool {
+/// Unary and binary operators, except `>` and `>>`, which also close
+/// generic types (`list<list<i32>>`).
+fn operator_not_closing_type(tok: &Tok<'_>) -> bool {
     use Tok::*;
     matches!(
         tok,
-        Plus | Minus
-            | Star
-            | Slash
-            | Percent
-            | Shl
-            | Shr
-            | Amp
-            | Caret
-            | Pipe
-            | Tilde
-            | Bang
-            | EqEq
-            | NotEq
-            | Lt
-            | Le
-            | Gt
-            | Ge
+        Plus | Minus | Star | Slash | Percent | Shl | Amp | Caret | Pipe | Tilde | Bang | EqEq | NotEq | Lt | Le | Ge
             | AndAnd
             | OrOr
-            | Dot
-            | LParen
-            | LBracket
-            | Else
     )
+}
+
+/// Tokens that can add a level to the syntax tree without a bracket around it.
+fn deepens_tree(tok: &Tok<'_>) -> bool {
+    use Tok::*;
+    operator_not_closing_type(tok) || matches!(tok, Shr | Gt | Dot | LParen | LBracket | Else)
 }
 
 fn bracket_byte(tok: &Tok<'_>) -> u8 {
@@ -934,47 +921,31 @@ fn bracket_byte(tok: &Tok<'_>) -> u8 {
 /// because types end with it (`var xs: list<i32>`).
 fn continues_line(tok: &Tok<'_>) -> bool {
     use Tok::*;
-    matches!(
-        tok,
-        Plus | Minus
-            | Star
-            | Slash
-            | Percent
-            | Shl
-            | Amp
-            | Caret
-            | Pipe
-            | Tilde
-            | Bang
-            | EqEq
-            | NotEq
-            | Lt
-            | Le
-            | Ge
-            | AndAnd
-            | OrOr
-            | Assign
-            | PlusEq
-            | MinusEq
-            | StarEq
-            | SlashEq
-            | PercentEq
-            | AmpEq
-            | PipeEq
-            | CaretEq
-            | ShlEq
-            | ShrEq
-            | FatArrow
-            | DotDot
-            | Dot
-            | Comma
-            | Colon
-            | LParen
-            | LBracket
-            | LBrace
-            | GenericLt
-            | Else
-    )
+    operator_not_closing_type(tok)
+        || matches!(
+            tok,
+            Assign
+                | PlusEq
+                | MinusEq
+                | StarEq
+                | SlashEq
+                | PercentEq
+                | AmpEq
+                | PipeEq
+                | CaretEq
+                | ShlEq
+                | ShrEq
+                | FatArrow
+                | DotDot
+                | Dot
+                | Comma
+                | Colon
+                | LParen
+                | LBracket
+                | LBrace
+                | GenericLt
+                | Else
+        )
 }
 
 impl<'s> Iterator for Lexer<'s> {
