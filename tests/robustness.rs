@@ -4,22 +4,14 @@
 //! as diagnostics — never as a panic.
 
 mod common;
+#[path = "common/rng.rs"]
+mod rng;
 
 use purrc::source::SourceMap;
 use std::panic;
+use rng::Rng;
 use std::path::PathBuf;
 
-/// A deterministic xorshift generator: the same mutations on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 /// Runs every phase that needs no C compiler.
 fn compile(text: &str) {

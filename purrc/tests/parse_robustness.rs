@@ -5,6 +5,10 @@
 #[path = "parse_support/mod.rs"]
 mod support;
 
+#[path = "../../tests/common/rng.rs"]
+mod rng;
+use rng::Rng;
+
 use purrc::parse::parse_file;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use support::programs::KITCHEN_SINK;
@@ -43,21 +47,6 @@ fn every_prefix() {
     }
 }
 
-/// Deterministic xorshift64 generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Bytes that tend to matter to a lexer or parser.
 const INTERESTING: &[u8] = b"{}()[]\"'\\/*\n;:,.<>=!-+&|^~%_0aZ9x{}";
