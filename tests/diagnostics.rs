@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{programs_in, purrc, repo_root};
+use common::{purrc, repo_root};
 
 /// The programs under tests/diagnostics: single files, and directories of
 /// files for errors that involve several (namespaces, `use`).
