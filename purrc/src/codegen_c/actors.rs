@@ -1,26 +1,16 @@
-//! C for actors (PURR.md §7) and for the entry points of programs, tests
-//! and benches. Everything goes through the actor API of purr.h, so the
-//! scheduler behind it can change without changes here.
+//! C for actors (docs/actors.md). Everything goes through the actor API of
+//! purr.h, so the scheduler behind it can change without changes here.
 //!
 //! Per message type: a node type `{ purr_msg hdr; M payload; }`, its kind
 //! number and a `drop` for undelivered or handled messages. Per actor: the
 //! state struct (generated with the other structs), a dispatch function
 //! that calls the handler for a message's kind, and a `purr_actor_type`.
 
+use super::program::{uses_actors, Mode};
 use super::{FnGen, Val};
 use crate::ir::{self, Program, Ty};
 use std::fmt::Write;
 
-/// What the C program's `main` does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Runs `fn main` or `actor Main`.
-    Program,
-    /// `purrc --test`: runs the `test` blocks.
-    Test,
-    /// `purrc --bench`: runs the `bench` blocks.
-    Bench,
-}
 
 /// Message kinds are numbered by the checker; C names them `M__KIND`.
 fn node_name(program: &Program, sid: ir::StructId) -> String {
@@ -56,7 +46,7 @@ impl FnGen<'_, '_> {
         let def = &self.g.program.actors[actor];
         let (prefix, state, has_start) = (def.c_name.clone(), def.state, def.start.is_some());
         let vals = self.exprs(&fields.iter().collect::<Vec<_>>());
-        let names: Vec<String> = self.g.program.structs[state].fields.iter().map(|(n, _)| super::c_ident(n)).collect();
+        let names: Vec<String> = self.g.program.structs[state].fields.iter().map(|(n, _)| super::names::c_ident(n)).collect();
         let inits: Vec<String> = fields
             .iter()
             .zip(vals)
@@ -72,12 +62,6 @@ impl FnGen<'_, '_> {
         self.line(format_args!("{state_c} {s} = {init};"));
         self.temp(ty, &format!("purr_spawn(&{prefix}__type, &{s}, {has_start})"))
     }
-}
-
-/// Whether the program has actors or messages at all (a plain sequential
-/// program's C carries none of their machinery).
-fn uses_actors(program: &Program, mode: Mode) -> bool {
-    mode != Mode::Program || !program.actors.is_empty()
 }
 
 /// Node types, kinds and drops of every message type, and the table of
@@ -110,7 +94,7 @@ pub(super) fn message_decls(program: &Program, types: &mut super::TypeTable, mod
         }
     }
     names.sort();
-    let list: Vec<String> = names.iter().map(|(_, n)| super::c_string(n.as_bytes())).collect();
+    let list: Vec<String> = names.iter().map(|(_, n)| super::literals::c_string(n.as_bytes())).collect();
     writeln!(out, "static const char *const purr_message_names[] = {{ {} }};", list.join(", ")).unwrap();
     out
 }
@@ -153,71 +137,9 @@ pub(super) fn actor_decls(program: &Program, types: &mut super::TypeTable, live:
         writeln!(
             out,
             "static PURR_UNUSED const purr_actor_type {p}__type = {{ {}, sizeof({state_c}), {p}__dispatch, {p}__drop_state }};",
-            super::c_string(a.name.as_bytes())
+            super::literals::c_string(a.name.as_bytes())
         )
         .unwrap();
     }
     out
-}
-
-/// The C `main` for `mode`.
-pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Option<&str>) -> String {
-    let sched = if epoll { "PURR_SCHED_EPOLL" } else { "PURR_SCHED_DET" };
-    let mut out = String::from("\nint main(int argc, char **argv) {\n    purr_init(argc, argv);\n");
-    if uses_actors(program, mode) {
-        out.push_str("    purr_register_messages(purr_message_names, sizeof purr_message_names / sizeof *purr_message_names);\n");
-    }
-    let cases = match mode {
-        Mode::Program => None,
-        Mode::Test => Some((&program.tests, "purr_test_main")),
-        Mode::Bench => Some((&program.benches, "purr_bench_main")),
-    };
-    if let Some((cases, runner)) = cases {
-        let entries: Vec<String> = cases
-            .iter()
-            .map(|(name, f)| format!("{{ {}, {} }}", super::c_string(name.as_bytes()), program.funcs[*f].c_name))
-            .collect();
-        if entries.is_empty() {
-            writeln!(out, "    int status = {runner}(argc, argv, NULL, 0);").unwrap();
-        } else {
-            writeln!(out, "    static const purr_test_case cases[] = {{\n        {}\n    }};", entries.join(",\n        ")).unwrap();
-            writeln!(out, "    int status = {runner}(argc, argv, cases, sizeof cases / sizeof *cases);").unwrap();
-        }
-        out.push_str("    purr_shutdown();\n    return status;\n}\n");
-        return out;
-    }
-    let actors = !program.actors.is_empty();
-    if actors {
-        writeln!(out, "    purr_sched_init({sched});").unwrap();
-    }
-    if let Some(spawn) = spawn_main {
-        writeln!(out, "    {spawn}();").unwrap();
-    } else if let Some(entry) = program.entry {
-        writeln!(out, "    {}();", program.funcs[entry].c_name).unwrap();
-    }
-    if actors {
-        out.push_str("    purr_sched_run();\n    purr_sched_shutdown();\n");
-    }
-    out.push_str("    purr_shutdown();\n    return 0;\n}\n");
-    out
-}
-
-/// A function that spawns `actor Main` with its defaults (the entry of an
-/// actor program); generated like any other function.
-pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
-    let a = program.main_actor?;
-    let def = &program.actors[a];
-    let fields: Vec<ir::Expr> = def.defaults.iter().flatten().cloned().collect();
-    let span = def.span;
-    let spawn = ir::Expr { kind: ir::ExprKind::Spawn(a, fields), ty: Ty::Mailbox(a), span };
-    Some(ir::Func {
-        name: "spawn Main".into(),
-        c_name: "purr_spawn_main".into(),
-        actor: None,
-        params: vec![],
-        ret: Ty::Void,
-        locals: vec![],
-        body: ir::Block { stmts: vec![ir::Stmt { kind: ir::StmtKind::Expr(spawn), span }], value: None, span },
-        span,
-    })
 }

@@ -295,7 +295,7 @@ impl<'p> TypeTable<'p> {
                 }
                 for (name, t) in s.fields.clone() {
                     let ct = self.c(&t);
-                    writeln!(out, "    {ct} {};", super::c_ident(&name)).unwrap();
+                    writeln!(out, "    {ct} {};", super::names::c_ident(&name)).unwrap();
                 }
                 out.push_str("};\n");
             }
@@ -369,7 +369,7 @@ impl<'p> TypeTable<'p> {
                     for (name, t) in self.program.structs[*id].fields.clone() {
                         if self.has_rc(&t) {
                             let f = self.rc_fn(&t, op);
-                            writeln!(body, "    {f}(v.{});", super::c_ident(&name)).unwrap();
+                            writeln!(body, "    {f}(v.{});", super::names::c_ident(&name)).unwrap();
                         }
                     }
                 }

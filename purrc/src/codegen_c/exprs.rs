@@ -1,0 +1,450 @@
+//! C for expressions. Each returns a [`Val`]: a plain C expression, or a
+//! temporary that owns a reference.
+
+use super::literals::{c_string, float_literal, int_literal};
+use super::names::c_ident;
+use super::types::int_c;
+use super::ownership::may_mutate;
+use super::{FnGen, LevelKind, Val};
+use crate::ast::{BinOp, UnOp};
+use crate::ir::{self, ExprKind, Pattern, Ty};
+use crate::source::Span;
+
+impl FnGen<'_, '_> {
+    pub(super) fn expr(&mut self, e: &ir::Expr) -> Val {
+        match &e.kind {
+            ExprKind::Int(v) => Val::Plain(int_literal(*v, &e.ty)),
+            ExprKind::Float(f) => Val::Plain(float_literal(*f)),
+            ExprKind::Bool(b) => Val::Plain(b.to_string()),
+            ExprKind::Nil => Val::Plain("NULL".into()),
+            ExprKind::Str(s) => Val::Plain(self.g.string_literal(s)),
+            ExprKind::Local(id) => Val::Plain(self.names[*id].clone()),
+            ExprKind::FnRef(id) => Val::Plain(self.g.program.funcs[*id].c_name.clone()),
+            ExprKind::Unary(op, operand) => {
+                let v = self.expr(operand);
+                Val::Plain(unary(*op, &e.ty, v.c()))
+            }
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e),
+            ExprKind::Call(f, args) => {
+                let callee = &self.g.program.funcs[*f];
+                let name = callee.c_name.clone();
+                // An actor's own functions take the actor as their first argument.
+                let self_arg = callee.actor.is_some();
+                self.call(&name, self_arg, args, &e.ty)
+            }
+            ExprKind::CallValue(f, args) => {
+                let fv = self.expr(f);
+                let fv = self.temp(&f.ty, fv.c());
+                self.call(&format!("({})", fv.c()), false, args, &e.ty)
+            }
+            ExprKind::CallExtern(x, args) => self.call_extern(*x, args, &e.ty),
+            ExprKind::Builtin(b, args) => super::builtins::emit(self, *b, args, e),
+            ExprKind::Cast(v) => {
+                let c = self.expr(v);
+                Val::Plain(cast(&v.ty, &e.ty, c.c()))
+            }
+            ExprKind::Field(base, i) => {
+                let b = self.expr(base);
+                let Ty::Struct(sid) = base.ty else { unreachable!("field of a struct") };
+                let field = c_ident(&self.g.program.structs[sid].fields[*i].0);
+                Val::Plain(format!("{}.{field}", b.c()))
+            }
+            ExprKind::Index(base, index) => self.index(base, index, e),
+            ExprKind::StructLit(sid, fields) => {
+                let vals = self.exprs(&fields.iter().collect::<Vec<_>>());
+                let inits: Vec<String> = fields
+                    .iter()
+                    .zip(vals)
+                    .enumerate()
+                    .map(|(i, (f, v))| {
+                        let v = self.into_owned(v, &f.ty);
+                        format!(".{} = {v}", c_ident(&self.g.program.structs[*sid].fields[i].0))
+                    })
+                    .collect();
+                let init = if inits.is_empty() { "{0}".to_string() } else { format!("{{ {} }}", inits.join(", ")) };
+                self.temp(&e.ty, &init)
+            }
+            ExprKind::Variant(eid, index, args) => self.variant(*eid, *index, args, &e.ty),
+            ExprKind::OptionLit(None) => {
+                let ct = self.c(&e.ty);
+                Val::Plain(format!("(({ct}){{ .some = false }})"))
+            }
+            ExprKind::OptionLit(Some(v)) => {
+                let v = self.owned(v);
+                self.temp(&e.ty, &format!("{{ .some = true, .value = {v} }}"))
+            }
+            ExprKind::ResultLit(ok, v) => {
+                let v = self.owned(v);
+                let init = if *ok { format!("{{ .is_ok = true, .u.ok = {v} }}") } else { format!("{{ .is_ok = false, .u.err = {v} }}") };
+                self.temp(&e.ty, &init)
+            }
+            ExprKind::List(items) => {
+                let Ty::List(elem) = &e.ty else { unreachable!("list literal has a list type") };
+                let desc = self.g.types.descriptor(elem);
+                let list = self.temp(&e.ty, &format!("purr_list_with_cap({desc}, {})", items.len()));
+                let ect = self.c(elem);
+                for item in items {
+                    let v = self.owned(item);
+                    self.line(format_args!("*({ect}*)purr_list_push_slot(&{}) = {v};", list.c()));
+                }
+                list
+            }
+            ExprKind::Interp(parts) => self.interpolation(parts),
+            ExprKind::If(cond, then, other) => self.if_expr(cond, then, other.as_deref(), &e.ty),
+            ExprKind::Match(scrutinee, arms) => self.match_expr(scrutinee, arms, &e.ty, e.span),
+            ExprKind::SelfActor => Val::Plain("self".into()),
+            ExprKind::SelfState => Val::Plain(self.self_state()),
+            ExprKind::Spawn(actor, fields) => self.spawn(*actor, fields, &e.ty),
+            ExprKind::ToReply(target) => {
+                let t = self.expr(target);
+                self.temp(&e.ty, &format!("purr_reply_new({})", t.c()))
+            }
+            ExprKind::ProbeNew => {
+                let Ty::Probe(m) = &e.ty else { unreachable!("probe<T>() has a probe type") };
+                let desc = self.g.types.descriptor(m);
+                let node = self.node_type(m);
+                self.temp(&e.ty, &format!("purr_probe_new({desc}, offsetof({node}, payload))"))
+            }
+            ExprKind::Block(b) => {
+                let result = self.result_var(&e.ty);
+                self.open("");
+                self.block_into(b, result.as_ref().map(|r| (r.as_str(), &e.ty)));
+                self.close("");
+                self.result_val(result, &e.ty)
+            }
+        }
+    }
+
+    /// Declares the variable that receives the value of an `if`, `match` or
+    /// block expression (none when it has no value).
+    pub(super) fn result_var(&mut self, ty: &Ty) -> Option<String> {
+        if matches!(ty, Ty::Void | Ty::Never | Ty::Error) {
+            return None;
+        }
+        let ct = self.c(ty);
+        let t = self.fresh();
+        let z = self.zero(ty);
+        self.line(format_args!("{ct} {t} = {z};"));
+        Some(t)
+    }
+
+    pub(super) fn result_val(&mut self, result: Option<String>, ty: &Ty) -> Val {
+        match result {
+            Some(r) if self.has_rc(ty) => {
+                self.own(&r, ty);
+                Val::Temp(r)
+            }
+            Some(r) => Val::Plain(r),
+            None => Val::Plain(String::new()),
+        }
+    }
+
+    pub(super) fn call(&mut self, callee: &str, self_arg: bool, args: &[ir::Expr], ret: &Ty) -> Val {
+        let vals = self.exprs(&args.iter().collect::<Vec<_>>());
+        let mut cargs: Vec<&str> = vals.iter().map(Val::c).collect();
+        if self_arg {
+            cargs.insert(0, "self");
+        }
+        let call = format!("{callee}({})", cargs.join(", "));
+        if matches!(ret, Ty::Void | Ty::Never) {
+            self.line(format_args!("{call};"));
+            Val::Plain(String::new())
+        } else {
+            self.temp(ret, &call)
+        }
+    }
+
+    pub(super) fn variant(&mut self, eid: usize, index: usize, args: &[ir::Expr], ty: &Ty) -> Val {
+        let def = &self.g.program.enums[eid];
+        let name = format!("{}__{}", def.c_name, def.variants[index].name);
+        if !def.is_boxed() {
+            return Val::Plain(name);
+        }
+        if args.is_empty() {
+            return Val::Plain(format!("(&{name}__node)"));
+        }
+        let vals = self.exprs(&args.iter().collect::<Vec<_>>());
+        let owned: Vec<String> = args.iter().zip(vals).map(|(a, v)| self.into_owned(v, &a.ty)).collect();
+        self.temp(ty, &format!("{name}({})", owned.join(", ")))
+    }
+
+    pub(super) fn index(&mut self, base: &ir::Expr, index: &ir::Expr, e: &ir::Expr) -> Val {
+        let vals = self.exprs(&[base, index]);
+        let (b, i) = (vals[0].c(), vals[1].c());
+        let loc = self.loc(e.span);
+        match &base.ty {
+            Ty::List(elem) => {
+                let ct = self.c(elem);
+                Val::Plain(format!("(*({ct}*)purr_list_at({b}, {i}, {loc}))"))
+            }
+            Ty::Bytes => Val::Plain(format!("purr_bytes_get({b}, {i}, {loc})")),
+            Ty::Str => Val::Plain(format!("purr_str_byte_at({b}, {i}, {loc})")),
+            Ty::Map(k, v) => {
+                let (kt, vt) = (self.c(k), self.c(v));
+                let key = self.fresh();
+                self.line(format_args!("{kt} {key} = {i};"));
+                Val::Plain(format!("(*({vt}*)purr_map_at({b}, &{key}, {loc}))"))
+            }
+            _ => unreachable!("sema only indexes lists, bytes, strings and maps"),
+        }
+    }
+
+    pub(super) fn binary(&mut self, op: BinOp, l: &ir::Expr, r: &ir::Expr, e: &ir::Expr) -> Val {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            return self.short_circuit(op, l, r);
+        }
+        let vals = self.exprs(&[l, r]);
+        let (a, b) = (vals[0].c().to_string(), vals[1].c().to_string());
+        match (&l.ty, op) {
+            (Ty::Str, BinOp::Add) => self.temp(&Ty::Str, &format!("purr_str_concat({a}, {b})")),
+            (Ty::Str, BinOp::Eq) => Val::Plain(format!("purr_str_eq({a}, {b})")),
+            (Ty::Str, BinOp::Ne) => Val::Plain(format!("(!purr_str_eq({a}, {b}))")),
+            (Ty::Str, _) => Val::Plain(format!("(purr_str_cmp({a}, {b}) {} 0)", op.symbol())),
+            (Ty::Bytes, BinOp::Eq) => Val::Plain(format!("purr_bytes_eq({a}, {b})")),
+            (Ty::Bytes, _) => Val::Plain(format!("(!purr_bytes_eq({a}, {b}))")),
+            _ => Val::Plain(self.binary_scalar(op, &l.ty, &a, &b, e.span)),
+        }
+    }
+
+    pub(super) fn binary_scalar(&mut self, op: BinOp, ty: &Ty, a: &str, b: &str, span: Span) -> String {
+        use BinOp::*;
+        match (ty, op) {
+            (Ty::Int(i), Add | Sub | Mul | Shl | Shr) => {
+                let f = match op {
+                    Add => "add",
+                    Sub => "sub",
+                    Mul => "mul",
+                    Shl => "shl",
+                    _ => "shr",
+                };
+                format!("purr_{f}_{}({a}, {b})", i.name())
+            }
+            (Ty::Int(i), Div | Rem) => {
+                let f = if op == Div { "div" } else { "rem" };
+                let loc = self.loc(span);
+                format!("purr_{f}_{}({a}, {b}, {loc})", i.name())
+            }
+            (Ty::Int(i), BitAnd | BitOr | BitXor) => format!("(({})({a} {} {b}))", int_c(*i), op.symbol()),
+            (Ty::F64, Rem) => format!("fmod({a}, {b})"),
+            _ => format!("({a} {} {b})", op.symbol()),
+        }
+    }
+
+    /// `a && b` / `a || b`: `b` is evaluated only when needed; its
+    /// statements (if any) go inside a C `if`.
+    pub(super) fn short_circuit(&mut self, op: BinOp, l: &ir::Expr, r: &ir::Expr) -> Val {
+        let a = self.expr(l);
+        let saved = std::mem::take(&mut self.out);
+        self.indent += 1;
+        self.push_level(LevelKind::Stmt);
+        let b = self.expr(r);
+        if self.out.is_empty() && self.levels.last().is_some_and(|l| l.owned.is_empty()) {
+            self.levels.pop();
+            self.indent -= 1;
+            self.out = saved;
+            return Val::Plain(format!("({} {} {})", a.c(), op.symbol(), b.c()));
+        }
+        let rhs_code = std::mem::replace(&mut self.out, saved);
+        self.indent -= 1;
+        let t = self.fresh();
+        self.line(format_args!("bool {t} = {};", a.c()));
+        let test = if op == BinOp::And { t.clone() } else { format!("!{t}") };
+        self.open(&format!("if ({test})"));
+        self.out.push_str(&rhs_code);
+        self.line(format_args!("{t} = {};", b.c()));
+        self.pop_level();
+        self.close("");
+        Val::Plain(t)
+    }
+
+    pub(super) fn interpolation(&mut self, parts: &[ir::InterpPart]) -> Val {
+        let exprs: Vec<&ir::Expr> = parts
+            .iter()
+            .filter_map(|p| match p {
+                ir::InterpPart::Value(e) => Some(e),
+                ir::InterpPart::Lit(_) => None,
+            })
+            .collect();
+        let mut vals = self.exprs(&exprs).into_iter();
+        let buf = self.fresh();
+        self.line(format_args!("purr_strbuf {buf};"));
+        self.line(format_args!("purr_strbuf_init(&{buf});"));
+        for p in parts {
+            match p {
+                ir::InterpPart::Lit(s) => {
+                    self.line(format_args!("purr_strbuf_cstr(&{buf}, {}, {});", c_string(s.as_bytes()), s.len()))
+                }
+                ir::InterpPart::Value(e) => {
+                    let v = vals.next().expect("one value per part");
+                    let call = match &e.ty {
+                        Ty::Int(i) if i.signed() => format!("purr_strbuf_i64(&{buf}, (int64_t){})", v.c()),
+                        Ty::Int(_) => format!("purr_strbuf_u64(&{buf}, (uint64_t){})", v.c()),
+                        Ty::F64 => format!("purr_strbuf_f64(&{buf}, {})", v.c()),
+                        Ty::Bool => format!("purr_strbuf_bool(&{buf}, {})", v.c()),
+                        Ty::Ptr => format!("purr_strbuf_u64(&{buf}, (uint64_t)(uintptr_t){})", v.c()),
+                        _ => format!("purr_strbuf_str(&{buf}, {})", v.c()),
+                    };
+                    self.line(format_args!("{call};"));
+                }
+            }
+        }
+        self.temp(&Ty::Str, &format!("purr_strbuf_finish(&{buf})"))
+    }
+
+    pub(super) fn if_expr(&mut self, cond: &ir::Expr, then: &ir::Block, other: Option<&ir::Block>, ty: &Ty) -> Val {
+        let c = self.expr(cond);
+        let result = self.result_var(ty);
+        let dest = result.as_ref().map(|r| (r.as_str(), ty));
+        self.open(&format!("if {}", parenthesized(c.c())));
+        self.block_into(then, dest);
+        match other {
+            Some(b) => {
+                self.close(" else {");
+                self.indent += 1;
+                self.block_into(b, dest);
+                self.close("");
+            }
+            None => self.close(""),
+        }
+        self.result_val(result, ty)
+    }
+
+    pub(super) fn match_expr(&mut self, scrutinee: &ir::Expr, arms: &[ir::MatchArm], ty: &Ty, span: Span) -> Val {
+        // The scrutinee is pinned for the whole match: arm bindings borrow
+        // from it, and an arm may assign to the variable it came from.
+        let s = self.expr(scrutinee);
+        let pinned = if arms.iter().any(|a| may_mutate(&a.body)) {
+            let owned = self.into_owned(s, &scrutinee.ty);
+            self.temp_owned(&scrutinee.ty, &owned)
+        } else {
+            let st = self.c(&scrutinee.ty);
+            let t = self.fresh();
+            self.line(format_args!("{st} {t} = {};", s.c()));
+            t
+        };
+        let result = self.result_var(ty);
+        let dest = result.as_ref().map(|r| (r.as_str(), ty));
+        for (i, arm) in arms.iter().enumerate() {
+            let mut tests = vec![];
+            let mut binds = vec![];
+            self.pattern(&arm.pattern, &pinned, &scrutinee.ty, &mut tests, &mut binds);
+            let test = if tests.is_empty() { "1".to_string() } else { tests.join(" && ") };
+            let head = if i == 0 { format!("if ({test})") } else { format!("else if ({test})") };
+            self.open(&head);
+            for b in &binds {
+                self.line(b);
+            }
+            let body = ir::Block { stmts: vec![], value: Some(Box::new(arm.body.clone())), span: arm.body.span };
+            if matches!(arm.body.ty, Ty::Void | Ty::Never) || dest.is_none() {
+                self.push_level(LevelKind::Scope);
+                self.line_directive(arm.body.span);
+                let v = self.expr(&arm.body);
+                self.discard(v);
+                self.pop_level();
+            } else {
+                self.block_into(&body, dest);
+            }
+            self.close("");
+        }
+        let loc = self.loc(span);
+        self.line(format_args!("else purr_panic({loc}, \"no match arm matched\");"));
+        self.result_val(result, ty)
+    }
+
+    pub(super) fn temp_owned(&mut self, ty: &Ty, owned: &str) -> String {
+        let ct = self.c(ty);
+        let t = self.fresh();
+        self.line(format_args!("{ct} {t} = {owned};"));
+        self.own(&t, ty);
+        t
+    }
+
+    /// Appends the C tests that `p` matches `v` (of type `ty`) and the
+    /// declarations of its bindings (borrowed from `v`).
+    pub(super) fn pattern(&mut self, p: &Pattern, v: &str, ty: &Ty, tests: &mut Vec<String>, binds: &mut Vec<String>) {
+        match p {
+            Pattern::Wildcard => {}
+            Pattern::Bind(id) => {
+                let ct = self.c(ty);
+                let name = self.names[*id].clone();
+                binds.push(format!("{ct} {name} = {v};"));
+                if !self.used.contains(id) {
+                    binds.push(format!("(void){name};"));
+                }
+            }
+            Pattern::Int(n) => tests.push(format!("{v} == {}", int_literal(*n, ty))),
+            Pattern::Str(s) => {
+                let lit = self.g.string_literal(s);
+                tests.push(format!("purr_str_eq({v}, {lit})"));
+            }
+            Pattern::Bool(b) => tests.push(if *b { v.to_string() } else { format!("!{v}") }),
+            Pattern::Ctor(index, subs) => match ty {
+                Ty::Option(t) => {
+                    tests.push(if *index == 0 { format!("{v}.some") } else { format!("!{v}.some") });
+                    if let Some(sub) = subs.first() {
+                        self.pattern(sub, &format!("{v}.value"), t, tests, binds);
+                    }
+                }
+                Ty::Result(t, e) => {
+                    tests.push(if *index == 0 { format!("{v}.is_ok") } else { format!("!{v}.is_ok") });
+                    if let Some(sub) = subs.first() {
+                        let (field, ty) = if *index == 0 { ("ok", t) } else { ("err", e) };
+                        self.pattern(sub, &format!("{v}.u.{field}"), ty, tests, binds);
+                    }
+                }
+                Ty::Enum(eid) => {
+                    let def = &self.g.program.enums[*eid];
+                    if !def.is_boxed() {
+                        tests.push(format!("{v} == {}__{}", def.c_name, def.variants[*index].name));
+                        return;
+                    }
+                    tests.push(format!("{v}->tag == {index}"));
+                    let variant = def.variants[*index].clone();
+                    for (i, (sub, t)) in subs.iter().zip(&variant.payload).enumerate() {
+                        self.pattern(sub, &format!("{v}->as.{}.f{i}", variant.name), t, tests, binds);
+                    }
+                }
+                _ => unreachable!("constructor patterns only match options, results and enums"),
+            },
+        }
+    }
+}
+
+/// `(c)`, without doubling parentheses that already enclose all of `c`.
+pub(super) fn parenthesized(c: &str) -> String {
+    let mut depth = 0;
+    let enclosed = c.starts_with('(')
+        && c.char_indices().all(|(i, ch)| {
+            match ch {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || i == c.len() - 1
+        });
+    if enclosed {
+        c.to_string()
+    } else {
+        format!("({c})")
+    }
+}
+
+pub(super) fn unary(op: UnOp, ty: &Ty, a: &str) -> String {
+    match (op, ty) {
+        (UnOp::Neg, Ty::Int(i)) => format!("purr_neg_{}({a})", i.name()),
+        (UnOp::Neg, _) => format!("(-{a})"),
+        (UnOp::Not, _) => format!("(!{a})"),
+        (UnOp::BitNot, Ty::Int(i)) => format!("(({})~{a})", int_c(*i)),
+        (UnOp::BitNot, _) => format!("(~{a})"),
+    }
+}
+
+pub(super) fn cast(from: &Ty, to: &Ty, a: &str) -> String {
+    match (from, to) {
+        _ if from == to => a.to_string(),
+        (Ty::F64, Ty::Int(i)) => format!("purr_f64_to_{}({a})", i.name()),
+        (_, Ty::Int(i)) => format!("(({})({a}))", int_c(*i)),
+        (_, Ty::F64) => format!("((double)({a}))"),
+        _ => a.to_string(),
+    }
+}

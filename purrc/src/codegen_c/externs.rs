@@ -1,0 +1,75 @@
+//! C interop (docs/language.md §9): extern declarations under private C
+//! names, and calls that pass strings and byte buffers the C way.
+
+use super::types::int_c;
+use super::{FnGen, Gen, Val};
+use crate::ir::{self, ExprKind, Ty};
+use std::fmt::Write;
+
+impl Gen<'_> {
+    /// Extern functions are declared under a private C name bound to the
+    /// real symbol, so they never clash with prototypes in system headers.
+    pub(super) fn extern_decls(&mut self) -> String {
+        let mut out = String::new();
+        for (i, x) in self.program.externs.iter().enumerate() {
+            let ret = extern_c_type(&x.ret);
+            let params: Vec<&str> = x.params.iter().map(extern_c_type).collect();
+            let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
+            writeln!(out, "extern {ret} purr_extern_{i}({params}) __asm__(\"{}\");", x.name).unwrap();
+        }
+        out
+    }
+}
+
+pub(super) fn extern_c_type(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Int(i) => int_c(*i),
+        Ty::F64 => "double",
+        Ty::Bool => "bool",
+        Ty::Str => "const char *",
+        Ty::Bytes => "uint8_t *",
+        Ty::Ptr => "void *",
+        _ => "void",
+    }
+}
+
+impl FnGen<'_, '_> {
+    pub(super) fn call_extern(&mut self, x: usize, args: &[ir::Expr], ret: &Ty) -> Val {
+        let vals = self.exprs(&args.iter().collect::<Vec<_>>());
+        let mut cargs = vec![];
+        for (a, v) in args.iter().zip(&vals) {
+            cargs.push(match a.ty {
+                Ty::Str => format!("{}->data", v.c()),
+                Ty::Bytes => match &a.kind {
+                    // The callee may write into the buffer. A `var` gets its
+                    // own copy first, and sees what was written; any other
+                    // value is copied, so that no other copy sees the writes.
+                    ExprKind::Local(id) if self.f.locals[*id].mutable => {
+                        let name = self.names[*id].clone();
+                        self.line(format_args!("purr_bytes_make_unique(&{name});"));
+                        format!("{name}->data")
+                    }
+                    _ => {
+                        let copy = self.temp(&Ty::Bytes, &format!("purr_bytes_from({0}->data, {0}->len)", v.c()));
+                        format!("{}->data", copy.c())
+                    }
+                },
+                _ => v.c().to_string(),
+            });
+        }
+        let call = format!("purr_extern_{x}({})", cargs.join(", "));
+        match ret {
+            Ty::Void | Ty::Never => {
+                self.line(format_args!("{call};"));
+                Val::Plain(String::new())
+            }
+            // A returned C string is copied; NULL reads as "".
+            Ty::Str => {
+                let p = self.fresh();
+                self.line(format_args!("const char *{p} = {call};"));
+                self.temp(ret, &format!("{p} ? purr_str_from_cstr({p}) : purr_str_empty()"))
+            }
+            _ => self.temp(ret, &call),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! One function's C: its definition, the output helpers every part of code
+//! generation writes through (indentation, `#line`, fresh names), and the
+//! locals the body uses.
+
+use super::names::local_names;
+use super::{FnGen, Gen, LevelKind, Val};
+use crate::ir::visit::{walk_block, Visitor};
+use crate::ir::{self, ExprKind, Func, LocalId, Ty};
+use crate::source::Span;
+use std::collections::HashSet;
+use std::fmt::Write;
+
+impl<'g, 'p> FnGen<'g, 'p> {
+    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func) -> Self {
+        FnGen { g, f, out: String::new(), indent: 1, levels: vec![], temps: 0, line: None, diverged: false, used: used_locals(&f.body), names: local_names(f) }
+    }
+
+    /// Appends the function's C definition to `dest`.
+    pub(super) fn generate(mut self, sig: &str, dest: &mut String) {
+        let f = self.f;
+        self.line_directive(f.span);
+        let header = std::mem::take(&mut self.out);
+        self.push_level(LevelKind::Scope);
+        for &p in &f.params {
+            self.mark_unused(p);
+        }
+        if f.actor.is_some() {
+            self.line("(void)self;");
+        }
+        let value = self.block_body(&f.body);
+        let diverges = f.body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
+        match value {
+            Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) && !diverges => {
+                let moved = f.body.value.as_deref().and_then(|e| self.owned_local(e));
+                let v = match moved {
+                    Some(name) => {
+                        self.take(&name);
+                        name
+                    }
+                    None => self.into_owned(v, &f.ret),
+                };
+                if self.nothing_to_unwind(None) {
+                    self.levels.pop();
+                    self.line(format_args!("return {v};"));
+                } else {
+                    let ret = self.c(&f.ret);
+                    let t = self.fresh();
+                    self.line(format_args!("{ret} {t} = {v};"));
+                    self.pop_level();
+                    self.line(format_args!("return {t};"));
+                }
+            }
+            _ => self.pop_level(),
+        }
+        dest.push_str(&header);
+        dest.push_str(sig);
+        dest.push_str(" {\n");
+        dest.push_str(&self.out);
+        dest.push_str("}\n\n");
+    }
+
+    // ----- output -----
+
+    /// Writes one indented line of C (formatted in place: no temporary string).
+    pub(super) fn line(&mut self, s: impl std::fmt::Display) {
+        for _ in 0..self.indent {
+            self.out.push_str("    ");
+        }
+        writeln!(self.out, "{s}").unwrap();
+    }
+
+    /// `#line` so that C diagnostics and debuggers point at the .pu source.
+    pub(super) fn line_directive(&mut self, span: Span) {
+        let (line, _) = self.g.sources.file(span.file).line_col(span.start);
+        if self.line != Some((span.file, line)) {
+            self.line = Some((span.file, line));
+            writeln!(self.out, "#line {line} {}", self.g.file_names[span.file as usize]).unwrap();
+        }
+    }
+
+    pub(super) fn open(&mut self, head: &str) {
+        self.line(format_args!("{head} {{"));
+        self.indent += 1;
+    }
+
+    pub(super) fn close(&mut self, tail: &str) {
+        // The end of a C block is reachable from its other paths.
+        self.diverged = false;
+        self.indent -= 1;
+        self.line(format_args!("}}{tail}"));
+    }
+
+    pub(super) fn fresh(&mut self) -> String {
+        self.temps += 1;
+        format!("tmp__{}", self.temps)
+    }
+
+    pub(super) fn c(&mut self, ty: &Ty) -> String {
+        self.g.types.c(ty)
+    }
+
+    /// A zero value of `ty` for variables assigned on every path later.
+    pub(super) fn zero(&mut self, ty: &Ty) -> String {
+        match ty {
+            Ty::Struct(_) | Ty::Option(_) | Ty::Result(..) => format!("({}){{0}}", self.c(ty)),
+            Ty::Enum(id) if !self.g.program.enums[*id].is_boxed() => "0".into(),
+            Ty::Int(_) | Ty::F64 | Ty::Bool => "0".into(),
+            _ => "NULL".into(),
+        }
+    }
+
+    pub(super) fn has_rc(&self, ty: &Ty) -> bool {
+        self.g.types.has_rc(ty)
+    }
+
+    pub(super) fn loc(&mut self, span: Span) -> String {
+        self.g.loc(span)
+    }
+
+    /// An expression statement's value is dropped: a temp holding a scalar
+    /// result, or a read that may fault (`xs[i]`), is evaluated as `(void)`
+    /// so C neither warns nor drops the check. Owned temps are released by
+    /// the statement's level.
+    pub(super) fn discard(&mut self, v: Val) {
+        if let Val::Plain(c) = v {
+            if !c.is_empty() {
+                self.line(format_args!("(void){c};"));
+            }
+        }
+    }
+
+    /// Tells C that a local the program never reads is unused on purpose.
+    pub(super) fn mark_unused(&mut self, id: LocalId) {
+        if !self.used.contains(&id) {
+            let name = self.names[id].clone();
+            self.line(format_args!("(void){name};"));
+        }
+    }
+}
+
+/// The locals a function body reads or assigns; the others are declared
+/// `(void)` so that C does not warn about them.
+pub(super) fn used_locals(body: &ir::Block) -> HashSet<LocalId> {
+    struct Uses(HashSet<LocalId>);
+    impl Visitor for Uses {
+        fn expr(&mut self, e: &ir::Expr) {
+            if let ExprKind::Local(id) = e.kind {
+                self.0.insert(id);
+            }
+        }
+        fn place(&mut self, p: &ir::Place) {
+            if let ir::PlaceRoot::Local(id) = p.root {
+                self.0.insert(id);
+            }
+        }
+    }
+    let mut uses = Uses(HashSet::new());
+    walk_block(&mut uses, body);
+    uses.0
+}

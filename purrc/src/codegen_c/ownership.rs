@@ -1,0 +1,197 @@
+//! Ownership in generated C: which names own a reference at each point
+//! (levels: scopes, statements, loops), releasing them when control leaves
+//! a level, moving a temporary out, and evaluating operands left to right
+//! without letting a later operand change an earlier one.
+
+use super::{FnGen, Level, LevelKind, Val};
+use crate::ast::BinOp;
+use crate::ir::visit::{walk_expr, Visitor};
+use crate::ir::{self, ExprKind, StmtKind, Ty};
+
+impl FnGen<'_, '_> {
+    pub(super) fn push_level(&mut self, kind: LevelKind) {
+        self.levels.push(Level { kind, owned: vec![] });
+    }
+
+    pub(super) fn pop_level(&mut self) {
+        let level = self.levels.pop().expect("level stack balanced");
+        self.release_all(&level.owned);
+    }
+
+    pub(super) fn release_all(&mut self, owned: &[(String, Ty)]) {
+        if self.diverged {
+            return;
+        }
+        for (name, ty) in owned.iter().rev() {
+            let f = self.g.types.rc_fn(ty, "release");
+            self.line(format_args!("{f}({name});"));
+        }
+    }
+
+    /// Records that the innermost level owns `name`.
+    pub(super) fn own(&mut self, name: &str, ty: &Ty) {
+        if self.has_rc(ty) {
+            let level = self.levels.last_mut().expect("inside a level");
+            level.owned.push((name.to_string(), ty.clone()));
+        }
+    }
+
+    /// Declares the result of `init` as a temporary; owned when it holds references.
+    pub(super) fn temp(&mut self, ty: &Ty, init: &str) -> Val {
+        let ct = self.c(ty);
+        let t = self.fresh();
+        self.line(format_args!("{ct} {t} = {init};"));
+        if self.has_rc(ty) {
+            self.own(&t, ty);
+            Val::Temp(t)
+        } else {
+            Val::Plain(t)
+        }
+    }
+
+    /// Removes a temporary from the levels: its reference moves to the caller.
+    pub(super) fn take(&mut self, name: &str) {
+        for level in self.levels.iter_mut().rev() {
+            if let Some(i) = level.owned.iter().position(|(n, _)| n == name) {
+                level.owned.remove(i);
+                return;
+            }
+        }
+    }
+
+    /// Releases what a jump out of the innermost loop (or, with
+    /// `to_loop = false`, out of the function) leaves behind.
+    pub(super) fn unwind(&mut self, to_loop: bool) {
+        self.unwind_levels(to_loop, None);
+    }
+
+    /// Releases everything the function owns except `moved` (returned).
+    pub(super) fn unwind_except(&mut self, moved: Option<&str>) {
+        self.unwind_levels(false, moved);
+    }
+
+    pub(super) fn nothing_to_unwind(&self, moved: Option<&str>) -> bool {
+        self.levels.iter().all(|l| l.owned.iter().all(|(n, _)| Some(n.as_str()) == moved))
+    }
+
+    pub(super) fn unwind_levels(&mut self, to_loop: bool, moved: Option<&str>) {
+        let mut owned = vec![];
+        for level in self.levels.iter().rev() {
+            if to_loop && level.kind == LevelKind::Loop {
+                break;
+            }
+            owned.extend(level.owned.iter().rev().filter(|(n, _)| Some(n.as_str()) != moved).cloned());
+        }
+        owned.reverse();
+        self.release_all(&owned);
+    }
+
+    /// If `e` is a local the function owns, its name: a returned local moves
+    /// out instead of being retained and then released.
+    pub(super) fn owned_local(&self, e: &ir::Expr) -> Option<String> {
+        let ExprKind::Local(id) = e.kind else { return None };
+        let name = self.names[id].clone();
+        let owned = self.levels.iter().any(|l| l.owned.iter().any(|(n, _)| *n == name));
+        owned.then_some(name)
+    }
+
+    /// Makes `v` an owned C expression (one reference the caller must store
+    /// or release).
+    pub(super) fn into_owned(&mut self, v: Val, ty: &Ty) -> String {
+        match v {
+            Val::Temp(t) => {
+                self.take(&t);
+                t
+            }
+            Val::Plain(c) if self.has_rc(ty) => {
+                let ct = self.c(ty);
+                let t = self.fresh();
+                let retain = self.g.types.rc_fn(ty, "retain");
+                self.line(format_args!("{ct} {t} = {c};"));
+                self.line(format_args!("{retain}({t});"));
+                t
+            }
+            Val::Plain(c) => c,
+        }
+    }
+
+    pub(super) fn owned(&mut self, e: &ir::Expr) -> String {
+        let v = self.expr(e);
+        self.into_owned(v, &e.ty)
+    }
+
+    /// Evaluates expressions left to right. A borrowed value is pinned (given
+    /// its own reference, or copied if scalar) when a later expression could
+    /// change the variable it was read from.
+    pub(super) fn exprs(&mut self, es: &[&ir::Expr]) -> Vec<Val> {
+        let mut out = vec![];
+        for (i, e) in es.iter().enumerate() {
+            let v = self.expr(e);
+            out.push(self.settle(v, e, &es[i + 1..]));
+        }
+        out
+    }
+
+    /// Makes the value of `e` safe to use after evaluating `later`: a
+    /// borrowed read gets its own reference (or a copy, if scalar) when a
+    /// later expression could change the variable it came from, and a read
+    /// that can fault (`xs[i]`) runs now, before the operands to its right,
+    /// as Purr's evaluation order says.
+    pub(super) fn settle(&mut self, v: Val, e: &ir::Expr, later: &[&ir::Expr]) -> Val {
+        match v {
+            _ if matches!(e.ty, Ty::Void | Ty::Never) => v,
+            Val::Plain(c) if later.iter().any(|l| may_mutate(l)) => {
+                let owned = self.into_owned(Val::Plain(c), &e.ty);
+                if self.has_rc(&e.ty) {
+                    self.own(&owned, &e.ty);
+                    Val::Temp(owned)
+                } else {
+                    self.temp(&e.ty, &owned)
+                }
+            }
+            Val::Plain(c) if !is_pure(e) && !later.iter().all(|l| is_pure(l)) => {
+                let ct = self.c(&e.ty);
+                let t = self.fresh();
+                self.line(format_args!("{ct} {t} = {c};"));
+                Val::Plain(t)
+            }
+            v => v,
+        }
+    }
+}
+
+/// Whether evaluating `e` may assign to a local variable of the current
+/// function (only assignments inside blocks and mutating builtins can).
+pub(super) fn may_mutate(e: &ir::Expr) -> bool {
+    struct Finder(bool);
+    impl Visitor for Finder {
+        fn stmt(&mut self, s: &ir::Stmt) {
+            self.0 |= matches!(s.kind, StmtKind::Assign(..));
+        }
+        fn expr(&mut self, e: &ir::Expr) {
+            self.0 |= matches!(e.kind, ExprKind::Builtin(b, _) if b.mutates_first_arg());
+        }
+    }
+    let mut finder = Finder(false);
+    walk_expr(&mut finder, e);
+    finder.0
+}
+
+/// Expressions whose C form has no effect and cannot fault, so it does not
+/// matter when C evaluates them.
+pub(super) fn is_pure(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Str(_)
+        | ExprKind::Nil
+        | ExprKind::Local(_)
+        | ExprKind::FnRef(_)
+        | ExprKind::SelfActor
+        | ExprKind::SelfState => true,
+        ExprKind::Field(b, _) | ExprKind::Unary(_, b) | ExprKind::Cast(b) => is_pure(b),
+        ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Div | BinOp::Rem) && is_pure(a) && is_pure(b),
+        _ => false,
+    }
+}

@@ -1,0 +1,376 @@
+//! C for blocks, statements, loops and assignments to places.
+
+use super::exprs::parenthesized;
+use super::names::c_ident;
+use super::{FnGen, LevelKind, Val};
+use crate::ast::BinOp;
+use crate::ir::{self, ExprKind, LocalId, StmtKind, Ty};
+
+impl FnGen<'_, '_> {
+    pub(super) fn block_body(&mut self, b: &ir::Block) -> Option<Val> {
+        for s in &b.stmts {
+            self.stmt(s);
+        }
+        b.value.as_ref().map(|v| {
+            self.line_directive(v.span);
+            self.expr(v)
+        })
+    }
+
+    /// A block in its own C scope; its value (owned) is stored into `dest`.
+    pub(super) fn block_into(&mut self, b: &ir::Block, dest: Option<(&str, &Ty)>) {
+        self.push_level(LevelKind::Scope);
+        let v = self.block_body(b);
+        if let (Some(v), Some((dest, ty))) = (v, dest) {
+            if !matches!(b.value.as_ref().map(|e| &e.ty), Some(Ty::Never)) {
+                let v = self.into_owned(v, ty);
+                self.line(format_args!("{dest} = {v};"));
+            }
+        }
+        self.pop_level();
+    }
+
+    pub(super) fn stmt(&mut self, s: &ir::Stmt) {
+        self.line_directive(s.span);
+        match &s.kind {
+            StmtKind::Let(id, e) => {
+                self.push_level(LevelKind::Stmt);
+                let ty = &self.f.locals[*id].ty;
+                let v = if e.ty == Ty::Never {
+                    self.expr(e);
+                    self.zero(ty)
+                } else {
+                    self.owned(e)
+                };
+                let (ct, name) = (self.c(ty), self.names[*id].clone());
+                self.line(format_args!("{ct} {name} = {v};"));
+                self.mark_unused(*id);
+                self.pop_level();
+                self.own(&name, ty);
+            }
+            StmtKind::Assign(place, op, value) => {
+                self.push_level(LevelKind::Stmt);
+                self.assign(place, *op, value);
+                self.pop_level();
+            }
+            StmtKind::Expr(e) => {
+                self.push_level(LevelKind::Stmt);
+                let v = self.expr(e);
+                self.discard(v);
+                self.pop_level();
+            }
+            StmtKind::Return(value) => {
+                self.push_level(LevelKind::Stmt);
+                match value {
+                    Some(e) if !matches!(e.ty, Ty::Void | Ty::Never) => {
+                        let moved = self.owned_local(e);
+                        let v = match &moved {
+                            Some(name) => name.clone(),
+                            None => self.owned(e),
+                        };
+                        if self.nothing_to_unwind(moved.as_deref()) {
+                            self.line(format_args!("return {v};"));
+                        } else {
+                            let ct = self.c(&self.f.ret);
+                            let t = self.fresh();
+                            self.line(format_args!("{ct} {t} = {v};"));
+                            self.unwind_except(moved.as_deref());
+                            self.line(format_args!("return {t};"));
+                        }
+                        self.diverged = true;
+                    }
+                    Some(e) => {
+                        self.expr(e);
+                        self.unwind(false);
+                        self.line("return;");
+                    }
+                    None => {
+                        self.unwind(false);
+                        self.line("return;");
+                    }
+                }
+                self.diverged = true;
+                self.levels.pop();
+            }
+            StmtKind::Send(target, message) => {
+                self.push_level(LevelKind::Stmt);
+                // The target is evaluated first; a read of it is pinned so
+                // that evaluating the message cannot change it.
+                let t = self.expr(target);
+                let t = self.settle(t, target, &[message]);
+                let node = self.message_node(message);
+                match &target.ty {
+                    Ty::Reply(_) => {
+                        let loc = self.loc(s.span);
+                        self.line(format_args!("purr_reply_send({}, {node}, {loc});", t.c()));
+                    }
+                    _ => self.line(format_args!("purr_send({}, {node});", t.c())),
+                }
+                self.pop_level();
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                self.unwind(true);
+                self.line(if matches!(s.kind, StmtKind::Break) { "break;" } else { "continue;" });
+                self.diverged = true;
+            }
+            StmtKind::Loop(body) => {
+                self.open("for (;;)");
+                self.loop_body(body);
+                self.close("");
+            }
+            StmtKind::While(cond, body) => self.while_loop(cond, body),
+            StmtKind::ForRange(id, start, end, body) => {
+                self.push_level(LevelKind::Stmt);
+                let vals = self.exprs(&[start, end]);
+                let ty = &self.f.locals[*id].ty;
+                let (ct, name) = (self.c(ty), self.names[*id].clone());
+                // The bound is evaluated once, before the first iteration.
+                let end = match &end.kind {
+                    ExprKind::Int(_) => vals[1].c().to_string(),
+                    _ => self.temp(ty, vals[1].c()).c().to_string(),
+                };
+                self.open(&format!("for ({ct} {name} = {}; {name} < {end}; {name}++)", vals[0].c()));
+                self.loop_body(body);
+                self.close("");
+                self.pop_level();
+            }
+            StmtKind::ForEach(id, coll, body) => self.for_each(*id, coll, body),
+            StmtKind::ForMap(key, val, coll, body) => self.for_map(*key, *val, coll, body),
+        }
+    }
+
+    pub(super) fn loop_body(&mut self, body: &ir::Block) {
+        self.push_level(LevelKind::Loop);
+        self.block_into(body, None);
+        self.levels.pop();
+    }
+
+    pub(super) fn while_loop(&mut self, cond: &ir::Expr, body: &ir::Block) {
+        // Generate the condition aside: if it needs no statements it goes in
+        // the loop head, else it is evaluated at the top of each iteration.
+        let saved = std::mem::take(&mut self.out);
+        self.indent += 1;
+        self.push_level(LevelKind::Stmt);
+        let c = self.expr(cond);
+        let simple = self.out.is_empty() && self.levels.last().is_some_and(|l| l.owned.is_empty());
+        if simple {
+            self.levels.pop();
+            self.indent -= 1;
+            self.out = saved;
+            self.open(&format!("while {}", parenthesized(c.c())));
+        } else {
+            let c = self.temp(&Ty::Bool, c.c());
+            self.pop_level();
+            self.line(format_args!("if (!{}) break;", c.c()));
+            self.indent -= 1;
+            let cond_code = std::mem::replace(&mut self.out, saved);
+            self.open("for (;;)");
+            self.out.push_str(&cond_code);
+        }
+        self.loop_body(body);
+        self.close("");
+    }
+
+    pub(super) fn for_each(&mut self, id: LocalId, coll: &ir::Expr, body: &ir::Block) {
+        self.push_level(LevelKind::Scope);
+        let it = self.owned(coll);
+        let it_name = self.fresh();
+        let ct = self.c(&coll.ty);
+        self.line(format_args!("{ct} {it_name} = {it};"));
+        self.own(&it_name, &coll.ty);
+        let idx = self.fresh();
+        let (ety, name) = (self.f.locals[id].ty.clone(), self.names[id].clone());
+        let ect = self.c(&ety);
+        self.open(&format!("for (int64_t {idx} = 0; {idx} < {it_name}->len; {idx}++)"));
+        let elem = match coll.ty {
+            Ty::Bytes => format!("{it_name}->data[{idx}]"),
+            _ => format!("(({ect}*){it_name}->data)[{idx}]"),
+        };
+        self.line(format_args!("{ect} {name} = {elem};"));
+        self.mark_unused(id);
+        self.loop_body(body);
+        self.close("");
+        self.pop_level();
+    }
+
+    pub(super) fn for_map(&mut self, key: LocalId, val: Option<LocalId>, coll: &ir::Expr, body: &ir::Block) {
+        self.push_level(LevelKind::Scope);
+        let it = self.owned(coll);
+        let it_name = self.fresh();
+        self.line(format_args!("purr_map *{it_name} = {it};"));
+        self.own(&it_name, &coll.ty);
+        let i = self.fresh();
+        self.open(&format!(
+            "for (int64_t {i} = purr_map_next({it_name}, -1); {i} >= 0; {i} = purr_map_next({it_name}, {i}))"
+        ));
+        let kt = self.c(&self.f.locals[key].ty);
+        self.line(format_args!("{kt} {} = *({kt}*)purr_map_key_at({it_name}, {i});", self.names[key].clone()));
+        self.mark_unused(key);
+        if let Some(v) = val {
+            let vt = self.c(&self.f.locals[v].ty);
+            self.line(format_args!("{vt} {} = *({vt}*)purr_map_val_at({it_name}, {i});", self.names[v].clone()));
+            self.mark_unused(v);
+        }
+        self.loop_body(body);
+        self.close("");
+        self.pop_level();
+    }
+
+    // ----- places -----
+
+    /// Evaluates the index and key expressions along a place, in order.
+    pub(super) fn place_operands(&mut self, place: &ir::Place) -> Vec<String> {
+        let mut out = vec![];
+        for (proj, _) in &place.path {
+            match proj {
+                ir::Proj::Field(_) => {}
+                ir::Proj::Index(e, _) => {
+                    let v = self.expr(e);
+                    let v = self.temp(&e.ty, v.c());
+                    out.push(v.c().to_string());
+                }
+                ir::Proj::Key(e, _) => {
+                    let v = self.expr(e);
+                    let ct = self.c(&e.ty);
+                    let t = self.fresh();
+                    self.line(format_args!("{ct} {t} = {};", v.c()));
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    /// The C lvalue a place starts from: a local, or the actor's state.
+    pub(super) fn root_lvalue(&mut self, place: &ir::Place) -> String {
+        match place.root {
+            ir::PlaceRoot::Local(id) => self.names[id].clone(),
+            ir::PlaceRoot::State => self.self_state(),
+        }
+    }
+
+    /// The running actor's state struct as a C lvalue.
+    pub(super) fn self_state(&mut self) -> String {
+        let actor = self.f.actor.expect("state is only used in actor functions");
+        let state = Ty::Struct(self.g.program.actors[actor].state);
+        format!("(*({}*)self->state)", self.c(&state))
+    }
+
+    /// A C pointer to the place after its first `upto` steps, making every
+    /// container on the way unique (copy-on-write).
+    pub(super) fn place_ptr(&mut self, place: &ir::Place, upto: usize, operands: &[String]) -> String {
+        let mut ptr = format!("&{}", self.root_lvalue(place));
+        let mut ty = place.root_ty.clone();
+        let mut ops = operands.iter();
+        for (proj, next) in &place.path[..upto] {
+            ptr = match (proj, &ty) {
+                (ir::Proj::Field(i), Ty::Struct(sid)) => {
+                    let field = &self.g.program.structs[*sid].fields[*i].0;
+                    format!("&({ptr})->{}", c_ident(field))
+                }
+                (ir::Proj::Index(_, span), Ty::Bytes) => {
+                    let loc = self.loc(*span);
+                    format!("purr_bytes_at_mut({ptr}, {}, {loc})", ops.next().expect("operand"))
+                }
+                (ir::Proj::Index(_, span), _) => {
+                    let (ct, loc) = (self.c(next), self.loc(*span));
+                    format!("(({ct}*)purr_list_at_mut({ptr}, {}, {loc}))", ops.next().expect("operand"))
+                }
+                (ir::Proj::Key(_, span), _) => {
+                    let (ct, loc) = (self.c(next), self.loc(*span));
+                    format!("(({ct}*)purr_map_at_mut({ptr}, &{}, {loc}))", ops.next().expect("operand"))
+                }
+                (ir::Proj::Field(_), _) => unreachable!("sema only projects fields of structs"),
+            };
+            ty = next.clone();
+        }
+        ptr
+    }
+
+    pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinOp>, value: &ir::Expr) {
+        let ty = place.ty().clone();
+        if value.ty == Ty::Never {
+            self.expr(value);
+            return;
+        }
+        let Some(op) = op else {
+            let v = self.owned(value);
+            let operands = self.place_operands(place);
+            return self.store(place, &operands, &v, &ty);
+        };
+        let rhs = self.expr(value);
+        let operands = self.place_operands(place);
+        let p = if place.path.is_empty() {
+            self.root_lvalue(place)
+        } else {
+            let ptr = self.place_ptr(place, place.path.len(), &operands);
+            let ct = self.c(&ty);
+            let p = self.fresh();
+            self.line(format_args!("{ct}*{p} = {ptr};"));
+            format!("(*{p})")
+        };
+        let cur = p.clone();
+        if ty == Ty::Str {
+            let old = self.fresh();
+            self.line(format_args!("purr_str *{old} = {p};"));
+            self.line(format_args!("{p} = purr_str_concat({old}, {});", rhs.c()));
+            self.line(format_args!("purr_str_release({old});"));
+        } else {
+            let combined = self.binary_scalar(op, &ty, &cur, rhs.c(), place.span);
+            self.line(format_args!("{p} = {combined};"));
+        }
+    }
+
+    /// Stores the owned value `v` into `place`, releasing what was there.
+    pub(super) fn store(&mut self, place: &ir::Place, operands: &[String], v: &str, ty: &Ty) {
+        let n = place.path.len();
+        match place.path.last() {
+            Some((ir::Proj::Key(..), _)) => {
+                let map = self.place_ptr(place, n - 1, operands);
+                let key = operands.last().expect("key operand");
+                let ct = self.c(ty);
+                let t = self.fresh();
+                self.line(format_args!("{ct} {t} = {v};"));
+                // The key was evaluated as a borrowed value: the map keeps its own reference.
+                let kty = match &place.path[..n - 1].last().map_or(&place.root_ty, |(_, t)| t) {
+                    Ty::Map(k, _) => (**k).clone(),
+                    _ => unreachable!("key projection on a map"),
+                };
+                let k = self.into_owned(Val::Plain(key.clone()), &kty);
+                let kt = self.fresh();
+                let kct = self.c(&kty);
+                self.line(format_args!("{kct} {kt} = {k};"));
+                self.line(format_args!("purr_map_set({map}, &{kt}, &{t});"));
+            }
+            Some((ir::Proj::Index(_, span), _)) if is_bytes_parent(place) => {
+                let bytes = self.place_ptr(place, n - 1, operands);
+                let loc = self.loc(*span);
+                self.line(format_args!("purr_bytes_set({bytes}, {}, {v}, {loc});", operands.last().expect("index")));
+            }
+            None if !self.has_rc(ty) => {
+                let name = self.root_lvalue(place);
+                self.line(format_args!("{name} = {v};"));
+            }
+            _ => {
+                let ptr = self.place_ptr(place, n, operands);
+                if self.has_rc(ty) {
+                    let ct = self.c(ty);
+                    let (p, old) = (self.fresh(), self.fresh());
+                    self.line(format_args!("{ct}*{p} = {ptr};"));
+                    self.line(format_args!("{ct} {old} = *{p};"));
+                    self.line(format_args!("*{p} = {v};"));
+                    let release = self.g.types.rc_fn(ty, "release");
+                    self.line(format_args!("{release}({old});"));
+                } else {
+                    self.line(format_args!("*{ptr} = {v};"));
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn is_bytes_parent(place: &ir::Place) -> bool {
+    let n = place.path.len();
+    let parent = if n >= 2 { &place.path[n - 2].1 } else { &place.root_ty };
+    *parent == Ty::Bytes
+}
