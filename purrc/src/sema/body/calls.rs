@@ -1,0 +1,222 @@
+//! Checking calls: of functions, function values, externs, conversions
+//! (`u8(x)`), `some`/`ok`/`err`, and enum constructors.
+
+use super::*;
+
+impl FnCtx<'_, '_> {
+    pub(super) fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
+        match &callee.kind {
+            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => {
+                self.call_named(id, args, expected, span)
+            }
+            ast::ExprKind::Field { base, name } => {
+                if let Some(enum_id) = self.enum_named(base) {
+                    return self.variant(enum_id, name, Some(args), span);
+                }
+                // `self.helper(x)` calls the actor's own function `helper`.
+                if let (ast::ExprKind::SelfValue, Some(a)) = (&base.kind, self.actor) {
+                    if let Some(&f) = self.ck.actor_fns[a].get(&name.name) {
+                        return self.call_global(Global::Func(f), name, args, span);
+                    }
+                }
+                match self.qualified(base, name) {
+                    Some(Some(global)) => return self.call_global(global, name, args, span),
+                    Some(None) => {
+                        for a in args {
+                            self.expr(a, None);
+                        }
+                        return mk(ExprKind::Int(0), Ty::Error, span);
+                    }
+                    None => {}
+                }
+                // A struct field holding a function is called; otherwise
+                // `a.f(b)` is sugar for `f(a, b)`.
+                let b = self.expr(base, None);
+                if let Ty::Struct(sid) = b.ty {
+                    let fields = &self.ck.program.structs[sid].fields;
+                    if let Some(i) = fields.iter().position(|(n, _)| *n == name.name) {
+                        let fty = fields[i].1.clone();
+                        let f = mk(ExprKind::Field(Box::new(b), i), fty, callee.span);
+                        return self.call_value(f, args, span);
+                    }
+                }
+                let mut all = vec![(**base).clone()];
+                all.extend(args.iter().cloned());
+                self.call_named(name, &all, expected, span)
+            }
+            _ => {
+                let f = self.expr(callee, None);
+                self.call_value(f, args, span)
+            }
+        }
+    }
+
+    pub(super) fn call_value(&mut self, f: ir::Expr, args: &[ast::Expr], span: Span) -> ir::Expr {
+        match f.ty.clone() {
+            Ty::Fn(params, ret) => {
+                let args = self.args(&f_name(&f), &params, args, span);
+                mk(ExprKind::CallValue(Box::new(f), args), *ret, span)
+            }
+            Ty::Error => mk(ExprKind::Int(0), Ty::Error, span),
+            other => {
+                let ty = self.show(&other);
+                self.error(SemaError::NotCallable { ty, span: f.span });
+                mk(ExprKind::Int(0), Ty::Error, span)
+            }
+        }
+    }
+
+    /// Checks arguments against parameter types; reports a count mismatch.
+    pub fn args(&mut self, callee: &str, params: &[Ty], args: &[ast::Expr], span: Span) -> Vec<ir::Expr> {
+        if params.len() != args.len() {
+            self.error(SemaError::ArgCount { callee: callee.to_string(), expected: params.len(), found: args.len(), span });
+        }
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| match params.get(i) {
+                Some(p) => self.expect(a, p),
+                None => self.expr(a, None),
+            })
+            .collect()
+    }
+
+    /// A call of a top-level declaration named `id`.
+    pub(super) fn call_global(&mut self, global: Global, id: &ast::Ident, args: &[ast::Expr], span: Span) -> ir::Expr {
+        match global {
+            Global::Func(f) => {
+                let func = &self.ck.program.funcs[f];
+                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty.clone()).collect();
+                let ret = func.ret.clone();
+                let args = self.args(&id.name, &params, args, span);
+                mk(ExprKind::Call(f, args), ret, span)
+            }
+            Global::Extern(x) => {
+                let ext = &self.ck.program.externs[x];
+                let (params, ret) = (ext.params.clone(), ext.ret.clone());
+                let args = self.args(&id.name, &params, args, span);
+                mk(ExprKind::CallExtern(x, args), ret, span)
+            }
+            Global::Struct(_) | Global::Enum(_) | Global::Const(_) | Global::Actor(_) => {
+                let f = self.global_value(global, id);
+                self.call_value(f, args, span)
+            }
+        }
+    }
+
+    pub(super) fn call_named(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
+        if let Some(f) = self.actor.and_then(|a| self.ck.actor_fns[a].get(&id.name).copied()) {
+            return self.call_global(Global::Func(f), id, args, span);
+        }
+        if let Some((global, _)) = self.ck.lookup(&self.ns, &id.name) {
+            return self.call_global(global, id, args, span);
+        }
+        if let Some(to) = scalar_type(&id.name).filter(|t| t.is_numeric()) {
+            return self.conversion(id, to, args, span);
+        }
+        match id.name.as_str() {
+            "some" | "ok" | "err" => return self.wrap(id, args, expected, span),
+            _ => {}
+        }
+        if let Some(b) = Builtin::from_name(&id.name) {
+            return builtins::check(self, b, id, args, expected, span);
+        }
+        if let Some(local) = self.find_local(&id.name) {
+            let f = mk(ExprKind::Local(local), self.locals[local].ty.clone(), id.span);
+            return self.call_value(f, args, span);
+        }
+        self.name(id, None);
+        for a in args {
+            self.expr(a, None);
+        }
+        mk(ExprKind::Int(0), Ty::Error, span)
+    }
+
+    pub(super) fn conversion(&mut self, id: &ast::Ident, to: Ty, args: &[ast::Expr], span: Span) -> ir::Expr {
+        if args.len() != 1 {
+            self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
+            return mk(ExprKind::Int(0), to, span);
+        }
+        let v = if is_untyped_literal(&args[0]) { self.expr(&args[0], Some(&to)) } else { self.expr(&args[0], None) };
+        if !v.ty.is_numeric() && !matches!(v.ty, Ty::Error | Ty::Never) {
+            let from = self.show(&v.ty);
+            self.error(SemaError::InvalidConversion { from, to: id.name.clone(), span });
+        }
+        mk(ExprKind::Cast(Box::new(v)), to, span)
+    }
+
+    /// `some(x)`, `ok(x)`, `err(e)`: the missing half of the type comes from
+    /// the context.
+    pub(super) fn wrap(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
+        if args.len() != 1 {
+            self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        }
+        match (id.name.as_str(), expected) {
+            ("some", Some(Ty::Option(t))) => {
+                let v = self.expect(&args[0], t);
+                mk(ExprKind::OptionLit(Some(Box::new(v))), Ty::Option(t.clone()), span)
+            }
+            ("some", _) => {
+                let v = self.expr(&args[0], None);
+                let ty = Ty::Option(Box::new(v.ty.clone()));
+                mk(ExprKind::OptionLit(Some(Box::new(v))), ty, span)
+            }
+            (name, Some(rt @ Ty::Result(t, e))) => {
+                let ok = name == "ok";
+                let v = self.expect(&args[0], if ok { t } else { e });
+                mk(ExprKind::ResultLit(ok, Box::new(v)), rt.clone(), span)
+            }
+            (name, _) => {
+                self.expr(&args[0], None);
+                self.error(SemaError::CannotInfer { what: format!("`{name}(...)`: the other half of its result type"), span });
+                mk(ExprKind::Int(0), Ty::Error, span)
+            }
+        }
+    }
+
+    /// If `e` names an enum type, its id.
+    pub(super) fn enum_named(&self, e: &ast::Expr) -> Option<ir::EnumId> {
+        let found = match &e.kind {
+            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => self.ck.lookup(&self.ns, &id.name),
+            ast::ExprKind::Field { base, name } => match &base.kind {
+                ast::ExprKind::Name(alias) if self.find_local(&alias.name).is_none() => {
+                    self.ck.lookup(self.ck.alias(alias)?, &name.name)
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match found {
+            Some((Global::Enum(eid), _)) => Some(eid),
+            _ => None,
+        }
+    }
+
+    pub(super) fn variant(&mut self, enum_id: ir::EnumId, name: &ast::Ident, args: Option<&[ast::Expr]>, span: Span) -> ir::Expr {
+        let def = &self.ck.program.enums[enum_id];
+        let Some(index) = def.variants.iter().position(|v| v.name == name.name) else {
+            let ty = def.name.clone();
+            self.error(SemaError::UnknownVariant { ty, variant: name.name.clone(), span: name.span });
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        };
+        let payload = def.variants[index].payload.clone();
+        let callee = format!("{}.{}", def.name, name.name);
+        let args = match args {
+            Some(a) => self.args(&callee, &payload, a, span),
+            None => {
+                if !payload.is_empty() {
+                    self.error(SemaError::ArgCount { callee, expected: payload.len(), found: 0, span });
+                }
+                vec![]
+            }
+        };
+        mk(ExprKind::Variant(enum_id, index, args), Ty::Enum(enum_id), span)
+    }
+}
+
+pub(super) fn f_name(f: &ir::Expr) -> String {
+    match &f.kind {
+        ExprKind::Local(_) | ExprKind::Field(..) => "this function value".to_string(),
+        _ => "function".to_string(),
+    }
+}
