@@ -1,0 +1,144 @@
+//! What the grammar's actions call: node constructors with spans, struct
+//! literals and path patterns from parsed paths, and string literals with
+//! their interpolations parsed.
+
+use super::messages::{describe_expected, record};
+use super::{grammar, ParseError};
+use crate::ast::{self, BinOp, Expr, ExprKind, FieldInit, Ident, Pattern, PatternKind, StrPart};
+use crate::lexer::{Lexer, StrPiece};
+use crate::source::{FileId, Span};
+
+/// `Unboxed<Box<T>>` is `T` (lets the grammar's list macros unbox).
+pub(crate) type Unboxed<B> = <B as Unbox>::Inner;
+
+pub(crate) trait Unbox {
+    type Inner;
+}
+
+impl<T> Unbox for Box<T> {
+    type Inner = T;
+}
+
+pub(crate) fn expr(kind: ExprKind, file: FileId, start: usize, end: usize) -> Box<Expr> {
+    Box::new(Expr { kind, span: Span::new(file, start, end) })
+}
+
+pub(crate) fn pattern(kind: PatternKind, file: FileId, start: usize, end: usize) -> Box<Pattern> {
+    Box::new(Pattern { kind, span: Span::new(file, start, end) })
+}
+
+pub(crate) fn span(file: FileId, start: usize, end: usize) -> Span {
+    Span::new(file, start, end)
+}
+
+pub(crate) fn stmt(kind: ast::StmtKind, file: FileId, start: usize, end: usize) -> Box<ast::Stmt> {
+    Box::new(ast::Stmt { kind, span: Span::new(file, start, end) })
+}
+
+/// A block expression holding one statement (a statement used as a match arm).
+pub(crate) fn statement_block(stmt: ast::Stmt) -> Expr {
+    let span = stmt.span;
+    Expr { kind: ExprKind::Block(ast::Block { stmts: vec![stmt], span }), span }
+}
+
+pub(crate) fn binary(op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>) -> Box<Expr> {
+    let span = lhs.span.to(rhs.span);
+    Box::new(Expr { kind: ExprKind::Binary { op, lhs, rhs }, span })
+}
+
+/// `PATH { fields }`: the expression before `{` must be a (qualified) name.
+#[allow(clippy::boxed_local)] // the grammar's values are boxed
+pub(crate) fn struct_literal(
+    head: Box<Expr>,
+    fields: Vec<FieldInit>,
+    span: Span,
+    problems: &mut Vec<ParseError>,
+) -> Box<Expr> {
+    fn path_of(e: Expr, out: &mut Vec<Ident>) -> bool {
+        match e.kind {
+            ExprKind::Name(id) => {
+                out.push(id);
+                true
+            }
+            ExprKind::Field { base, name } => {
+                let ok = path_of(*base, out);
+                out.push(name);
+                ok
+            }
+            _ => false,
+        }
+    }
+    let head_span = head.span;
+    let mut path = Vec::new();
+    if !path_of(*head, &mut path) {
+        problems.push(ParseError::InvalidStructLiteral { span: head_span });
+    }
+    Box::new(Expr { kind: ExprKind::StructLit { path, fields }, span })
+}
+
+/// A pattern that is only a path: `_`, a binding, `none`, or a constructor
+/// without payload such as `Shape.Empty`.
+pub(crate) fn path_pattern(mut path: Vec<Ident>, span: Span) -> Box<Pattern> {
+    let kind = if path.len() == 1 && path[0].name == "_" {
+        PatternKind::Wildcard
+    } else if path.len() == 1 && path[0].name != "none" {
+        PatternKind::Binding(path.remove(0))
+    } else {
+        PatternKind::Ctor { path, args: Vec::new() }
+    };
+    Box::new(Pattern { kind, span })
+}
+
+/// The text of a string that must not interpolate.
+pub(crate) fn plain_string(
+    pieces: Vec<StrPiece<'_>>,
+    span: Span,
+    place: &'static str,
+    problems: &mut Vec<ParseError>,
+) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            StrPiece::Lit(s) => text.push_str(&s),
+            StrPiece::Expr { .. } => {
+                problems.push(ParseError::InterpolationNotAllowed { span, place });
+                return text;
+            }
+        }
+    }
+    text
+}
+
+/// Parses the expressions of an interpolated string where they stand in the
+/// file, so their spans are real.
+pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mut Vec<ParseError>) -> Vec<StrPart> {
+    pieces
+        .into_iter()
+        .map(|piece| match piece {
+            StrPiece::Lit(s) => StrPart::Lit(s),
+            StrPiece::Expr { offset, src } => {
+                let mut lexer = Lexer::with_base(file, src, offset);
+                let result = grammar::ExprParser::new().parse(file, problems, &mut lexer);
+                problems.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
+                match result {
+                    Ok(e) => StrPart::Expr(*e),
+                    Err(lalrpop_util::ParseError::UnrecognizedEof { expected, .. }) => {
+                        // The interpolation ends at its `}`: report that token.
+                        let end = offset as usize + src.len();
+                        problems.push(ParseError::UnexpectedToken {
+                            span: Span::new(file, end, end + 1),
+                            found: "`}`".into(),
+                            expected: describe_expected(&expected),
+                            hint: None,
+                        });
+                        StrPart::Lit(String::new())
+                    }
+                    Err(e) => {
+                        record(problems, file, e);
+                        StrPart::Lit(String::new())
+                    }
+                }
+            }
+        })
+        .collect()
+}
