@@ -26,6 +26,26 @@ fn a_failing_test_is_reported_and_fails_the_run() {
     assert_eq!(text.lines().last(), Some("1 passed, 1 failed"), "{text}");
 }
 
+/// A panic in a test body fails that test with the panic's message and
+/// location; the other tests still run and the summary follows.
+#[test]
+fn a_panicking_test_fails_and_the_run_goes_on() {
+    let out = run_in_actors_dir(&["--test", "-O0", "panicking_tests.pu"]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout(&out),
+        "test before the panic ... ok\n\
+         test index out of bounds ... FAILED\n  \
+         panicked at panicking_tests.pu:6:22: index 99 out of bounds for length 6\n  \
+         captured output:\n  \
+         | held by the test body 42\n\
+         test explicit panic ... FAILED\n  \
+         panicked at panicking_tests.pu:20:5: gave up\n\
+         test after the panics ... ok\n\
+         2 passed, 2 failed\n"
+    );
+}
+
 #[test]
 fn filter_runs_only_matching_tests() {
     let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu", "--filter", "adds"]);

@@ -172,6 +172,11 @@ impl Gen<'_> {
         format!("PURR_STR_LIT_REF({name})")
     }
 
+    /// Whether `span` is in a file of the standard library.
+    fn in_stdlib(&self, span: Span) -> bool {
+        crate::stdlib::is_stdlib_file(&self.sources.file(span.file).name)
+    }
+
     /// A `const purr_loc *` for runtime faults at `span`.
     fn loc(&mut self, span: Span) -> String {
         if let Some(name) = self.locs.get(&span) {
@@ -220,10 +225,22 @@ enum LevelKind {
     Loop,
 }
 
+/// A name that owns a reference, and its entry on the owned stack
+/// (purr.h), relative to the function's base `purr_fb`.
+#[derive(Clone)]
+struct Owned {
+    name: String,
+    ty: Ty,
+    slot: usize,
+}
+
 /// Owned names that must be released when control leaves a level.
 struct Level {
     kind: LevelKind,
-    owned: Vec<(String, Ty)>,
+    owned: Vec<Owned>,
+    /// The function's next owned-stack entry when the level opened: its
+    /// names have the entries from here on.
+    first_slot: usize,
 }
 
 /// Per-function generation state.
@@ -242,4 +259,8 @@ struct FnGen<'g, 'p> {
     used: HashSet<LocalId>,
     /// C names of the locals, by id.
     names: Vec<String>,
+    /// The next free owned-stack entry, and the most the function uses at
+    /// once (what its prologue reserves).
+    next_slot: usize,
+    max_slots: usize,
 }

@@ -64,6 +64,11 @@ PURR_NORETURN void purr_panicf(const purr_loc *loc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Where the program last called into the standard library (generated code
+ * sets it before each such call). A panic located in a standard library
+ * file (a path starting with "<stdlib>/") is reported with a second line,
+ * "  called from FILE:LINE:COL". */
+extern const purr_loc *purr_std_caller;
 
 /* ---------- process (process.c) ---------- */
 
@@ -102,6 +107,42 @@ extern const purr_type purr_type_i8, purr_type_i16, purr_type_i32, purr_type_i64
 extern const purr_type purr_type_u8, purr_type_u16, purr_type_u32, purr_type_u64;
 extern const purr_type purr_type_f64, purr_type_bool, purr_type_ptr;
 extern const purr_type purr_type_str, purr_type_bytes, purr_type_list, purr_type_map;
+
+/* ---------- the owned stack (owned.c) ----------
+ * What a panic releases. Generated code registers each C variable that owns
+ * a value (a local, or a temporary of the statement being run) with its
+ * type: purr_own when the variable takes the value, purr_disown when the
+ * value moves out of it, purr_owned_pop when its scope ends. A function's
+ * entries are contiguous from the base that purr_owned_enter returns, at
+ * indexes the compiler chooses, so every operation is a store or two.
+ * When a panic ends a handler or a test, the runtime releases every entry
+ * above the point where that handler or test began, newest first, before
+ * it unwinds the abandoned frames (docs/actors.md, "Failure"). */
+typedef struct purr_owned {
+    void *slot;             /* the variable; NULL once its value moved out */
+    const purr_type *type;  /* type->drop(slot) releases what it holds */
+} purr_owned;
+
+extern purr_owned *purr__owned;
+extern size_t purr__owned_top, purr__owned_cap;
+void purr__owned_grow(size_t need);
+
+/* At the entry of a function that owns values: room for its n entries.
+ * Returns the function's base. */
+static inline size_t purr_owned_enter(size_t n) {
+    if (PURR_UNLIKELY(purr__owned_top + n > purr__owned_cap)) purr__owned_grow(purr__owned_top + n);
+    return purr__owned_top;
+}
+/* Entry `at` is now `slot`, the newest of the function. */
+static inline void purr_own(size_t at, void *slot, const purr_type *type) {
+    purr__owned[at].slot = slot;
+    purr__owned[at].type = type;
+    purr__owned_top = at + 1;
+}
+/* The value of entry `at` moved out: nothing left to release there. */
+static inline void purr_disown(size_t at) { purr__owned[at].slot = NULL; }
+/* A scope ended (its values released or moved): entries from `to` on go. */
+static inline void purr_owned_pop(size_t to) { purr__owned_top = to; }
 
 /* ---------- strings (str.c) ---------- */
 
@@ -543,6 +584,8 @@ struct purr_actor {
 
 void purr_actor_retain(purr_actor *a);
 void purr_actor_release(purr_actor *a);
+/* Whether `a` ended by a fault (a panic in one of its handlers). */
+bool purr_actor_faulted(const purr_actor *a);
 static inline int64_t purr_actor_id(const purr_actor *a) { return a->id; }
 
 /* Creates an actor whose state is the bytes at `init` (moved in: the

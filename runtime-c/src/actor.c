@@ -20,13 +20,14 @@
  * run_one for each message; purr_panic inside a handler reports (fault.c)
  * and longjmps to the scheduler, which calls purr__actor_recover: the
  * message is dropped and the actor ended, exactly as if run_one had
- * returned false, and the scheduler goes on with the next step. The handler's frames are
- * abandoned, so the temporaries it owned at that moment (strings, lists
- * held in C locals) leak; its message and the actor's state are still
- * released, because the runtime, not the handler, owns those. drop_state
- * then runs on the state as the handler left it, which requires generated
- * code to keep every state field valid (never released but not yet
- * replaced) across any call that can panic. */
+ * returned false, and the scheduler goes on with the next step. Before the
+ * jump, the values the handler's frames own (strings, lists held in C
+ * locals and temporaries) are released through the owned stack (purr.h);
+ * its message and the actor's state are released here, because the
+ * runtime, not the handler, owns those. drop_state then runs on the state
+ * as the handler left it, which requires generated code to keep every
+ * state field valid (never released but not yet replaced) across any call
+ * that can panic. */
 #include "actor.h"
 #include "metrics.h"
 #include "sched.h"
@@ -45,6 +46,7 @@ static int64_t next_id = 1;
 purr__actor *purr__current;
 purr_msg *purr__current_msg;
 jmp_buf purr__fault_jump;
+size_t purr__handler_owned_base;
 static purr_str *fault_reason;
 
 /* Message nodes of up to MSG_CACHE_MAX bytes come in size classes of

@@ -69,6 +69,10 @@ const purr_msg *purr__actor_current_msg(void);
  * treat that step as if run_one had returned false. Handlers run only
  * under run_one, so the buffer is always set while one runs. */
 extern jmp_buf purr__fault_jump;
+/* The owned stack's top (purr.h) where handlers begin: set by the
+ * scheduler with purr__fault_jump. A fault releases the entries above it,
+ * which the handler's abandoned frames registered. */
+extern size_t purr__handler_owned_base;
 /* Finishes the step whose handler faulted: drops its message and ends the
  * actor with the fault's reason (tells its watchers). */
 void purr__actor_recover(void);

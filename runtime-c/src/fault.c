@@ -37,6 +37,9 @@ void purr__actor_fault(const purr_loc *loc, purr_str *reason) {
                 (int)loc->line, (int)loc->col, reason->data);
     else
         fprintf(stderr, "panic in actor %s handling %s: %s\n", name, handling, reason->data);
+    purr__report_std_caller(loc);
+    /* The frames above the scheduler are intact until the jump. */
+    purr__owned_release_from(purr__handler_owned_base);
     purr__actor_unwind(reason);
 }
 
@@ -105,6 +108,11 @@ void purr__actor_exit_notify(purr__actor *a, purr_str *reason) {
     purr_free(x->watchers, (size_t)x->capwatchers * sizeof *x->watchers);
     x->watchers = NULL;
     x->nwatchers = x->capwatchers = 0;
+}
+
+bool purr_actor_faulted(const purr_actor *a) {
+    const purr__actor_extra *x = a->rt;
+    return a->status == PURR__DEAD && x != NULL && x->exit_reason != NULL;
 }
 
 void purr__actor_extra_free(purr__actor *a) {

@@ -68,9 +68,26 @@ void purr__capture_write(const char *data, size_t len);
  * that flushing stdout could meet a half-updated FILE. */
 extern volatile int purr__in_stdio;
 
-/* Called by purr_panic outside actors before it reports: lets a running test
- * or bench say which case ended the process (test.c). */
-void purr__harness_on_panic(void);
+/* purr_panic outside actors, under the test or bench harness (test.c).
+ * In a test: records the panic as the test's failure and returns true; the
+ * caller then frees what it holds and calls purr__harness_unwind, which
+ * ends the test (the run goes on with the next one). In a bench: prints
+ * which bench failed and returns false (the process exits). Otherwise
+ * returns false. */
+bool purr__harness_on_panic(const purr_loc *loc, const char *msg);
+PURR_NORETURN void purr__harness_unwind(void);
+
+/* panic.c: the program's call into the standard library that led to a
+ * panic at `loc`, or NULL when loc is not in the standard library. */
+const purr_loc *purr__std_caller_of(const purr_loc *loc);
+/* Prints "  called from FILE:LINE:COL" to stderr when it applies. */
+void purr__report_std_caller(const purr_loc *loc);
+
+/* owned.c: releases the owned stack's entries from `base` on, newest first
+ * (a panic abandoning the frames that registered them), and frees the
+ * stack at process end. */
+void purr__owned_release_from(size_t base);
+void purr__owned_free(void);
 
 /* Installs the SIGSEGV handler that reports stack overflow on an alternate
  * stack (stack_overflow.c); idempotent. */

@@ -144,7 +144,13 @@ bool purr_list_eq(const purr_list *a, const purr_list *b) {
  * then merge runs of doubling width between the list and a scratch array.
  * Stable because a merge takes from the left run unless the right element
  * is strictly smaller, and insertion sort only moves past strictly greater
- * elements. O(n log n) comparisons, n elements of scratch. */
+ * elements. O(n log n) comparisons, n elements of scratch.
+ *
+ * A comparator written in Purr may panic half-way, when the elements are
+ * spread over both arrays with some bits duplicated. So list_sort_by sorts
+ * a copy and writes the list only once sorting is done: a panic leaves the
+ * list as it was, and the work area (a bytes object on the owned stack,
+ * purr.h) is released with the rest of the abandoned frames. */
 
 typedef int (*cmp_ctx_fn)(const void *a, const void *b, void *ctx);
 
@@ -188,16 +194,12 @@ static void merge(const char *src, char *dst, int64_t lo, int64_t mid, int64_t h
     memcpy(out, b, (size_t)(b_end - b));
 }
 
-static void merge_sort(purr_list *l, cmp_ctx_fn cmp, void *ctx) {
-    int64_t n = l->len;
-    size_t size = l->elem->size;
-    if (n < 2) return;
+/* Sorts data[0, n); scratch has room for n elements. */
+static void merge_sort(char *data, int64_t n, size_t size, cmp_ctx_fn cmp, void *ctx, char *scratch) {
     size_t bytes = (size_t)n * size;
-    char *scratch = purr_alloc(bytes);
     for (int64_t lo = 0; lo < n; lo += SORT_RUN)
-        insertion_sort(l->data + (size_t)lo * size, n - lo < SORT_RUN ? n - lo : SORT_RUN, size, cmp, ctx,
-                       scratch);
-    char *src = l->data, *dst = scratch;
+        insertion_sort(data + (size_t)lo * size, n - lo < SORT_RUN ? n - lo : SORT_RUN, size, cmp, ctx, scratch);
+    char *src = data, *dst = scratch;
     for (int64_t width = SORT_RUN; width < n; width *= 2) {
         for (int64_t lo = 0; lo < n; lo += 2 * width) {
             int64_t mid = lo + width < n ? lo + width : n;
@@ -208,8 +210,7 @@ static void merge_sort(purr_list *l, cmp_ctx_fn cmp, void *ctx) {
         src = dst;
         dst = t;
     }
-    if (src != l->data) memcpy(l->data, src, bytes);
-    purr_free(scratch, bytes);
+    if (src != data) memcpy(data, src, bytes);
 }
 
 /* Adapts a purr_type's two-argument cmp; ctx points at it. */
@@ -223,11 +224,23 @@ void purr_list_sort(purr_list **l) {
     if (cmp == NULL) purr__fatal("list_sort on a list whose element type has no cmp");
     if ((*l)->len < 2) return;
     purr_list_make_unique(l);
-    merge_sort(*l, elem_cmp, &cmp);
+    size_t bytes = purr__array_bytes((*l)->len, (*l)->elem->size);
+    char *scratch = purr_alloc(bytes);
+    merge_sort((*l)->data, (*l)->len, (*l)->elem->size, elem_cmp, &cmp, scratch);
+    purr_free(scratch, bytes);
 }
 
 void purr_list_sort_with(purr_list **l, int (*cmp)(const void *a, const void *b, void *ctx), void *ctx) {
-    if ((*l)->len < 2) return;
+    int64_t n = (*l)->len;
+    if (n < 2) return;
     purr_list_make_unique(l);
-    merge_sort(*l, cmp, ctx);
+    size_t bytes = purr__array_bytes(n, (*l)->elem->size);
+    size_t base = purr_owned_enter(1);
+    purr_bytes *work = purr_bytes_new((int64_t)(2 * bytes), NULL);
+    purr_own(base, &work, &purr_type_bytes);
+    memcpy(work->data, (*l)->data, bytes);
+    merge_sort((char *)work->data, n, (*l)->elem->size, cmp, ctx, (char *)work->data + bytes);
+    memcpy((*l)->data, work->data, bytes);
+    purr_owned_pop(base);
+    purr_bytes_release(work);
 }

@@ -24,7 +24,10 @@ void purr_init(int argc, char **argv) {
     purr__install_overflow_handler();
 }
 
-void purr_shutdown(void) { fflush(stdout); }
+void purr_shutdown(void) {
+    purr__owned_free();
+    fflush(stdout);
+}
 
 void purr_exit(int32_t code) {
     fflush(stdout);

@@ -88,6 +88,7 @@ static inline void step(void) {
 static int64_t loop(int64_t max_steps, int64_t until) {
     if (det.running) purr__fatal("the scheduler was entered from a handler");
     det.running = true;
+    purr__handler_owned_base = purr__owned_top;
     /* steps is modified after setjmp, so it must not live in a register
      * that longjmp would restore (C11 7.13.2.1). */
     volatile int64_t steps = 0;

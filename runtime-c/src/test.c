@@ -9,10 +9,10 @@
  * compares the buffer with its argument and empties it. Output that no
  * expect_output checked is discarded when the test passes and shown under
  * the failure when it fails. eprintln is not captured. A failed expectation
- * records its message and longjmps out of the test body (from inside a
- * handler too), abandoning the body's frames: the values they owned leak,
- * which is accepted for a failing test; the scheduler's shutdown still
- * releases the actors. Output:
+ * or a panic in the test body records its message and longjmps out of the
+ * test body (from inside a handler too), abandoning the body's frames after
+ * releasing what they owned (the owned stack, purr.h); the scheduler's
+ * shutdown releases the actors. Output:
  *     test NAME ... ok
  *     test NAME ... FAILED
  *       at FILE:LINE:COL: expected LEFT == RIGHT
@@ -24,8 +24,10 @@
  * IEEE == (so NaN never equals NaN), bytes print as [1, 2, 255]; expect()
  * fails with "expected true, got false", expect_output with
  * "expected output \"GOT\" == \"WANT\"". A panic in a test body (outside
- * actors) prints "test NAME ... FAILED" and the captured output, then
- * reports as any panic and exits with status 101 (§7): no summary line.
+ * actors) fails the test with "panicked at FILE:LINE:COL: MESSAGE" in place
+ * of the "at ..." line, and the remaining tests run. A panic in a bench
+ * body prints "bench NAME ... FAILED", then reports as any panic and exits
+ * with status 101.
  *
  * Benches. Output of the body is discarded (it would break --json). Per
  * bench, after the body returns (time = wall time of the body alone,
@@ -100,6 +102,22 @@ static void buf_quoted(buf *b, const char *s, size_t len) {
     buf_add(b, "\"", 1);
 }
 
+/* "FILE:LINE:COL". */
+static void buf_loc_text(buf *b, const purr_loc *loc) {
+    char line[48];
+    buf_cstr(b, loc->file);
+    snprintf(line, sizeof line, ":%d:%d", (int)loc->line, (int)loc->col);
+    buf_cstr(b, line);
+}
+
+/* "at FILE:LINE:COL: ", or nothing without a location. */
+static void buf_loc(buf *b, const purr_loc *loc) {
+    if (loc == NULL) return;
+    buf_cstr(b, "at ");
+    buf_loc_text(b, loc);
+    buf_cstr(b, ": ");
+}
+
 /* ---------- stdout capture ---------- */
 
 static buf captured; /* what print wrote since the last expect_output */
@@ -114,6 +132,16 @@ static const char *case_kind;
 static const char *case_name;
 static buf failure;
 static jmp_buf case_jump;
+/* The owned stack's top when the case began: what is above it when the
+ * case unwinds belongs to the abandoned frames. */
+static size_t case_owned_base;
+
+/* Ends the running case: releases what its frames own, then unwinds to
+ * run_case. */
+PURR_NORETURN static void unwind_case(void) {
+    purr__owned_release_from(case_owned_base);
+    longjmp(case_jump, 1);
+}
 
 /* Prints the captured output, each line behind "  | ". */
 static void show_captured(void) {
@@ -130,12 +158,27 @@ static void show_captured(void) {
     }
 }
 
-void purr__harness_on_panic(void) {
-    if (case_name == NULL) return;
+bool purr__harness_on_panic(const purr_loc *loc, const char *msg) {
+    if (case_name == NULL) return false;
+    if (strcmp(case_kind, "test") == 0) {
+        failure.len = 0;
+        buf_cstr(&failure, "panicked ");
+        buf_loc(&failure, loc);
+        buf_cstr(&failure, msg);
+        const purr_loc *caller = purr__std_caller_of(loc);
+        if (caller != NULL) {
+            buf_cstr(&failure, "\n  called from ");
+            buf_loc_text(&failure, caller);
+        }
+        return true;
+    }
     purr__out = PURR__OUT_STDOUT;
     printf("%s %s ... FAILED\n", case_kind, case_name);
     show_captured();
+    return false;
 }
+
+void purr__harness_unwind(void) { unwind_case(); }
 
 /* Ends the case with `detail` as the failure. Outside a case (no harness)
  * a failed expectation is a panic. */
@@ -149,16 +192,10 @@ PURR_NORETURN static void fail(const purr_loc *loc, buf *detail) {
         purr_panic(loc, text);
     }
     failure.len = 0;
-    if (loc != NULL) {
-        char line[64];
-        buf_cstr(&failure, "at ");
-        buf_cstr(&failure, loc->file);
-        snprintf(line, sizeof line, ":%d:%d: ", (int)loc->line, (int)loc->col);
-        buf_cstr(&failure, line);
-    }
+    buf_loc(&failure, loc);
     buf_add(&failure, detail->data, detail->len);
     buf_free(detail);
-    longjmp(case_jump, 1);
+    unwind_case();
 }
 
 PURR_NORETURN static void fail_eq(const purr_loc *loc, const char *a, const char *b) {
@@ -286,6 +323,7 @@ static bool run_case(const char *kind, const purr_test_case *c, purr__out_mode o
     case_name = c->name;
     purr__out = out;
     bool ok = true;
+    case_owned_base = purr__owned_top;
     int64_t t0 = mono_ns();
     if (setjmp(case_jump) == 0)
         c->run();

@@ -30,12 +30,16 @@ impl FnGen<'_, '_> {
                 let name = callee.c_name.clone();
                 // An actor's own functions take the actor as their first argument.
                 let self_arg = callee.actor.is_some();
-                self.call(&name, self_arg, args, &e.ty)
+                // A panic inside the standard library also names the line
+                // of the program that called into it.
+                let into_std = self.g.in_stdlib(callee.span) && !self.g.in_stdlib(self.f.span);
+                let caller = into_std.then(|| self.loc(e.span));
+                self.call(&name, self_arg, args, &e.ty, caller)
             }
             ExprKind::CallValue(f, args) => {
                 let fv = self.expr(f);
                 let fv = self.temp(&f.ty, fv.c());
-                self.call(&format!("({})", fv.c()), false, args, &e.ty)
+                self.call(&format!("({})", fv.c()), false, args, &e.ty, None)
             }
             ExprKind::CallExtern(x, args) => self.call_extern(*x, args, &e.ty),
             ExprKind::Builtin(b, args) => super::builtins::emit(self, *b, args, e),
@@ -139,8 +143,13 @@ impl FnGen<'_, '_> {
         }
     }
 
-    pub(super) fn call(&mut self, callee: &str, self_arg: bool, args: &[ir::Expr], ret: &Ty) -> Val {
+    /// A call of a generated function; `std_caller`: the location to
+    /// record as the program's call into the standard library.
+    pub(super) fn call(&mut self, callee: &str, self_arg: bool, args: &[ir::Expr], ret: &Ty, std_caller: Option<String>) -> Val {
         let vals = self.exprs(&args.iter().collect::<Vec<_>>());
+        if let Some(loc) = std_caller {
+            self.line(format_args!("purr_std_caller = {loc};"));
+        }
         let mut cargs: Vec<&str> = vals.iter().map(Val::c).collect();
         if self_arg {
             cargs.insert(0, "self");
@@ -239,7 +248,7 @@ impl FnGen<'_, '_> {
         self.push_level(LevelKind::Stmt);
         let b = self.expr(r);
         if self.out.is_empty() && self.levels.last().is_some_and(|l| l.owned.is_empty()) {
-            self.levels.pop();
+            self.drop_level();
             self.indent -= 1;
             self.out = saved;
             return Val::Plain(format!("({} {} {})", a.c(), op.symbol(), b.c()));

@@ -12,7 +12,20 @@ use std::fmt::Write;
 
 impl<'g, 'p> FnGen<'g, 'p> {
     pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func) -> Self {
-        FnGen { g, f, out: String::new(), indent: 1, levels: vec![], temps: 0, line: None, diverged: false, used: used_locals(&f.body), names: local_names(f) }
+        FnGen {
+            g,
+            f,
+            out: String::new(),
+            indent: 1,
+            levels: vec![],
+            temps: 0,
+            line: None,
+            diverged: false,
+            used: used_locals(&f.body),
+            names: local_names(f),
+            next_slot: 0,
+            max_slots: 0,
+        }
     }
 
     /// Appends the function's C definition to `dest`.
@@ -40,7 +53,8 @@ impl<'g, 'p> FnGen<'g, 'p> {
                     None => self.into_owned(v, &f.ret),
                 };
                 if self.nothing_to_unwind(None) {
-                    self.levels.pop();
+                    self.pop_owned_to(0);
+                    self.drop_level();
                     self.line(format_args!("return {v};"));
                 } else {
                     let ret = self.c(&f.ret);
@@ -55,6 +69,10 @@ impl<'g, 'p> FnGen<'g, 'p> {
         dest.push_str(&header);
         dest.push_str(sig);
         dest.push_str(" {\n");
+        // Registrations taken back at once leave none (see `take`).
+        if self.out.contains("purr_fb") {
+            writeln!(dest, "    size_t purr_fb = purr_owned_enter({});", self.max_slots).unwrap();
+        }
         dest.push_str(&self.out);
         dest.push_str("}\n\n");
     }

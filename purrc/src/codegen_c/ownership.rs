@@ -2,38 +2,80 @@
 //! (levels: scopes, statements, loops), releasing them when control leaves
 //! a level, moving a temporary out, and evaluating operands left to right
 //! without letting a later operand change an earlier one.
+//!
+//! Every owned name is also registered on the runtime's owned stack
+//! (purr.h) while it owns, so that a panic that abandons the function's
+//! frame releases it: `purr_own` when the name takes its value,
+//! `purr_disown` when the value moves out, `purr_owned_pop` when its level
+//! ends. Entries are numbered from the function's base `purr_fb` in the
+//! order names are owned; a level's entries follow its parent's, so ending
+//! a level is one store.
 
-use super::{FnGen, Level, LevelKind, Val};
+use super::{FnGen, Level, LevelKind, Owned, Val};
 use crate::ast::BinOp;
 use crate::ir::visit::{walk_expr, Visitor};
 use crate::ir::{self, ExprKind, StmtKind, Ty};
 
 impl FnGen<'_, '_> {
     pub(super) fn push_level(&mut self, kind: LevelKind) {
-        self.levels.push(Level { kind, owned: vec![] });
+        self.levels.push(Level { kind, owned: vec![], first_slot: self.next_slot });
     }
 
+    /// Ends the innermost level: releases what it owns.
     pub(super) fn pop_level(&mut self) {
         let level = self.levels.pop().expect("level stack balanced");
         self.release_all(&level.owned);
+        self.pop_owned_to(level.first_slot);
     }
 
-    pub(super) fn release_all(&mut self, owned: &[(String, Ty)]) {
+    /// Ends the innermost level where nothing is left to release (it owns
+    /// nothing, or control cannot reach its end).
+    pub(super) fn drop_level(&mut self) {
+        let level = self.levels.pop().expect("level stack balanced");
+        self.next_slot = level.first_slot;
+    }
+
+    pub(super) fn release_all(&mut self, owned: &[Owned]) {
         if self.diverged {
             return;
         }
-        for (name, ty) in owned.iter().rev() {
-            let f = self.g.types.rc_fn(ty, "release");
-            self.line(format_args!("{f}({name});"));
+        for o in owned.iter().rev() {
+            let f = self.g.types.rc_fn(&o.ty, "release");
+            self.line(format_args!("{f}({});", o.name));
         }
     }
 
-    /// Records that the innermost level owns `name`.
-    pub(super) fn own(&mut self, name: &str, ty: &Ty) {
-        if self.has_rc(ty) {
-            let level = self.levels.last_mut().expect("inside a level");
-            level.owned.push((name.to_string(), ty.clone()));
+    /// Drops the owned-stack entries from `slot` on (their values were
+    /// released or moved) and makes `slot` the next free one.
+    pub(super) fn pop_owned_to(&mut self, slot: usize) {
+        if self.next_slot > slot && !self.diverged {
+            if slot == 0 {
+                self.line("purr_owned_pop(purr_fb);");
+            } else {
+                self.line(format_args!("purr_owned_pop(purr_fb + {slot});"));
+            }
         }
+        self.next_slot = slot;
+    }
+
+    /// Records that the innermost level owns `name` (declared just before).
+    pub(super) fn own(&mut self, name: &str, ty: &Ty) {
+        if !self.has_rc(ty) {
+            return;
+        }
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        self.max_slots = self.max_slots.max(self.next_slot);
+        let owned = Owned { name: name.to_string(), ty: ty.clone(), slot };
+        let line = self.own_line(&owned);
+        self.out.push_str(&line);
+        self.levels.last_mut().expect("inside a level").owned.push(owned);
+    }
+
+    /// The indented line that registers `o` on the owned stack.
+    fn own_line(&mut self, o: &Owned) -> String {
+        let desc = self.g.types.descriptor(&o.ty);
+        format!("{}purr_own(purr_fb + {}, &{}, {desc});\n", "    ".repeat(self.indent), o.slot, o.name)
     }
 
     /// Declares the result of `init` as a temporary; owned when it holds references.
@@ -51,11 +93,25 @@ impl FnGen<'_, '_> {
 
     /// Removes a temporary from the levels: its reference moves to the caller.
     pub(super) fn take(&mut self, name: &str) {
-        for level in self.levels.iter_mut().rev() {
-            if let Some(i) = level.owned.iter().position(|(n, _)| n == name) {
-                level.owned.remove(i);
-                return;
-            }
+        let Some((l, i)) = self
+            .levels
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(l, level)| level.owned.iter().position(|o| o.name == name).map(|i| (l, i)))
+        else {
+            return;
+        };
+        let owned = self.levels[l].owned.remove(i);
+        let slot = owned.slot;
+        // Taken right after it was owned (`T t = f(); T x = t;`): nothing
+        // could panic in between, so it need not have been registered.
+        let own_line = self.own_line(&owned);
+        if slot + 1 == self.next_slot && self.out.ends_with(&own_line) {
+            self.out.truncate(self.out.len() - own_line.len());
+            self.next_slot = slot;
+        } else {
+            self.line(format_args!("purr_disown(purr_fb + {slot});"));
         }
     }
 
@@ -71,19 +127,27 @@ impl FnGen<'_, '_> {
     }
 
     pub(super) fn nothing_to_unwind(&self, moved: Option<&str>) -> bool {
-        self.levels.iter().all(|l| l.owned.iter().all(|(n, _)| Some(n.as_str()) == moved))
+        self.levels.iter().all(|l| l.owned.iter().all(|o| Some(o.name.as_str()) == moved))
     }
 
+    /// Releases what the levels up to the innermost loop (or all of them)
+    /// own, except `moved`, and drops their owned-stack entries. The levels
+    /// stay: code after the jump is unreachable.
     pub(super) fn unwind_levels(&mut self, to_loop: bool, moved: Option<&str>) {
         let mut owned = vec![];
+        let mut boundary = 0;
         for level in self.levels.iter().rev() {
             if to_loop && level.kind == LevelKind::Loop {
+                boundary = level.first_slot;
                 break;
             }
-            owned.extend(level.owned.iter().rev().filter(|(n, _)| Some(n.as_str()) != moved).cloned());
+            owned.extend(level.owned.iter().rev().filter(|o| Some(o.name.as_str()) != moved).cloned());
         }
         owned.reverse();
         self.release_all(&owned);
+        let next = self.next_slot;
+        self.pop_owned_to(boundary);
+        self.next_slot = next;
     }
 
     /// If `e` is a local the function owns, its name: a returned local moves
@@ -91,7 +155,7 @@ impl FnGen<'_, '_> {
     pub(super) fn owned_local(&self, e: &ir::Expr) -> Option<String> {
         let ExprKind::Local(id) = e.kind else { return None };
         let name = self.names[id].clone();
-        let owned = self.levels.iter().any(|l| l.owned.iter().any(|(n, _)| *n == name));
+        let owned = self.levels.iter().any(|l| l.owned.iter().any(|o| o.name == name));
         owned.then_some(name)
     }
 

@@ -98,8 +98,15 @@ pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Opt
         writeln!(out, "    purr_sched_init({sched});").unwrap();
     }
     if let Some(spawn) = spawn_main {
-        writeln!(out, "    {spawn}();").unwrap();
-    } else if let Some(entry) = program.entry {
+        // The run ends with status 101 when `actor Main` died of a panic
+        // (docs/actors.md, "Failure"); other actors' faults do not count.
+        writeln!(out, "    purr_actor *entry = {spawn}();").unwrap();
+        out.push_str("    purr_sched_run();\n");
+        out.push_str("    int status = purr_actor_faulted(entry) ? 101 : 0;\n    purr_actor_release(entry);\n");
+        out.push_str("    purr_sched_shutdown();\n    purr_shutdown();\n    return status;\n}\n");
+        return out;
+    }
+    if let Some(entry) = program.entry {
         writeln!(out, "    {}();", program.funcs[entry].c_name).unwrap();
     }
     if actors {
@@ -109,8 +116,9 @@ pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Opt
     out
 }
 
-/// A function that spawns `actor Main` with its defaults (the entry of an
-/// actor program); generated like any other function.
+/// A function that spawns `actor Main` with its defaults and returns its
+/// mailbox (the entry of an actor program); generated like any other
+/// function.
 pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
     let a = program.main_actor?;
     let def = &program.actors[a];
@@ -122,9 +130,9 @@ pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
         c_name: "purr_spawn_main".into(),
         actor: None,
         params: vec![],
-        ret: Ty::Void,
+        ret: Ty::Mailbox(a),
         locals: vec![],
-        body: ir::Block { stmts: vec![ir::Stmt { kind: ir::StmtKind::Expr(spawn), span }], value: None, span },
+        body: ir::Block { stmts: vec![], value: Some(Box::new(spawn)), span },
         span,
     })
 }

@@ -69,6 +69,7 @@ impl FnGen<'_, '_> {
                             None => self.owned(e),
                         };
                         if self.nothing_to_unwind(moved.as_deref()) {
+                            self.unwind_except(moved.as_deref());
                             self.line(format_args!("return {v};"));
                         } else {
                             let ct = self.c(&self.f.ret);
@@ -90,7 +91,7 @@ impl FnGen<'_, '_> {
                     }
                 }
                 self.diverged = true;
-                self.levels.pop();
+                self.drop_level();
             }
             StmtKind::Send(target, message) => {
                 self.push_level(LevelKind::Stmt);
@@ -142,7 +143,7 @@ impl FnGen<'_, '_> {
     pub(super) fn loop_body(&mut self, body: &ir::Block) {
         self.push_level(LevelKind::Loop);
         self.block_into(body, None);
-        self.levels.pop();
+        self.drop_level();
     }
 
     pub(super) fn while_loop(&mut self, cond: &ir::Expr, body: &ir::Block) {
@@ -154,7 +155,7 @@ impl FnGen<'_, '_> {
         let c = self.expr(cond);
         let simple = self.out.is_empty() && self.levels.last().is_some_and(|l| l.owned.is_empty());
         if simple {
-            self.levels.pop();
+            self.drop_level();
             self.indent -= 1;
             self.out = saved;
             self.open(&format!("while {}", parenthesized(c.c())));

@@ -1,0 +1,41 @@
+/* owned.c — the owned stack (purr.h): what the frames of generated code
+ * own, so that a panic can release it.
+ *
+ * Invariants:
+ *   - purr__owned[0 .. purr__owned_top) are the entries of the frames now
+ *     on the C stack, oldest frame first; an entry's slot is NULL or the
+ *     address of a live C variable that owns one value of entry.type.
+ *   - purr__owned_cap >= purr__owned_top; the array grows by realloc, which
+ *     is safe because entries hold addresses of C variables, never of
+ *     other entries.
+ *   - Only the scheduler thread touches it (generated code runs there). */
+#include "internal.h"
+
+#include <stdlib.h>
+
+purr_owned *purr__owned;
+size_t purr__owned_top, purr__owned_cap;
+
+void purr__owned_grow(size_t need) {
+    size_t cap = purr__owned_cap < 256 ? 256 : purr__owned_cap;
+    while (cap < need) cap *= 2;
+    /* Plain realloc: the stack is the runtime's bookkeeping, not program
+     * data, and stays out of the heap counters. */
+    purr_owned *p = realloc(purr__owned, cap * sizeof *p);
+    if (p == NULL) purr__fatal("out of memory (owned stack of %zu entries)", cap);
+    purr__owned = p;
+    purr__owned_cap = cap;
+}
+
+void purr__owned_release_from(size_t base) {
+    while (purr__owned_top > base) {
+        purr_owned *e = &purr__owned[--purr__owned_top];
+        if (e->slot != NULL) e->type->drop(e->slot);
+    }
+}
+
+void purr__owned_free(void) {
+    free(purr__owned);
+    purr__owned = NULL;
+    purr__owned_top = purr__owned_cap = 0;
+}
