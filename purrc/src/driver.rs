@@ -151,8 +151,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut files = parse_all(sources, 0)?;
-    load_stdlib(sources, &mut files)?;
+    let files = parse_program(sources).map_err(Failure::Diagnostics)?;
     clock.lap("parse");
     if cli.emit == Some(Emit::Ast) {
         println!("{files:#?}");
@@ -275,9 +274,17 @@ fn read_file(path: &Path, sources: &mut SourceMap) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Parses every file of `sources`, then adds the `std.*` namespaces they use.
+/// Public so that in-process tests see the same program a build does.
+pub fn parse_program(sources: &mut SourceMap) -> Result<Vec<ast::File>, Vec<Diagnostic>> {
+    let mut files = parse_all(sources, 0)?;
+    load_stdlib(sources, &mut files)?;
+    Ok(files)
+}
+
 /// Parses the files of `sources` from index `first` on.
 /// Files are independent, so several are parsed at once, one thread a core.
-fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Failure> {
+fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Diagnostic>> {
     let todo: Vec<(u32, &str)> =
         sources.files.iter().enumerate().skip(first).map(|(id, f)| (id as u32, f.text.as_str())).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, todo.len().max(1));
@@ -300,13 +307,13 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Failur
     if diags.is_empty() {
         Ok(files)
     } else {
-        Err(Failure::Diagnostics(diags))
+        Err(diags)
     }
 }
 
 /// Adds the `std.*` namespaces the program uses (and those they use) from
 /// the standard library embedded in purrc.
-fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Failure> {
+fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Vec<Diagnostic>> {
     let mut declared: Vec<String> = files.iter().map(sema::namespace_of).collect();
     loop {
         let wanted: Vec<String> = files
