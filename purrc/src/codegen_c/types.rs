@@ -431,6 +431,8 @@ impl<'p> TypeTable<'p> {
         }
     }
 
+    /// Unused when the only registration that named it was taken back
+    /// (`FnGen::take`), hence PURR_UNUSED.
     fn descriptor_def(&mut self, ty: &Ty, protos: &mut String, bodies: &mut String) -> String {
         let ct = self.c(ty);
         let prefix = self.type_prefix(ty);
@@ -447,6 +449,6 @@ impl<'p> TypeTable<'p> {
         } else {
             ("NULL".to_string(), "NULL".to_string())
         };
-        format!("static const purr_type {prefix}__type = {{ sizeof({ct}), {dup}, {drop}, NULL, NULL, NULL }};\n")
+        format!("static PURR_UNUSED const purr_type {prefix}__type = {{ sizeof({ct}), {dup}, {drop}, NULL, NULL, NULL }};\n")
     }
 }
