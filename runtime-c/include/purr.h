@@ -441,14 +441,14 @@ struct purr_msg {
 #define PURR_KIND_START 1u
 #define PURR_KIND_FIRST_USER 2u
 
-/* Runtime-private, exposed for the inline fast paths below (actor.c, rc.c,
+/* Runtime-private, exposed for the inline fast paths below (msg_pool.c, rc.c,
  * mailbox.c; never use them from generated code directly):
  *   - purr__single_threaded: set while one thread runs every send and
  *     handler (the deterministic scheduler, both clocks); see mailbox.h.
  *   - purr__msg_cache: message nodes of up to PURR__MSG_CACHE_MAX bytes in
  *     size classes of PURR__MSG_CACHE_STEP, each class a free list (linked
  *     through next) of at most PURR__MSG_CACHE_CAP nodes, used only while
- *     purr__single_threaded; see actor.c.
+ *     purr__single_threaded; see msg_pool.c.
  *   - purr__heap_live / purr__heap_peak: rc.c's byte counters. */
 #define PURR__MSG_CACHE_STEP 16u
 #define PURR__MSG_CACHE_MAX 256u
@@ -462,7 +462,7 @@ extern purr__msg_cache_class purr__msg_cache[PURR__MSG_CACHE_CLASSES];
 extern bool purr__single_threaded;
 extern size_t purr__heap_live;
 extern size_t purr__heap_peak;
-/* The out-of-line paths of purr_msg_alloc and purr_msg_free (actor.c):
+/* The out-of-line paths of purr_msg_alloc and purr_msg_free (msg_pool.c):
  * the same semantics for every case. */
 purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg *m));
 void purr__msg_free_slow(purr_msg *m);
