@@ -449,6 +449,9 @@ struct purr_msg {
  *     size classes of PURR__MSG_CACHE_STEP, each class a free list (linked
  *     through next) of at most PURR__MSG_CACHE_CAP nodes, used only while
  *     purr__single_threaded; see msg_pool.c.
+ *   - purr__msg_fast: set while the inline paths below may use the free
+ *     lists: while purr__single_threaded, unless valgrind runs the program
+ *     (msg_pool.c then does every step, to tell valgrind about it).
  *   - purr__heap_live / purr__heap_peak: rc.c's byte counters. */
 #define PURR__MSG_CACHE_STEP 16u
 #define PURR__MSG_CACHE_MAX 256u
@@ -460,6 +463,7 @@ typedef struct purr__msg_cache_class {
 } purr__msg_cache_class;
 extern purr__msg_cache_class purr__msg_cache[PURR__MSG_CACHE_CLASSES];
 extern bool purr__single_threaded;
+extern bool purr__msg_fast;
 extern size_t purr__heap_live;
 extern size_t purr__heap_peak;
 /* The out-of-line paths of purr_msg_alloc and purr_msg_free (msg_pool.c):
@@ -468,9 +472,9 @@ purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg
 void purr__msg_free_slow(purr_msg *m);
 
 /* Allocates a message node of `size` bytes (header included). Inline: with
- * one thread and a node of a cached class waiting, a pop from its free list. */
+ * purr__msg_fast and a node of a cached class waiting, a pop from its free list. */
 static inline purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
-    if (size >= sizeof(purr_msg) && size <= PURR__MSG_CACHE_MAX && purr__single_threaded) {
+    if (size >= sizeof(purr_msg) && size <= PURR__MSG_CACHE_MAX && purr__msg_fast) {
         purr__msg_cache_class *c = &purr__msg_cache[(size - 1) / PURR__MSG_CACHE_STEP];
         purr_msg *m = c->head;
         if (PURR_LIKELY(m != NULL)) {
@@ -489,10 +493,10 @@ static inline purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(
 }
 
 /* Frees a node whose payload owns nothing (a `drop` for plain payloads).
- * Inline: with one thread, a push on its class's free list. */
+ * Inline: with purr__msg_fast, a push on its class's free list. */
 static inline void purr_msg_free(purr_msg *m) {
     size_t size = m->size;
-    if (size <= PURR__MSG_CACHE_MAX && purr__single_threaded) {
+    if (size <= PURR__MSG_CACHE_MAX && purr__msg_fast) {
         purr__msg_cache_class *c = &purr__msg_cache[(size - 1) / PURR__MSG_CACHE_STEP];
         if (PURR_LIKELY(c->len < PURR__MSG_CACHE_CAP)) {
             purr__heap_live -= size;

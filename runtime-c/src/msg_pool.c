@@ -1,15 +1,48 @@
 /* msg_pool.c — message nodes: the out-of-line paths of purr_msg_alloc and
  * purr_msg_free (purr.h), the per-size-class free lists and the slabs
- * behind them. Ownership of a node is actor.c's and the mailbox's concern;
- * here a node is only a block of memory of a known size. */
+ * behind them, and what valgrind is told about them. Ownership of a node
+ * is actor.c's and the mailbox's concern; here a node is only a block of
+ * memory of a known size. */
 #include "internal.h"
 
 #include <stdlib.h>
 
+/* Memcheck's client requests, when the runtime is built where valgrind is
+ * installed (its package ships the header). Elsewhere they are no-ops, so
+ * the runtime builds everywhere; valgrind then sees whole slabs, not nodes. */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define HAVE_MEMCHECK 1
+#endif
+#endif
+#ifndef HAVE_MEMCHECK
+#define RUNNING_ON_VALGRIND 0
+#define VALGRIND_MALLOCLIKE_BLOCK(addr, size, redzone, zeroed) ((void)0)
+#define VALGRIND_FREELIKE_BLOCK(addr, redzone) ((void)0)
+#define VALGRIND_MAKE_MEM_NOACCESS(addr, size) 0
+#define VALGRIND_MAKE_MEM_DEFINED(addr, size) 0
+#endif
+
+/* Whether valgrind runs the program (set by purr__msg_pool_start). The
+ * requests are made only then, and out of line: inline, even behind this
+ * test, they slowed the paths below by 5% (a deep mailbox's slab nodes
+ * take them), while outside valgrind they would do nothing. */
+static bool on_valgrind;
+#if defined(__GNUC__)
+#define COLD __attribute__((cold, noinline))
+#else
+#define COLD
+#endif
+static COLD void valgrind_slab(char *base, size_t size) { (void)VALGRIND_MAKE_MEM_NOACCESS(base, size); }
+static COLD void valgrind_in_use(purr_msg *m, size_t size) { VALGRIND_MALLOCLIKE_BLOCK(m, size, 0, 0); }
+static COLD void valgrind_freed(purr_msg *m) { VALGRIND_FREELIKE_BLOCK(m, 0); }
+static COLD void valgrind_read_next(purr_msg *m) { (void)VALGRIND_MAKE_MEM_DEFINED(&m->next, sizeof m->next); }
+
 /* Message nodes of up to MSG_CACHE_MAX bytes come in size classes of
  * MSG_CACHE_STEP bytes (the block is malloc'd, or slab-carved, at the class size, whoever
  * frees it), and freed nodes wait in a free list per class, up to
- * MSG_CACHE_CAP each, for the next purr_msg_alloc of that class: a
+ * PURR__MSG_CACHE_CAP each, for the next purr_msg_alloc of that class: a
  * message costs no malloc/free in steady state. The lists are used only
  * while purr__single_threaded (they have no locks) and are emptied at
  * purr_sched_shutdown (purr__msg_cache_release), so valgrind sees every
@@ -20,9 +53,12 @@
 #define MSG_CACHE_STEP PURR__MSG_CACHE_STEP
 #define MSG_CACHE_MAX PURR__MSG_CACHE_MAX
 #define MSG_CACHE_CLASSES PURR__MSG_CACHE_CLASSES
-#define MSG_CACHE_CAP PURR__MSG_CACHE_CAP
 purr__msg_cache_class purr__msg_cache[MSG_CACHE_CLASSES];
 #define msg_cache purr__msg_cache
+
+/* Whether purr.h's inline paths may use the free lists: set by
+ * purr__msg_pool_start, cleared at purr__msg_cache_release. */
+bool purr__msg_fast;
 
 /* The class of a node of `size` bytes (<= MSG_CACHE_MAX): 0 for 1..16. */
 static inline size_t msg_class(size_t size) { return (size - 1) / MSG_CACHE_STEP; }
@@ -30,10 +66,28 @@ static inline size_t msg_class(size_t size) { return (size - 1) / MSG_CACHE_STEP
 /* While purr__single_threaded, nodes of a cached class are carved from
  * slabs (one malloc each, growing from 64 KiB to 16 MiB, bump-allocated)
  * rather than malloc'd one by one; freed slab nodes always go to their
- * class's free list (MSG_CACHE_CAP does not apply to them), and the slabs
+ * class's free list (PURR__MSG_CACHE_CAP does not apply to them), and the slabs
  * are freed at purr__msg_cache_release. slabs[] is sorted by address so
  * that slab_owns is a binary search. Heap accounting counts the requested
- * node sizes exactly as for malloc'd nodes (slack is not live data). */
+ * node sizes exactly as for malloc'd nodes (slack is not live data).
+ *
+ * Valgrind (docs/compiler.md, "Memory checks"). Slabs and free lists hide
+ * nodes from memcheck: a read of a freed node would read a valid slab, and
+ * a node never freed would stay reachable through slabs[]. So the runtime
+ * tells memcheck what it does with client requests, and since purr.h's
+ * inline paths are compiled into generated code, which cannot make them,
+ * those paths are off under valgrind (purr__msg_fast false) and every node
+ * passes through here:
+ *   - a slab is NOACCESS except for the nodes handed out from it;
+ *   - a slab node is a MALLOCLIKE block of its requested size from
+ *     purr_msg_alloc to purr_msg_free, and FREELIKE (NOACCESS) while it
+ *     waits in a free list: using a freed message is an invalid read or
+ *     write, a lost one is "definitely lost" (its payload "indirectly");
+ *   - malloc'd nodes are never kept in a free list here, only by the
+ *     inline purr_msg_free, so under valgrind they are plain malloc blocks.
+ * Hence the invariant: under valgrind the free lists hold slab nodes only,
+ * and only their `next` fields are read while they are NOACCESS (made
+ * DEFINED first). */
 typedef struct msg_slab {
     char *base;
     char *end;
@@ -76,8 +130,11 @@ static void slab_grow(void) {
     }
     slabs[i].base = base;
     slabs[i].end = base + size;
-    slab_bump = base;
+    /* The first bytes are never handed out, so that slabs[i].base points
+     * at no node: valgrind would count a lost first node as reachable. */
+    slab_bump = base + MSG_CACHE_STEP;
     slab_end = base + size;
+    if (PURR_UNLIKELY(on_valgrind)) valgrind_slab(base, size);
 }
 
 static inline purr_msg *slab_carve(size_t class_size) {
@@ -93,13 +150,16 @@ purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg
     purr_msg *m;
     if (PURR_LIKELY(size <= MSG_CACHE_MAX)) {
         size_t c = msg_class(size);
-        m = purr__single_threaded ? msg_cache[c].head : NULL;
-        if (m != NULL) {
-            msg_cache[c].head = m->next;
-            msg_cache[c].len--;
-            purr__heap_count_alloc(size);
-        } else if (purr__single_threaded) {
-            m = slab_carve((c + 1) * MSG_CACHE_STEP);
+        if (purr__single_threaded) {
+            m = msg_cache[c].head;
+            if (m != NULL) {
+                if (PURR_UNLIKELY(on_valgrind)) valgrind_read_next(m);
+                msg_cache[c].head = m->next;
+                msg_cache[c].len--;
+            } else {
+                m = slab_carve((c + 1) * MSG_CACHE_STEP);
+            }
+            if (PURR_UNLIKELY(on_valgrind)) valgrind_in_use(m, size); /* a slab node then */
             purr__heap_count_alloc(size);
         } else {
             /* Count the requested size, not the class size, so that the
@@ -121,25 +181,36 @@ purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg
 void purr__msg_free_slow(purr_msg *m) {
     size_t size = m->size;
     if (PURR_LIKELY(size <= MSG_CACHE_MAX)) {
-        size_t c = msg_class(size);
         purr__heap_count_free(size);
-        bool in_slab = slab_owns(m);
-        if (purr__single_threaded && (in_slab || msg_cache[c].len < MSG_CACHE_CAP)) {
+        if (!slab_owns(m)) {
+            /* Here its free list is full, or there is no single thread, or
+             * valgrind runs: the inline purr_msg_free keeps the others. */
+            free(m);
+            return;
+        }
+        if (purr__single_threaded) {
+            size_t c = msg_class(size);
             m->next = msg_cache[c].head;
             msg_cache[c].head = m;
             msg_cache[c].len++;
-        } else if (!in_slab) {
-            free(m);
         } /* else: a slab node freed after shutdown; its slab is kept */
+        if (PURR_UNLIKELY(on_valgrind)) valgrind_freed(m);
         return;
     }
     purr_free(m, size);
 }
 
+void purr__msg_pool_start(void) {
+    on_valgrind = RUNNING_ON_VALGRIND != 0;
+    purr__msg_fast = purr__single_threaded && !on_valgrind;
+}
+
 void purr__msg_cache_release(void) {
+    purr__msg_fast = false;
     for (size_t c = 0; c < MSG_CACHE_CLASSES; c++) {
         purr_msg *m = msg_cache[c].head;
         while (m != NULL) {
+            if (PURR_UNLIKELY(on_valgrind)) valgrind_read_next(m);
             purr_msg *next = m->next;
             if (slab_owns(m)) slab_free_nodes++;
             else free(m);
