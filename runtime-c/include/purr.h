@@ -69,7 +69,9 @@ PURR_NORETURN void purr_panicf(const purr_loc *loc, const char *fmt, ...)
 
 /* Called first by the generated main(): records argv, sets up stdout buffering. */
 void purr_init(int argc, char **argv);
-/* Flushes stdout; called at normal program end. */
+/* Flushes stdout; called at normal program end (after purr_sched_shutdown
+ * or the test runner). With PURR_CHECK_HEAP set, a heap not back to zero
+ * bytes is reported and the process exits with status 70. */
 void purr_shutdown(void);
 /* exit(code) builtin: flushes stdout and exits. */
 PURR_NORETURN void purr_exit(int32_t code);

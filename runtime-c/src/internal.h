@@ -75,6 +75,11 @@ void purr__capture_write(const char *data, size_t len);
  * that flushing stdout could meet a half-updated FILE. */
 extern volatile int purr__in_stdio;
 
+/* Set by test.c when a test or bench failed an expectation: the frames it
+ * abandoned leaked their values by design, so purr_shutdown (process.c)
+ * does not count them as a leak under PURR_CHECK_HEAP. */
+extern bool purr__heap_leak_expected;
+
 /* Called by purr_panic outside actors before it reports: lets a running test
  * or bench say which case ended the process (test.c). */
 void purr__harness_on_panic(void);
