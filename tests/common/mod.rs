@@ -16,6 +16,24 @@ pub fn purrc() -> Command {
     cmd
 }
 
+/// purrc options that build with tcc instead of the default C compiler.
+pub const TCC: &[&str] = &["--cc", "tcc"];
+
+/// Whether a test needing the optional `tool` (valgrind, tcc) must skip:
+/// when the tool is not installed it prints `skipped: TOOL not installed`
+/// and returns true, so the test returns and passes. Under CI (`CI` set)
+/// a missing tool fails the test instead, so CI never skips silently;
+/// `.ci/run` installs the tools.
+pub fn skip_without(tool: &str) -> bool {
+    // Only whether it starts matters: not every tool knows --version.
+    if Command::new(tool).arg("--version").output().is_ok() {
+        return false;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{tool} not installed, and CI is set (`.ci/run` installs it)");
+    eprintln!("skipped: {tool} not installed");
+    true
+}
+
 /// The `.pu` files of a directory (relative to the repository), sorted.
 pub fn programs_in(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join(dir))
