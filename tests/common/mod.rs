@@ -9,10 +9,17 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
+/// Set for every compiled program the tests run: live heap at a program's
+/// normal end makes it fail (docs/compiler.md, "Memory checks").
+pub const CHECK_HEAP: (&str, &str) = ("PURR_CHECK_HEAP", "1");
+
+/// purrc; the programs it runs (`--run`, `--test`, `--bench`) inherit
+/// CHECK_HEAP.
 pub fn purrc() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_purrc"));
     // Keep the test runs' runtime cache inside the build directory.
     cmd.env("PURR_CACHE_DIR", repo_root().join("target").join("purr-cache"));
+    cmd.env(CHECK_HEAP.0, CHECK_HEAP.1);
     cmd
 }
 
@@ -65,7 +72,7 @@ pub fn build(source: &Path, out_dir: &Path, extra: &[&str]) -> Result<PathBuf, S
 }
 
 pub fn run(exe: &Path, cwd: &Path) -> Output {
-    Command::new(exe).current_dir(cwd).output().expect("program runs")
+    Command::new(exe).current_dir(cwd).env(CHECK_HEAP.0, CHECK_HEAP.1).output().expect("program runs")
 }
 
 /// Runs `f` over `items` on a few threads; returns the failure messages.
