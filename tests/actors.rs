@@ -7,17 +7,18 @@ mod common;
 use common::{purrc, repo_root};
 use std::process::Output;
 
-fn run_in_actors_dir(args: &[&str]) -> Output {
-    purrc().current_dir(repo_root().join("tests/actors")).args(args).output().expect("purrc runs")
+/// purrc with `args` and then `cc` (C compiler options: none for the
+/// default, or `--cc tcc`), inside tests/actors.
+fn run_in_actors_dir(args: &[&str], cc: &[&str]) -> Output {
+    purrc().current_dir(repo_root().join("tests/actors")).args(args).args(cc).output().expect("purrc runs")
 }
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn a_failing_test_is_reported_and_fails_the_run() {
-    let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu"]);
+fn failing_test_is_reported(cc: &[&str]) {
+    let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu"], cc);
     let text = stdout(&out);
     assert_ne!(out.status.code(), Some(0), "a failed test makes the run fail:\n{text}");
     assert!(text.contains("test adds up ... ok\n"), "{text}");
@@ -28,9 +29,8 @@ fn a_failing_test_is_reported_and_fails_the_run() {
 
 /// A panic in a test body fails that test with the panic's message and
 /// location; the other tests still run and the summary follows.
-#[test]
-fn a_panicking_test_fails_and_the_run_goes_on() {
-    let out = run_in_actors_dir(&["--test", "-O0", "panicking_tests.pu"]);
+fn panicking_test_fails(cc: &[&str]) {
+    let out = run_in_actors_dir(&["--test", "-O0", "panicking_tests.pu"], cc);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         stdout(&out),
@@ -46,17 +46,15 @@ fn a_panicking_test_fails_and_the_run_goes_on() {
     );
 }
 
-#[test]
-fn filter_runs_only_matching_tests() {
-    let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu", "--filter", "adds"]);
+fn filter_selects_tests(cc: &[&str]) {
+    let out = run_in_actors_dir(&["--test", "-O0", "mixed_results.pu", "--filter", "adds"], cc);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert_eq!(text, "test adds up ... ok\n1 passed, 0 failed\n");
 }
 
-#[test]
-fn deterministic_scheduler_order_and_virtual_time() {
-    let out = run_in_actors_dir(&["--test", "-O0", "scheduler_order.pu"]);
+fn scheduler_order(cc: &[&str]) {
+    let out = run_in_actors_dir(&["--test", "-O0", "scheduler_order.pu"], cc);
     assert_eq!(
         stdout(&out),
         "test one message per step, round robin ... ok\ntest timers advance virtual time ... ok\n2 passed, 0 failed\n",
@@ -65,11 +63,43 @@ fn deterministic_scheduler_order_and_virtual_time() {
     );
 }
 
+#[test]
+fn a_failing_test_is_reported_and_fails_the_run() {
+    failing_test_is_reported(&[]);
+}
+
+#[test]
+fn a_panicking_test_fails_and_the_run_goes_on() {
+    panicking_test_fails(&[]);
+}
+
+#[test]
+fn filter_runs_only_matching_tests() {
+    filter_selects_tests(&[]);
+}
+
+#[test]
+fn deterministic_scheduler_order_and_virtual_time() {
+    scheduler_order(&[]);
+}
+
+/// The same test runs, built with `--cc tcc`.
+#[test]
+fn test_runners_built_with_tcc() {
+    if common::skip_without("tcc") {
+        return;
+    }
+    failing_test_is_reported(common::TCC);
+    panicking_test_fails(common::TCC);
+    filter_selects_tests(common::TCC);
+    scheduler_order(common::TCC);
+}
+
 /// The counts of a bench (not its times) are the same on every run.
 #[test]
 fn bench_counts_are_identical_run_to_run() {
     let counts = || {
-        let out = run_in_actors_dir(&["--bench", "--json", "-O0", "scheduler_order.pu"]);
+        let out = run_in_actors_dir(&["--bench", "--json", "-O0", "scheduler_order.pu"], &[]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = stdout(&out);
         let line = text.lines().find(|l| l.contains("speaker chatter")).unwrap_or_else(|| panic!("no bench line in {text}")).to_string();

@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::{build, parallel, programs_in, report, run};
+use common::{build, parallel, programs_in, report, run, TCC};
 use std::path::{Path, PathBuf};
 
-fn expect_output(source: &Path) -> Result<(), String> {
+fn expect_output(source: &Path, extra: &[&str]) -> Result<(), String> {
     let name = source.display();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let exe = build(source, dir.path(), &[]).map_err(|e| format!("{name}: build failed:\n{e}"))?;
+    let exe = build(source, dir.path(), extra).map_err(|e| format!("{name}: build failed:\n{e}"))?;
     let out = run(&exe, dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let expected = std::fs::read_to_string(source.with_extension("out"))
@@ -24,25 +24,25 @@ fn expect_output(source: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn check_all(dirs: &[&str]) {
+fn check_all(dirs: &[&str], extra: &[&str]) {
     let files: Vec<PathBuf> = dirs.iter().flat_map(|d| programs_in(d)).collect();
     assert!(!files.is_empty(), "no programs found in {dirs:?}");
-    report("programs", files.len(), parallel(&files, |f| expect_output(f)));
+    report("programs", files.len(), parallel(&files, |f| expect_output(f, extra)));
 }
 
 #[test]
 fn language_programs() {
-    check_all(&["tests/programs"]);
+    check_all(&["tests/programs"], &[]);
 }
 
 #[test]
 fn gate1a_scalar_programs() {
-    check_all(&["gates/gate1a"]);
+    check_all(&["gates/gate1a"], &[]);
 }
 
 #[test]
 fn gate1b_adt_programs() {
-    check_all(&["gates/gate1b"]);
+    check_all(&["gates/gate1b"], &[]);
 }
 
 /// A runtime fault exits 101 and prints `panic at FILE:LINE:COL: MESSAGE`
@@ -84,31 +84,25 @@ fn runtime_faults() {
 }
 
 /// `--cc tcc` (the fast edit–test C compiler) builds programs that behave
-/// the same as with gcc.
+/// the same as with gcc: the scalar and ADT gates and the standard library
+/// programs (the actor programs below and in actors.rs).
 #[test]
-fn gates_build_and_run_with_tcc() {
-    let available = std::process::Command::new("tcc").arg("-v").output().is_ok_and(|o| o.status.success());
-    assert!(available, "tcc is required (`.ci/run` installs it: apt-get install -y tcc)");
-    let files: Vec<PathBuf> = ["gates/gate1a", "gates/gate1b"].iter().flat_map(|d| programs_in(d)).collect();
-    let failures = parallel(&files, |f| {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let exe = build(f, dir.path(), &["--cc", "tcc"]).map_err(|e| format!("{}: {e}", f.display()))?;
-        let out = run(&exe, dir.path());
-        let expected = std::fs::read_to_string(f.with_extension("out")).map_err(|e| e.to_string())?;
-        if out.status.success() && String::from_utf8_lossy(&out.stdout) == expected {
-            Ok(())
-        } else {
-            Err(format!("{}: differs or failed under tcc", f.display()))
-        }
-    });
-    report("programs", files.len(), failures);
+fn gates_and_stdlib_build_and_run_with_tcc() {
+    if common::skip_without("tcc") {
+        return;
+    }
+    check_all(&["gates/gate1a", "gates/gate1b", "tests/stdlib"], TCC);
 }
 
 /// A program with more functions than one piece of parallel code generation
 /// holds: types, literals, fault locations and sort adapters used in several
-/// pieces must be declared once and work everywhere.
+/// pieces must be declared once and work everywhere. Built with tcc, which
+/// compiles its 5000 functions in a fraction of gcc's time.
 #[test]
 fn large_program_generated_in_pieces() {
+    if common::skip_without("tcc") {
+        return;
+    }
     let mut src = String::from("struct Rec { name: string, n: i64 }\n");
     let count = 5000;
     for i in 0..count {
@@ -124,7 +118,7 @@ fn large_program_generated_in_pieces() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("large.pu");
     std::fs::write(&path, src).expect("write program");
-    let exe = build(&path, dir.path(), &["--cc", "tcc"]).expect("builds");
+    let exe = build(&path, dir.path(), TCC).expect("builds");
     let out = run(&exe, dir.path());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -137,21 +131,20 @@ fn large_program_generated_in_pieces() {
 /// The actor gate: each program runs (stdout = `.out`, stderr = `.err` if
 /// present, from inside its directory so file names read as written), and
 /// `purrc --test` on it prints exactly `.test.out`.
-#[test]
-fn gate2_actor_programs_and_their_tests() {
+fn check_gate2(extra: &[&str]) {
     let files = programs_in("gates/gate2");
     assert!(files.len() >= 5, "gate2 has five programs");
     let failures = parallel(&files, |f| {
         let name = f.file_name().expect("name").to_string_lossy().into_owned();
         let dir = f.parent().expect("in a directory");
-        let out = common::purrc().current_dir(dir).args(["--run", "-O0", &name]).output().expect("purrc runs");
+        let out = common::purrc().current_dir(dir).args(["--run", "-O0", &name]).args(extra).output().expect("purrc runs");
         let expected = std::fs::read_to_string(f.with_extension("out")).map_err(|e| format!("{name}: {e}"))?;
         let expected_err = std::fs::read_to_string(f.with_extension("err")).unwrap_or_default();
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         if !out.status.success() || stdout != expected || stderr != expected_err {
             return Err(format!("{name}: exit {:?}\n--- stdout\n{stdout}--- expected\n{expected}--- stderr\n{stderr}--- expected\n{expected_err}", out.status.code()));
         }
-        let tests = common::purrc().current_dir(dir).args(["--test", "-O0", &name]).output().expect("purrc runs");
+        let tests = common::purrc().current_dir(dir).args(["--test", "-O0", &name]).args(extra).output().expect("purrc runs");
         let expected = std::fs::read_to_string(dir.join(format!("{}.test.out", f.file_stem().unwrap().to_string_lossy())))
             .map_err(|e| format!("{name}: {e}"))?;
         let stdout = String::from_utf8_lossy(&tests.stdout);
@@ -161,4 +154,17 @@ fn gate2_actor_programs_and_their_tests() {
         Ok(())
     });
     report("gate2 programs", files.len(), failures);
+}
+
+#[test]
+fn gate2_actor_programs_and_their_tests() {
+    check_gate2(&[]);
+}
+
+#[test]
+fn gate2_actor_programs_and_their_tests_with_tcc() {
+    if common::skip_without("tcc") {
+        return;
+    }
+    check_gate2(TCC);
 }

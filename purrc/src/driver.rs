@@ -17,7 +17,8 @@ pub struct Cli {
     /// Source files (.pu) or directories of them.
     #[arg(required = true, value_name = "FILES_OR_DIRS")]
     pub inputs: Vec<PathBuf>,
-    /// Output executable (default: the first file's stem).
+    /// Output executable (default: the first file's stem). With --test or
+    /// --bench, the runner is written to OUT instead of being run.
     #[arg(short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Build to a temporary place and run; arguments after `--` go to the program.
@@ -189,7 +190,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let stem = cli.inputs[0].file_stem().map_or("main".into(), |s| s.to_string_lossy().into_owned());
     let c_path = c_dir.join(format!("{stem}.c"));
     std::fs::write(&c_path, &c).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", c_path.display())))?;
-    let runs = cli.run || cli.test || cli.bench;
+    let runs = cli.run || ((cli.test || cli.bench) && cli.output.is_none());
     let exe = if runs {
         work.path().join(&stem)
     } else {

@@ -74,7 +74,9 @@ extern const purr_loc *purr_std_caller;
 
 /* Called first by the generated main(): records argv, sets up stdout buffering. */
 void purr_init(int argc, char **argv);
-/* Flushes stdout; called at normal program end. */
+/* Flushes stdout; called at normal program end (after purr_sched_shutdown
+ * or the test runner). With PURR_CHECK_HEAP set, a heap not back to zero
+ * bytes is reported and the process exits with status 70. */
 void purr_shutdown(void);
 /* exit(code) builtin: flushes stdout and exits. */
 PURR_NORETURN void purr_exit(int32_t code);
@@ -482,14 +484,17 @@ struct purr_msg {
 #define PURR_KIND_START 1u
 #define PURR_KIND_FIRST_USER 2u
 
-/* Runtime-private, exposed for the inline fast paths below (actor.c, rc.c,
+/* Runtime-private, exposed for the inline fast paths below (msg_pool.c, rc.c,
  * mailbox.c; never use them from generated code directly):
  *   - purr__single_threaded: set while one thread runs every send and
  *     handler (the deterministic scheduler, both clocks); see mailbox.h.
  *   - purr__msg_cache: message nodes of up to PURR__MSG_CACHE_MAX bytes in
  *     size classes of PURR__MSG_CACHE_STEP, each class a free list (linked
  *     through next) of at most PURR__MSG_CACHE_CAP nodes, used only while
- *     purr__single_threaded; see actor.c.
+ *     purr__single_threaded; see msg_pool.c.
+ *   - purr__msg_fast: set while the inline paths below may use the free
+ *     lists: while purr__single_threaded, unless valgrind runs the program
+ *     (msg_pool.c then does every step, to tell valgrind about it).
  *   - purr__heap_live / purr__heap_peak: rc.c's byte counters. */
 #define PURR__MSG_CACHE_STEP 16u
 #define PURR__MSG_CACHE_MAX 256u
@@ -501,17 +506,18 @@ typedef struct purr__msg_cache_class {
 } purr__msg_cache_class;
 extern purr__msg_cache_class purr__msg_cache[PURR__MSG_CACHE_CLASSES];
 extern bool purr__single_threaded;
+extern bool purr__msg_fast;
 extern size_t purr__heap_live;
 extern size_t purr__heap_peak;
-/* The out-of-line paths of purr_msg_alloc and purr_msg_free (actor.c):
+/* The out-of-line paths of purr_msg_alloc and purr_msg_free (msg_pool.c):
  * the same semantics for every case. */
 purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg *m));
 void purr__msg_free_slow(purr_msg *m);
 
 /* Allocates a message node of `size` bytes (header included). Inline: with
- * one thread and a node of a cached class waiting, a pop from its free list. */
+ * purr__msg_fast and a node of a cached class waiting, a pop from its free list. */
 static inline purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(purr_msg *m)) {
-    if (size >= sizeof(purr_msg) && size <= PURR__MSG_CACHE_MAX && purr__single_threaded) {
+    if (size >= sizeof(purr_msg) && size <= PURR__MSG_CACHE_MAX && purr__msg_fast) {
         purr__msg_cache_class *c = &purr__msg_cache[(size - 1) / PURR__MSG_CACHE_STEP];
         purr_msg *m = c->head;
         if (PURR_LIKELY(m != NULL)) {
@@ -530,10 +536,10 @@ static inline purr_msg *purr_msg_alloc(size_t size, uint32_t kind, void (*drop)(
 }
 
 /* Frees a node whose payload owns nothing (a `drop` for plain payloads).
- * Inline: with one thread, a push on its class's free list. */
+ * Inline: with purr__msg_fast, a push on its class's free list. */
 static inline void purr_msg_free(purr_msg *m) {
     size_t size = m->size;
-    if (size <= PURR__MSG_CACHE_MAX && purr__single_threaded) {
+    if (size <= PURR__MSG_CACHE_MAX && purr__msg_fast) {
         purr__msg_cache_class *c = &purr__msg_cache[(size - 1) / PURR__MSG_CACHE_STEP];
         if (PURR_LIKELY(c->len < PURR__MSG_CACHE_CAP)) {
             purr__heap_live -= size;

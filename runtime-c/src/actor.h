@@ -96,9 +96,6 @@ void purr__actors_reset(void);
 /* At scheduler shutdown: ends every actor still alive (no ActorExited),
  * and forgets a handler that a test's failed expectation abandoned. */
 void purr__actors_shutdown(void);
-/* Frees the message nodes kept for reuse by purr_msg_alloc (at
- * purr_sched_shutdown, after purr__single_threaded is cleared). */
-void purr__msg_cache_release(void);
 
 /* probe.c: the actor type of probes, and delivery to one (at send time). */
 extern const purr_actor_type purr__probe_type;

@@ -51,6 +51,13 @@ static inline void purr__heap_count_alloc(size_t size) {
 }
 static inline void purr__heap_count_free(size_t size) { purr__heap_live -= size; }
 
+/* msg_pool.c: sets purr__msg_fast (at purr_sched_init, after the scheduler
+ * has set purr__single_threaded), and frees the message nodes kept for
+ * reuse by purr_msg_alloc (at purr_sched_shutdown, after
+ * purr__single_threaded is cleared). */
+void purr__msg_pool_start(void);
+void purr__msg_cache_release(void);
+
 /* Starts a new peak for purr_heap_peak_bytes at the current live count, so a
  * bench reports the peak of its own run (metrics.c, at purr_sched_init). */
 void purr__heap_reset_peak(void);

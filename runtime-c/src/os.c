@@ -29,9 +29,12 @@ enum { OS_READ = 0, OS_WRITE = 1, OS_APPEND = 2 };
 /* purr_os_kind results. */
 enum { OS_FILE = 1, OS_DIR = 2, OS_SYMLINK = 3, OS_OTHER = 4 };
 
-/* Mutable state is per thread so that the helpers stay correct if the
- * runtime ever runs actors on several threads. */
-static _Thread_local int32_t last_error;
+/* Plain statics, not _Thread_local: `--cc tcc` links this gcc-built
+ * library and tcc's linker cannot resolve thread-local relocations. The
+ * runtime runs every handler on one thread (like the reference counts in
+ * rc.c), so one copy is enough; a multi-threaded scheduler would have to
+ * move this state into the calling actor. */
+static int32_t last_error;
 
 /* Opens path for reading (OS_READ), for writing from empty, creating it
  * (OS_WRITE), or for appending, creating it (OS_APPEND). New files get
@@ -113,7 +116,7 @@ int64_t purr_os_file_size(const char *path) {
 /* The message for error number e ("No such file or directory"). The buffer
  * is reused by the next call; purrc copies an extern's string result at once. */
 const char *purr_os_strerror(int32_t e) {
-    static _Thread_local char buf[256];
+    static char buf[256]; /* not thread-local: see last_error */
     if (strerror_r(e, buf, sizeof buf) != 0) snprintf(buf, sizeof buf, "error %d", (int)e);
     return buf;
 }

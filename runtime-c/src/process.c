@@ -24,9 +24,20 @@ void purr_init(int argc, char **argv) {
     purr__install_overflow_handler();
 }
 
+/* Exit status when PURR_CHECK_HEAP finds live heap at the normal end of a
+ * program (docs/compiler.md, "Memory checks"): 70 is EX_SOFTWARE in
+ * sysexits.h, distinct from a panic's 101 and a failed test run's 1. */
+#define EXIT_HEAP_LIVE 70
+
+/* Only here, at the normal end: purr_exit, a panic and a stack overflow
+ * leave with the frames that owned values still on the stack. */
 void purr_shutdown(void) {
     purr__owned_free();
     fflush(stdout);
+    if (getenv("PURR_CHECK_HEAP") != NULL && purr__heap_live != 0) {
+        fprintf(stderr, "purr: %zu bytes of heap still live at exit\n", purr__heap_live);
+        exit(EXIT_HEAP_LIVE);
+    }
 }
 
 void purr_exit(int32_t code) {

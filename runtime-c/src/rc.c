@@ -6,7 +6,7 @@
  * blocks currently allocated; heap_peak == max of heap_live since the start
  * or the last purr__heap_reset_peak (each scheduler start, for bench metrics).
  * Single-threaded for now, like the reference counts. Message nodes that
- * actor.c keeps in its free list are not live: they count from purr_msg_alloc
+ * msg_pool.c keeps in its free lists are not live: they count from purr_msg_alloc
  * to purr_msg_free, exactly as if they came from malloc each time. */
 #include "internal.h"
 

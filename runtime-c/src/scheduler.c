@@ -23,6 +23,7 @@ void purr_sched_init(purr_sched_kind kind) {
     purr__actors_reset();
     purr__sched = kind == PURR_SCHED_DET ? &purr__sched_det : &purr__sched_wall;
     purr__sched->init();
+    purr__msg_pool_start();
 }
 
 static const purr__sched_ops *running(const char *what) {

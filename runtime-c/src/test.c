@@ -12,7 +12,9 @@
  * or a panic in the test body records its message and longjmps out of the
  * test body (from inside a handler too), abandoning the body's frames after
  * releasing what they owned (the owned stack, purr.h); the scheduler's
- * shutdown releases the actors. Output:
+ * shutdown releases the actors. So after any run, failed tests included,
+ * purr_shutdown can check the heap like at the end of any program.
+ * Output:
  *     test NAME ... ok
  *     test NAME ... FAILED
  *       at FILE:LINE:COL: expected LEFT == RIGHT

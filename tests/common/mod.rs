@@ -9,11 +9,36 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
+/// Set for every compiled program the tests run: live heap at a program's
+/// normal end makes it fail (docs/compiler.md, "Memory checks").
+pub const CHECK_HEAP: (&str, &str) = ("PURR_CHECK_HEAP", "1");
+
+/// purrc; the programs it runs (`--run`, `--test`, `--bench`) inherit
+/// CHECK_HEAP.
 pub fn purrc() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_purrc"));
     // Keep the test runs' runtime cache inside the build directory.
     cmd.env("PURR_CACHE_DIR", repo_root().join("target").join("purr-cache"));
+    cmd.env(CHECK_HEAP.0, CHECK_HEAP.1);
     cmd
+}
+
+/// purrc options that build with tcc instead of the default C compiler.
+pub const TCC: &[&str] = &["--cc", "tcc"];
+
+/// Whether a test needing the optional `tool` (valgrind, tcc) must skip:
+/// when the tool is not installed it prints `skipped: TOOL not installed`
+/// and returns true, so the test returns and passes. Under CI (`CI` set)
+/// a missing tool fails the test instead, so CI never skips silently;
+/// `.ci/run` installs the tools.
+pub fn skip_without(tool: &str) -> bool {
+    // Only whether it starts matters: not every tool knows --version.
+    if Command::new(tool).arg("--version").output().is_ok() {
+        return false;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{tool} not installed, and CI is set (`.ci/run` installs it)");
+    eprintln!("skipped: {tool} not installed");
+    true
 }
 
 /// The `.pu` files of a directory (relative to the repository), sorted.
@@ -47,7 +72,7 @@ pub fn build(source: &Path, out_dir: &Path, extra: &[&str]) -> Result<PathBuf, S
 }
 
 pub fn run(exe: &Path, cwd: &Path) -> Output {
-    Command::new(exe).current_dir(cwd).output().expect("program runs")
+    Command::new(exe).current_dir(cwd).env(CHECK_HEAP.0, CHECK_HEAP.1).output().expect("program runs")
 }
 
 /// Runs `f` over `items` on a few threads; returns the failure messages.
