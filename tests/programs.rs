@@ -83,6 +83,25 @@ fn runtime_faults() {
     report("fault programs", files.len(), parallel(&files, |f| expect_fault(f)));
 }
 
+/// Standard input is read as the file `/dev/stdin` (docs/stdlib.md,
+/// std.fs): each program under tests/stdin gets its `.in` file on stdin.
+#[test]
+fn programs_reading_stdin() {
+    let files = programs_in("tests/stdin");
+    report("stdin programs", files.len(), parallel(&files, |f| {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let exe = build(f, dir.path(), &[])?;
+        let input = std::fs::File::open(f.with_extension("in")).map_err(|e| e.to_string())?;
+        let out = std::process::Command::new(&exe).stdin(input).output().map_err(|e| e.to_string())?;
+        let expected = std::fs::read_to_string(f.with_extension("out")).map_err(|e| e.to_string())?;
+        if out.status.success() && String::from_utf8_lossy(&out.stdout) == expected {
+            Ok(())
+        } else {
+            Err(format!("{}: exit {:?}, stdout {:?}", f.display(), out.status.code(), String::from_utf8_lossy(&out.stdout)))
+        }
+    }));
+}
+
 /// `--cc tcc` (the fast edit–test C compiler) builds programs that behave
 /// the same as with gcc: the scalar and ADT gates and the standard library
 /// programs (the actor programs below and in actors.rs).
