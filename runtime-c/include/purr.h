@@ -227,12 +227,15 @@ void purr_eprintln(const purr_str *s);
 
 /* ---------- bytes (bytes.c) ---------- */
 
-/* Mutable byte buffer with value semantics (copy-on-write). */
+/* Mutable byte buffer with value semantics (copy-on-write). A buffer owns
+ * its cap bytes at data, or is a view (bytes_slice) of bytes inside the
+ * buffer of `base`, which it retains; a view is never written in place. */
 typedef struct purr_bytes {
     int64_t rc;
     int64_t len;
-    int64_t cap;
+    int64_t cap;              /* bytes owned at data; 0 for a view */
     uint8_t *data;
+    struct purr_bytes *base;  /* NULL, or the buffer a view shares */
 } purr_bytes;
 
 static inline void purr_bytes_retain(purr_bytes *b) { if (b->rc >= 0) b->rc++; }
@@ -250,6 +253,8 @@ void purr_bytes_set(purr_bytes **b, int64_t i, uint8_t v, const purr_loc *loc);
 uint8_t *purr_bytes_at_mut(purr_bytes **b, int64_t i, const purr_loc *loc);
 void purr_bytes_push(purr_bytes **b, uint8_t v);
 void purr_bytes_append(purr_bytes **b, const purr_bytes *other);
+/* Bytes [start, end) of b: a view sharing b's buffer (O(1)), or a copy when
+ * the range is short (docs/language.md, Bytes). */
 purr_bytes *purr_bytes_slice(const purr_bytes *b, int64_t start, int64_t end, const purr_loc *loc);
 /* Keeps the first n bytes; n >= len is a no-op (as Rust's Vec::truncate); n < 0 panics. */
 void purr_bytes_truncate(purr_bytes **b, int64_t n, const purr_loc *loc);

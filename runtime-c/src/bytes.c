@@ -1,10 +1,22 @@
 /* bytes.c — mutable byte buffers with value semantics.
  *
- * Invariants: 0 <= len <= cap; data holds cap bytes (NULL when cap == 0), of
- * which the first len are the value. Mutators take purr_bytes ** and make the
- * buffer unique first (copy-on-write), so a write is never visible through
- * another copy of the value. */
+ * Invariants:
+ *   - A buffer (base == NULL): 0 <= len <= cap; data holds cap bytes (NULL
+ *     when cap == 0), of which the first len are the value.
+ *   - A view (base != NULL, made by bytes_slice): cap == 0; data points at
+ *     len bytes inside base's buffer; base is a buffer, never a view, and
+ *     the view holds one reference to it. While a view exists, base->rc > 1,
+ *     so base itself is copied before any write: the viewed bytes never
+ *     change.
+ *   - Mutators take purr_bytes ** and make the value a unique buffer first
+ *     (copy-on-write: a shared buffer or any view is copied), so a write is
+ *     never visible through another copy of the value.
+ * A view keeps its whole base buffer alive (as Go's slices and Rust's
+ * `Bytes` do); slices of at most VIEW_MIN bytes are copied instead, which
+ * costs less than the view and keeps small keys from pinning big buffers. */
 #include "internal.h"
+
+enum { VIEW_MIN = 64 };
 
 static purr_bytes *bytes_alloc(int64_t len, int64_t cap) {
     purr_bytes *b = purr_alloc(sizeof *b);
@@ -12,11 +24,15 @@ static purr_bytes *bytes_alloc(int64_t len, int64_t cap) {
     b->len = len;
     b->cap = cap;
     b->data = cap > 0 ? purr_alloc((size_t)cap) : NULL;
+    b->base = NULL;
     return b;
 }
 
 void purr_bytes__free(purr_bytes *b) {
-    purr_free(b->data, (size_t)b->cap);
+    if (b->base != NULL)
+        purr_bytes_release(b->base);
+    else
+        purr_free(b->data, (size_t)b->cap);
     purr_free(b, sizeof *b);
 }
 
@@ -54,7 +70,7 @@ purr_bytes *purr_bytes_from(const uint8_t *data, int64_t len) {
 static void reserve_unique(purr_bytes **bp, int64_t extra) {
     purr_bytes *b = *bp;
     int64_t need = b->len + extra;
-    bool shared = b->rc != 1;
+    bool shared = b->rc != 1 || b->base != NULL;
     if (!shared && need <= b->cap) return;
     int64_t cap = need;
     if (extra > 0) {
@@ -108,13 +124,25 @@ void purr_bytes_append(purr_bytes **b, const purr_bytes *other) {
 purr_bytes *purr_bytes_slice(const purr_bytes *b, int64_t start, int64_t end, const purr_loc *loc) {
     check_range("bytes_slice", b, start, end, loc);
     if (start == end) return bytes_alloc(0, 0); /* data may be NULL */
-    return purr_bytes_from(b->data + start, end - start);
+    if (end - start <= VIEW_MIN) return purr_bytes_from(b->data + start, end - start);
+    /* Retaining the base through a borrowed pointer is what any copy of a
+     * borrowed value does (purr.h: the callee retains what it keeps). */
+    purr_bytes *base = b->base != NULL ? b->base : (purr_bytes *)b;
+    purr_bytes_retain(base);
+    purr_bytes *v = purr_alloc(sizeof *v);
+    v->rc = 1;
+    v->len = end - start;
+    v->cap = 0;
+    v->data = b->data + start;
+    v->base = base;
+    return v;
 }
 
 void purr_bytes_truncate(purr_bytes **b, int64_t n, const purr_loc *loc) {
     if (n < 0) purr_panicf(loc, "bytes_truncate with negative length %lld", (long long)n);
     if (n >= (*b)->len) return;
-    reserve_unique(b, 0);
+    /* A view of its own shrinks without copying: it owns no bytes. */
+    if (!((*b)->rc == 1 && (*b)->base != NULL)) reserve_unique(b, 0);
     (*b)->len = n;
 }
 

@@ -76,6 +76,38 @@ static void test_push_append_slice(void) {
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) purr_bytes_release(all[i]);
 }
 
+/* Slices longer than a few bytes are views of the buffer: O(1), never
+ * changed by writes to either side, and the buffer lives as long as a view. */
+static void test_views(void) {
+    char text[200];
+    for (int i = 0; i < 200; i++) text[i] = (char)('a' + i % 26);
+    purr_bytes *buf = purr_bytes_from((const uint8_t *)text, 200);
+    purr_bytes *v = purr_bytes_slice(buf, 10, 150, &LOC);
+    CHECK(v->base == buf && v->data == buf->data + 10 && buf->rc == 2);
+    CHECK(bytes_are(v, text + 10, 140));
+    purr_bytes *vv = purr_bytes_slice(v, 5, 100, &LOC); /* a view of a view shares the buffer */
+    CHECK(vv->base == buf && vv->data == buf->data + 15 && buf->rc == 3);
+    purr_bytes *small = purr_bytes_slice(v, 0, 3, &LOC); /* short: a copy */
+    CHECK(small->base == NULL && bytes_are(small, text + 10, 3) && buf->rc == 3);
+
+    purr_bytes_set(&buf, 10, '!', &LOC); /* the buffer is shared: copied */
+    CHECK(buf->data[10] == '!' && bytes_are(v, text + 10, 140) && bytes_are(vv, text + 15, 95));
+    purr_bytes_set(&v, 0, '?', &LOC); /* a view is copied before a write */
+    CHECK(v->base == NULL && v->data[0] == '?' && bytes_are(vv, text + 15, 95));
+    purr_bytes_truncate(&vv, 4, &LOC); /* a view of its own shrinks in place */
+    CHECK(vv->base != NULL && bytes_are(vv, text + 15, 4));
+    purr_bytes_append(&vv, small); /* appending copies it into a buffer */
+    CHECK(vv->base == NULL && vv->len == 7 && memcmp(vv->data + 4, text + 10, 3) == 0);
+
+    purr_bytes *last = purr_bytes_slice(buf, 100, 200, &LOC);
+    purr_bytes_release(buf); /* the view keeps the buffer alive */
+    CHECK(last->base->rc == 1 && bytes_are(last, text + 100, 100));
+    purr_bytes_release(last);
+    purr_bytes_release(v);
+    purr_bytes_release(vv);
+    purr_bytes_release(small);
+}
+
 static void test_big_endian(void) {
     purr_bytes *b = purr_bytes_new(16, &LOC);
     purr_bytes_put_u16be(&b, 0, 0x1234, &LOC);
@@ -166,6 +198,7 @@ int main(void) {
     RUN(test_new_get_set);
     RUN(test_cow);
     RUN(test_push_append_slice);
+    RUN(test_views);
     RUN(test_big_endian);
     RUN(test_crc32c);
     RUN(test_str_conversions);
