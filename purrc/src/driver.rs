@@ -128,10 +128,7 @@ fn compile_and_report(cli: &Cli) -> ExitCode {
                 _ => ColorChoice::Never,
             };
             let mut stderr = StandardStream::stderr(choice);
-            diagnostics::render(&diags, &sources, &mut stderr);
-            let n = diags.len();
-            // stderr may be a closed pipe; there is nowhere left to report that.
-            let _ = writeln!(std::io::stderr(), "purrc: {n} error{} found", if n == 1 { "" } else { "s" });
+            diagnostics::report(&diags, &sources, &mut stderr);
             ExitCode::from(EXIT_COMPILE_ERROR)
         }
         Err(Failure::Usage(msg)) => {

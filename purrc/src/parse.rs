@@ -38,7 +38,7 @@ lalrpop_util::lalrpop_mod!(
 pub enum ParseError {
     /// An error from the lexer (see [`LexError`] for the ids).
     Lex(LexError),
-    /// A token that cannot appear here. (`syntax-error`)
+    /// A token that cannot appear here.
     UnexpectedToken {
         span: Span,
         /// The token as the user reads it: `` `}` ``, ``identifier `x` ``.
@@ -47,7 +47,7 @@ pub enum ParseError {
         expected: Vec<String>,
         hint: Option<String>,
     },
-    /// The input ended in the middle of a construct. (`unexpected-eof`)
+    /// The input ended in the middle of a construct.
     UnexpectedEof {
         span: Span,
         expected: Vec<String>,
@@ -55,12 +55,19 @@ pub enum ParseError {
         unclosed: Option<(char, Span)>,
     },
     /// `{ … }` after an expression that does not name a struct, message or
-    /// actor, e.g. `f() { x: 1 }`. (`invalid-struct-literal`)
+    /// actor, e.g. `f() { x: 1 }`.
     InvalidStructLiteral { span: Span },
     /// A string with `{…}` where plain text is required: test and bench
-    /// names, patterns. (`interpolation-not-allowed`)
+    /// names, patterns.
     InterpolationNotAllowed { span: Span, place: &'static str },
 }
+
+crate::diagnostics::diagnostic_ids!(ParseError, via Lex {
+    UnexpectedToken => "syntax-error",
+    UnexpectedEof => "unexpected-eof",
+    InvalidStructLiteral => "invalid-struct-literal",
+    InterpolationNotAllowed => "interpolation-not-allowed",
+});
 
 impl ParseError {
     pub fn span(&self) -> Span {

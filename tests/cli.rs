@@ -1,0 +1,52 @@
+//! The command line around the diagnostics (docs/compiler.md): how much a
+//! run prints for hopeless input.
+
+mod common;
+
+use common::purrc;
+use std::path::Path;
+
+/// purrc's exit status and stderr for `args`.
+fn purrc_stderr(args: &[&str], cwd: &Path) -> (Option<i32>, String) {
+    let out = purrc().current_dir(cwd).args(args).output().expect("purrc runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// 15 KB of non-ASCII text, one error per character: the report stays
+/// small because errors are capped and each quoted line is cut.
+#[test]
+fn garbage_input_prints_a_bounded_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alphabet: Vec<char> = "éàü漢字🐱ßøπ".chars().collect();
+    let one_line: String = (0..5000).map(|i| alphabet[i * 7 % alphabet.len()]).collect();
+    let many_lines: String = (0..150).map(|l| format!("{}\n", one_line.chars().skip(l).take(40).collect::<String>())).collect();
+    for (name, text) in [("one_line.pu", &one_line), ("many_lines.pu", &many_lines)] {
+        assert!(text.len() >= 5000, "{name} is {} bytes", text.len());
+        std::fs::write(dir.path().join(name), text).expect("writable");
+        let (status, stderr) = purrc_stderr(&["--color", "never", "--emit", "c", name], dir.path());
+        assert_eq!(status, Some(1), "{name}:\n{stderr}");
+        assert!(stderr.len() < 40_000, "{name}: {} bytes of diagnostics", stderr.len());
+        assert_eq!(stderr.matches("error[").count(), 50, "{name}: at most 50 errors are shown");
+        assert!(stderr.contains(" more errors\n"), "{name}:\n{stderr}");
+        assert!(stderr.lines().all(|l| l.chars().count() < 300), "{name}: a line is too long:\n{stderr}");
+    }
+}
+
+/// An error in the middle of a very long line quotes a window around it,
+/// with the true column and the underline under the right text.
+#[test]
+fn a_long_line_is_cut_around_the_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let terms = vec!["1"; 400].join(" + ");
+    std::fs::write(dir.path().join("long.pu"), format!("fn main() {{\n    let x: i64 = {terms} + missing + {terms}\n}}\n"))
+        .expect("writable");
+    let (status, stderr) = purrc_stderr(&["--color", "never", "--emit", "c", "long.pu"], dir.path());
+    assert_eq!(status, Some(1), "{stderr}");
+    let col = 4 + "let x: i64 = ".len() + terms.len() + " + ".len() + 1;
+    assert!(stderr.contains(&format!("long.pu:2:{col}")), "{stderr}");
+    assert!(stderr.lines().all(|l| l.chars().count() < 300), "a line is too long:\n{stderr}");
+    let quoted = stderr.lines().find(|l| l.contains("+ missing +")).expect("the line is quoted");
+    let underline = stderr.lines().skip_while(|l| !l.contains("+ missing +")).nth(1).expect("an underline");
+    let at = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
+    assert_eq!(at(quoted, "missing"), at(underline, "^"), "{stderr}");
+}
