@@ -1,10 +1,11 @@
 //! The command line: reads the inputs and runs the phases in order —
-//! read → lex/parse → check (IR) → generate C → compile and link — stopping
-//! at the first phase that reports errors.
+//! read → lex/parse → check (IR) → lint → generate C → compile and link —
+//! stopping at the first phase that reports errors. Warnings (from the
+//! lints) are printed as soon as they are known and never stop the build.
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::source::SourceMap;
-use crate::{ast, codegen_c, lexer, parse, runtime, sema};
+use crate::{ast, codegen_c, lexer, lint, parse, runtime, sema};
 use clap::{Parser, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::Write;
@@ -122,13 +123,7 @@ fn compile_and_report(cli: &Cli) -> ExitCode {
     match run(cli, &mut sources) {
         Ok(code) => code,
         Err(Failure::Diagnostics(diags)) => {
-            let choice = match cli.color {
-                Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
-                Color::Always => ColorChoice::Always,
-                _ => ColorChoice::Never,
-            };
-            let mut stderr = StandardStream::stderr(choice);
-            diagnostics::report(&diags, &sources, &mut stderr);
+            report(cli, &diags, &sources);
             ExitCode::from(EXIT_COMPILE_ERROR)
         }
         Err(Failure::Usage(msg)) => {
@@ -136,6 +131,16 @@ fn compile_and_report(cli: &Cli) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Prints diagnostics to stderr, in colour if asked or if it is a terminal.
+fn report(cli: &Cli, diags: &[Diagnostic], sources: &SourceMap) {
+    let choice = match cli.color {
+        Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
+        Color::Always => ColorChoice::Always,
+        _ => ColorChoice::Never,
+    };
+    diagnostics::report(diags, sources, &mut StandardStream::stderr(choice));
 }
 
 fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
@@ -160,6 +165,9 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     // pages to fault in); the IR is not: purrc exits right after using it.
     drop(files);
     clock.lap("check");
+    let warnings = lint::check(&program);
+    report(cli, &warnings, sources);
+    clock.lap("lint");
     if cli.emit == Some(Emit::Ir) {
         print!("{}", crate::ir::dump(&program, sources));
         return Ok(ExitCode::SUCCESS);
