@@ -52,7 +52,7 @@ fn every_diagnostic_matches_its_snapshot() {
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         let (severity, status) = if purrc::lint::Warning::IDS.contains(&id) { ("warning", 0) } else { ("error", 1) };
         assert_eq!(out.status.code(), Some(status), "{name}: purrc must exit {status} on a {severity}:\n{stderr}");
-        assert!(stderr.contains(&format!("{severity}[{id}]")), "{name}: expected a {severity} with id `{id}`, got:\n{stderr}");
+        assert!(stderr.contains(&format!("{severity}[{id}]")), "{name}: expected {severity}[{id}], got:\n{stderr}");
         insta::with_settings!({
             snapshot_path => dir.join("snapshots"),
             prepend_module_to_snapshot => false,

@@ -9,9 +9,8 @@
 //!
 //! Errors are collected, not returned at the first one: the lexer reports
 //! bad input and goes on, grammar actions record their errors and go on, and
-//! after a syntax error parsing restarts at the next top-level declaration
-//! (see [`parse_file_errors`]), so independent mistakes are all reported in
-//! one run.
+//! after a syntax error parsing resumes after the broken statement (see
+//! `recovery.rs`), so independent mistakes are all reported in one run.
 
 pub(crate) mod actions;
 mod messages;
@@ -48,11 +47,17 @@ pub enum ParseError {
         hint: Option<String>,
     },
     /// The input ended in the middle of a construct.
-    UnexpectedEof {
+    UnexpectedEof { span: Span, expected: Vec<String> },
+    /// A bracket left open: the input ended, or a later line went on as if
+    /// it were closed. The bracket is the mistake, not where it was noticed.
+    Unclosed {
+        open: char,
+        /// The opening bracket.
         span: Span,
-        expected: Vec<String>,
-        /// The innermost bracket left open, if any.
-        unclosed: Option<(char, Span)>,
+        /// Where the missing closer was noticed.
+        noticed: Span,
+        /// The token found there, `None` at the end of the input.
+        found: Option<String>,
     },
     /// `{ … }` after an expression that does not name a struct, message or
     /// actor, e.g. `f() { x: 1 }`.
@@ -65,6 +70,7 @@ pub enum ParseError {
 crate::diagnostics::diagnostic_ids!(ParseError, via Lex {
     UnexpectedToken => "syntax-error",
     UnexpectedEof => "unexpected-eof",
+    Unclosed => "unclosed-delimiter",
     InvalidStructLiteral => "invalid-struct-literal",
     InterpolationNotAllowed => "interpolation-not-allowed",
 });
@@ -75,6 +81,7 @@ impl ParseError {
             ParseError::Lex(e) => e.span(),
             ParseError::UnexpectedToken { span, .. }
             | ParseError::UnexpectedEof { span, .. }
+            | ParseError::Unclosed { span, .. }
             | ParseError::InvalidStructLiteral { span }
             | ParseError::InterpolationNotAllowed { span, .. } => *span,
         }

@@ -26,7 +26,6 @@ pub(crate) fn record(problems: &mut Vec<ParseError>, file: FileId, error: Lalrpo
         lalrpop_util::ParseError::UnrecognizedEof { location, expected } => ParseError::UnexpectedEof {
             span: Span::new(file, location, location),
             expected: describe_expected(&expected),
-            unclosed: None,
         },
         // Our lexer yields no errors and the grammar has no fallible actions,
         // so these cannot occur; map them to the nearest meaning anyway.
@@ -192,18 +191,20 @@ pub fn diagnostic(error: &ParseError) -> Diagnostic {
                 None => d,
             }
         }
-        ParseError::UnexpectedEof { span, expected, unclosed } => {
-            let d = Diagnostic::new(id,
-                *span,
-                format!("unexpected end of input, expected {}", one_of(expected)),
-            )
-            .label("input ends here");
-            match unclosed {
-                Some((c, at)) => d
-                    .with_secondary(*at, format!("this `{c}` is never closed"))
-                    .hint(format!("add the missing `{}`", closing(*c))),
-                None => d,
-            }
+        ParseError::UnexpectedEof { span, expected } => {
+            Diagnostic::new(id, *span, format!("unexpected end of input, expected {}", one_of(expected)))
+                .label("input ends here")
+        }
+        ParseError::Unclosed { open, span, noticed, found } => {
+            let close = closing(*open);
+            let noticed_label = match found {
+                Some(found) => format!("expected `{close}` before {found}"),
+                None => "the input ends here".to_string(),
+            };
+            Diagnostic::new(id, *span, format!("unclosed `{open}`"))
+                .label(format!("this `{open}` is never closed"))
+                .with_secondary(*noticed, noticed_label)
+                .hint(format!("add the missing `{close}`"))
         }
         ParseError::InvalidStructLiteral { span } => Diagnostic::new(id,
             *span,
@@ -218,7 +219,7 @@ pub fn diagnostic(error: &ParseError) -> Diagnostic {
     }
 }
 
-fn closing(open: char) -> char {
+pub(super) fn closing(open: char) -> char {
     match open {
         '(' => ')',
         '[' => ']',
@@ -289,7 +290,7 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
 }
 
 /// Tokens that begin a top-level declaration.
-fn starts_declaration(tok: &Tok) -> bool {
+pub(super) fn starts_declaration(tok: &Tok) -> bool {
     matches!(
         tok,
         Tok::Fn
