@@ -4,6 +4,16 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
+/// What declared a name that cannot be assigned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Binding {
+    /// `let x = …`: `var` would make it mutable.
+    Let,
+    Param,
+    /// A loop variable or a name bound by a pattern.
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum SemaError {
     /// Two top-level declarations (or two fields, variants, parameters) share a name.
@@ -21,7 +31,7 @@ pub enum SemaError {
     /// Not enough information to know a type (e.g. `let xs = []`).
     CannotInfer { what: String, span: Span },
     /// Assignment to a `let` binding, a parameter or a loop variable.
-    Immutable { name: String, span: Span, declared: Span },
+    Immutable { name: String, span: Span, declared: Span, binding: Binding },
     /// The left side of `=` is not a variable, field or element.
     InvalidAssignTarget { span: Span },
     /// `x.f` where the type has no field `f`.
@@ -94,8 +104,9 @@ pub enum SemaError {
     DuplicateHandler { message: String, span: Span, previous: Span },
     /// `fn main` and `actor Main` both.
     TwoEntries { span: Span, previous: Span },
-    /// A test control (`drain`, `expect_eq`, …) outside tests and benches.
-    TestOnly { what: String, span: Span },
+    /// A test control (`drain`, `expect_eq`, `probe<T>()`, …) outside
+    /// tests and benches; `instead` says what a program does instead.
+    TestOnly { what: String, span: Span, instead: Option<&'static str> },
     /// `var x: T` without a value, where `T` has no zero value.
     NoInitialValue { name: String, ty: String, span: Span },
     /// An operation the element type does not support (`list_sort` of structs).
@@ -187,11 +198,25 @@ impl SemaError {
                 Diagnostic::new(id, *span, format!("cannot infer the type of {what}"))
                     .hint("add a type annotation, e.g. `var xs: list<i64> = []`")
             }
-            Immutable { name, span, declared } => {
-                Diagnostic::new(id, *span, format!("cannot assign to `{name}`: it is not declared with `var`"))
+            Immutable { name, span, declared, binding } => {
+                let (message, hint) = match binding {
+                    Binding::Let => (
+                        format!("cannot assign to `{name}`: it is not declared with `var`"),
+                        format!("declare it with `var {name}` to make it mutable"),
+                    ),
+                    Binding::Param => (
+                        format!("cannot assign to parameter `{name}`: parameters are immutable"),
+                        format!("shadow it with a mutable copy: `var {name} = {name}`"),
+                    ),
+                    Binding::Other => (
+                        format!("cannot assign to `{name}`: loop variables and pattern bindings are immutable"),
+                        format!("shadow it with a mutable copy: `var {name} = {name}`"),
+                    ),
+                };
+                Diagnostic::new(id, *span, message)
                     .label("assignment here")
                     .with_secondary(*declared, "declared here")
-                    .hint(format!("declare it with `var {name}` to make it mutable"))
+                    .hint(hint)
             }
             InvalidAssignTarget { span } => Diagnostic::new(id,
                 *span,
@@ -345,8 +370,11 @@ impl SemaError {
                 .label("second entry point")
                 .with_secondary(*previous, "first entry point")
                 .hint("keep one: `actor Main` starts with `on start()`"),
-            TestOnly { what, span } => Diagnostic::new(id, *span, format!("{what} can only be used in a `test` or `bench`"))
-                .hint("the deterministic scheduler runs a program by itself; tests drive it step by step"),
+            TestOnly { what, span, instead } => {
+                Diagnostic::new(id, *span, format!("{what} can only be used in a `test` or `bench`")).hint(
+                    instead.unwrap_or("the deterministic scheduler runs a program by itself; tests drive it step by step"),
+                )
+            }
             NoInitialValue { name, ty, span } => Diagnostic::new(id,
                 *span,
                 format!("`{name}` needs an initial value: `{ty}` has no zero value"),
