@@ -132,7 +132,9 @@ fn blame_unclosed(error: &mut ParseError, (open, opener): (char, Span), src: &st
         ParseError::UnexpectedToken { span, found, expected, .. }
             if open != '{'
                 && expected.contains(&format!("`{}`", closing(open)))
-                && src[opener.end as usize..span.start as usize].contains('\n') =>
+                // The bracket is before the token (not the token itself)
+                // and on an earlier line.
+                && src.get(opener.end as usize..span.start as usize).is_some_and(|between| between.contains('\n')) =>
         {
             ParseError::Unclosed { open, span: opener, noticed: *span, found: Some(found.clone()) }
         }
