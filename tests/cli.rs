@@ -50,3 +50,28 @@ fn a_long_line_is_cut_around_the_error() {
     let at = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
     assert_eq!(at(quoted, "missing"), at(underline, "^"), "{stderr}");
 }
+
+/// A program whose `main` prints a sum of `terms` ones in one statement.
+fn sum_program(terms: usize) -> String {
+    format!("fn main() {{\n    let x: i64 = {}\n    println(str(x))\n}}\n", vec!["1"; terms].join(" + "))
+}
+
+/// Long flat expressions are not "nested": the whole pipeline, C compiler
+/// included, takes a statement up to the operator limit (docs/language.md §12).
+#[test]
+fn long_sums_compile_up_to_the_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // `main(` counts as one operator of every statement in its body.
+    let longest = purrc::lexer::MAX_EXPR_OPERATORS as usize;
+    for terms in [1_100, longest] {
+        std::fs::write(dir.path().join("sum.pu"), sum_program(terms)).expect("writable");
+        let out = purrc().current_dir(dir.path()).args(["-O0", "sum.pu", "-o", "sum"]).output().expect("purrc runs");
+        assert!(out.status.success(), "{terms} terms:\n{}", String::from_utf8_lossy(&out.stderr));
+        let ran = std::process::Command::new(dir.path().join("sum")).output().expect("the program runs");
+        assert_eq!(String::from_utf8_lossy(&ran.stdout), format!("{terms}\n"));
+    }
+    std::fs::write(dir.path().join("sum.pu"), sum_program(longest + 1)).expect("writable");
+    let (status, stderr) = purrc_stderr(&["--color", "never", "--emit", "c", "sum.pu"], dir.path());
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(stderr.contains("error[expression-too-long]"), "{stderr}");
+}

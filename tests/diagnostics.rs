@@ -20,8 +20,20 @@ fn cases(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     cases
 }
 
+/// Longest description (the case's sources) kept in a snapshot: cases of
+/// size limits are long and say nothing more after the start.
+const MAX_DESCRIPTION_CHARS: usize = 600;
+
 /// A case's sources, for the snapshot's description.
 fn sources_of(case: &std::path::Path) -> String {
+    let text = all_sources_of(case);
+    match text.char_indices().nth(MAX_DESCRIPTION_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+fn all_sources_of(case: &std::path::Path) -> String {
     if case.is_file() {
         return std::fs::read_to_string(case).expect("readable source");
     }

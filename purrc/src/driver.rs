@@ -103,15 +103,11 @@ enum Failure {
     Usage(String),
 }
 
-/// Every phase recurses over the tree, so very deep expressions (a long
-/// `a + b + ...` chain in generated code) need more than the default stack.
-const COMPILER_STACK_BYTES: usize = 512 << 20;
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     std::thread::Builder::new()
         .name("purrc".into())
-        .stack_size(COMPILER_STACK_BYTES)
+        .stack_size(crate::threads::STACK_BYTES)
         .spawn(move || compile_and_report(&cli))
         .expect("spawning the compiler thread")
         .join()
@@ -290,7 +286,11 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Failur
     let results: Vec<Result<ast::File, Vec<Diagnostic>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = todo
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|(id, text)| parse::parse_file(*id, text)).collect::<Vec<_>>()))
+            .map(|part| {
+                crate::threads::spawn_scoped(scope, move || {
+                    part.iter().map(|(id, text)| parse::parse_file(*id, text)).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("the parser does not panic")).collect()
     });

@@ -15,3 +15,4 @@ pub mod runtime;
 pub mod sema;
 pub mod source;
 pub mod stdlib;
+pub mod threads;

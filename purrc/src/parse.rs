@@ -121,7 +121,7 @@ fn parse_in_parallel(file: FileId, src: &str) -> Option<ast::File> {
     let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
-            .map(|w| scope.spawn(move || parse_piece(file, src, w[0], w[1])))
+            .map(|w| crate::threads::spawn_scoped(scope, move || parse_piece(file, src, w[0], w[1])))
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });

@@ -206,7 +206,8 @@ pub fn diagnostic(error: &ParseError) -> Diagnostic {
                 .with_secondary(*noticed, noticed_label)
                 .hint(format!("add the missing `{close}`"))
         }
-        ParseError::InvalidStructLiteral { span } => Diagnostic::new(id,
+        ParseError::InvalidStructLiteral { span } => Diagnostic::new(
+            id,
             *span,
             "only a struct, message or actor name can come before `{ field: value }`",
         )
@@ -275,12 +276,11 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
         LexError::InvalidNumber { span } => Diagnostic::new(id, *span, "invalid number literal")
             .label("letters or digits that do not belong to the number")
             .hint("numbers are written `42`, `1_000`, `0xff`, `0b1010`, `1.5`, `2e9`"),
-        LexError::ExpressionTooDeep { span, limit } => Diagnostic::new(id,
-            *span,
-            format!("expression nested too deeply (more than {limit} operators in one statement)"),
-        )
-        .label("limit reached here")
-        .hint("split the expression into smaller parts with `let`"),
+        LexError::ExpressionTooLong { span, limit } => {
+            Diagnostic::new(id, *span, format!("expression too long: more than {limit} operators in one statement"))
+                .label("limit reached here")
+                .hint("split the expression into smaller parts with `let`")
+        }
         LexError::NestingTooDeep { span, limit } => {
             Diagnostic::new(id, *span, format!("nesting deeper than {limit} levels"))
                 .label("too deeply nested")

@@ -186,7 +186,8 @@ impl SemaError {
                     .label(format!("this is `{found}`"));
                 with_hint(d, hint)
             }
-            ArgCount { callee, expected, found, span } => Diagnostic::new(id,
+            ArgCount { callee, expected, found, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("`{callee}` takes {expected} argument{}, but {found} {} given", plural(*expected), were(*found)),
             ),
@@ -218,21 +219,24 @@ impl SemaError {
                     .with_secondary(*declared, "declared here")
                     .hint(hint)
             }
-            InvalidAssignTarget { span } => Diagnostic::new(id,
+            InvalidAssignTarget { span } => Diagnostic::new(
+                id,
                 *span,
                 "only variables, fields and elements can be assigned to",
             ),
             UnknownField { ty, field, span } => {
                 Diagnostic::new(id, *span, format!("`{ty}` has no field `{field}`")).label("unknown field")
             }
-            MissingFields { ty, fields, span } => Diagnostic::new(id,
+            MissingFields { ty, fields, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("missing field{} {} in `{ty}` literal", plural(fields.len()), quoted_list(fields)),
             ),
             UnknownVariant { ty, variant, span } => {
                 Diagnostic::new(id, *span, format!("enum `{ty}` has no variant `{variant}`"))
             }
-            NonExhaustive { missing, span } => Diagnostic::new(id,
+            NonExhaustive { missing, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("`match` does not cover every case: missing {}", quoted_list(missing)),
             )
@@ -261,7 +265,8 @@ impl SemaError {
             OutsideLoop { what, span } => {
                 Diagnostic::new(id, *span, format!("`{what}` outside of a loop"))
             }
-            InvalidInterpolation { ty, span } => Diagnostic::new(id,
+            InvalidInterpolation { ty, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("cannot interpolate a value of type `{ty}`"),
             )
@@ -293,7 +298,8 @@ impl SemaError {
             }
             NotIterable { ty, span } => Diagnostic::new(id, *span, format!("cannot iterate over `{ty}`"))
                 .hint("`for` iterates over ranges `a..b`, lists, bytes and maps"),
-            InvalidExternType { ty, span, ret } => Diagnostic::new(id,
+            InvalidExternType { ty, span, ret } => Diagnostic::new(
+                id,
                 *span,
                 format!("`{ty}` cannot be {} an `extern fn`", if *ret { "returned from" } else { "passed to" }),
             )
@@ -322,7 +328,8 @@ impl SemaError {
                     d.hint(format!("give one of them an alias: `use other_{alias} = ...`"))
                 }
             }
-            UseCycle { cycle, span } => Diagnostic::new(id,
+            UseCycle { cycle, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("namespaces use each other in a cycle: {}", cycle.join(" → ")),
             )
@@ -340,7 +347,8 @@ impl SemaError {
                 .hint("`mailbox<A>` takes the name of an `actor` declaration"),
             NotAMessage { ty, span } => Diagnostic::new(id, *span, format!("`{ty}` is not a message type"))
                 .hint("only values of `message` types can be sent; declare it with `message` instead of `struct`"),
-            NotHandled { actor, message, handled, span } => Diagnostic::new(id,
+            NotHandled { actor, message, handled, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("actor `{actor}` has no handler for `{message}`"),
             )
@@ -356,7 +364,8 @@ impl SemaError {
                 Diagnostic::new(id, *span, format!("`{used}` cannot be used here"))
                     .hint(format!("use `{expected}`: tests and benches use `spawn_test`/`send_test`, programs `spawn`/`send`"))
             }
-            MissingState { actor, fields, span } => Diagnostic::new(id,
+            MissingState { actor, fields, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("`spawn {actor}` must give state field{} {}", plural(fields.len()), quoted_list(fields)),
             )
@@ -375,7 +384,8 @@ impl SemaError {
                     instead.unwrap_or("the deterministic scheduler runs a program by itself; tests drive it step by step"),
                 )
             }
-            NoInitialValue { name, ty, span } => Diagnostic::new(id,
+            NoInitialValue { name, ty, span } => Diagnostic::new(
+                id,
                 *span,
                 format!("`{name}` needs an initial value: `{ty}` has no zero value"),
             )
