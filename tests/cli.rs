@@ -75,3 +75,35 @@ fn long_sums_compile_up_to_the_limit() {
     assert_eq!(status, Some(1), "{stderr}");
     assert!(stderr.contains("error[expression-too-long]"), "{stderr}");
 }
+
+/// Output paths that cannot be written are usage errors naming the path,
+/// found before the C compiler would fail on them.
+#[test]
+fn unwritable_output_paths_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("prog")).expect("creatable");
+    std::fs::write(dir.path().join("prog/main.pu"), "fn main() {}\n").expect("writable");
+    // `purrc prog/` names the executable `prog`: the input directory itself.
+    let (status, stderr) = purrc_stderr(&["prog/"], dir.path());
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write the executable to prog: it is a directory"), "{stderr}");
+    assert!(stderr.contains("-o NAME"), "{stderr}");
+    let (status, stderr) = purrc_stderr(&["prog/", "-o", "missing/dir/prog"], dir.path());
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("directory missing/dir does not exist"), "{stderr}");
+    assert!(!stderr.contains("purrc bug"), "{stderr}");
+}
+
+/// Warnings are printed and the build still succeeds.
+#[test]
+fn warnings_do_not_stop_the_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = "fn down(n: i64) i64 {\n    return down(n + 1)\n}\n\nfn main() {\n    println(\"built\")\n}\n";
+    std::fs::write(dir.path().join("warn.pu"), src).expect("writable");
+    let (status, stderr) = purrc_stderr(&["--color", "never", "-O0", "warn.pu", "-o", "warn"], dir.path());
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stderr.contains("warning[unconditional-recursion]"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+    let ran = std::process::Command::new(dir.path().join("warn")).output().expect("the program runs");
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "built\n");
+}

@@ -4,13 +4,17 @@
 //! lints) are printed as soon as they are known and never stop the build.
 
 use crate::diagnostics::{self, Diagnostic};
-use crate::source::SourceMap;
-use crate::{ast, codegen_c, lexer, lint, parse, runtime, sema};
+use crate::source::{SourceMap, Span};
+use crate::{ast, codegen_c, lexer, lint, parse, sema};
 use clap::{Parser, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod cc;
+
+pub use cc::BuildError;
 
 #[derive(Parser, Debug)]
 #[command(name = "purrc", version, about = "The Purr compiler: .pu files to a native executable via C")]
@@ -176,6 +180,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         codegen_c::Mode::Program
     };
     let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.clone(), x.span)).collect();
     std::mem::forget(program);
     clock.lap("generate C");
     if cli.emit == Some(Emit::C) {
@@ -195,10 +200,12 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let exe = if runs {
         work.path().join(&stem)
     } else {
-        cli.output.clone().unwrap_or_else(|| PathBuf::from(&stem))
+        let exe = cli.output.clone().unwrap_or_else(|| PathBuf::from(&stem));
+        cc::check_output(&exe, cli.output.is_none())?;
+        exe
     };
     clock.lap("write");
-    compile_c(cli, &c_path, &exe)?;
+    cc::compile(cli, &c_path, &exe, &externs)?;
     clock.lap("C compiler");
     if !runs {
         return Ok(ExitCode::SUCCESS);
@@ -338,36 +345,4 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<()
         }
         files.extend(parse_all(sources, first)?);
     }
-}
-
-/// The C compiler to use: `--cc`, else `$CC`, else `cc`.
-fn c_compiler(cli: &Cli) -> String {
-    cli.cc.clone().or_else(|| std::env::var("CC").ok().filter(|s| !s.is_empty())).unwrap_or_else(|| "cc".into())
-}
-
-fn compile_c(cli: &Cli, c_path: &Path, exe: &Path) -> Result<(), Failure> {
-    let rt = runtime::install().map_err(|e| Failure::Usage(format!("cannot install the runtime: {e}")))?;
-    let cc = c_compiler(cli);
-    let mut cmd = Command::new(&cc);
-    cmd.arg(format!("-O{}", cli.opt))
-        .arg("-g")
-        .arg("-I")
-        .arg(&rt.include_dir)
-        .arg(c_path)
-        .args(&cli.c_sources)
-        .arg(&rt.library)
-        .arg("-o")
-        .arg(exe);
-    for lib in &cli.libs {
-        cmd.arg(format!("-l{lib}"));
-    }
-    cmd.arg("-lm");
-    let output = cmd.output().map_err(|e| Failure::Usage(format!("cannot run the C compiler `{cc}`: {e}")))?;
-    if !output.status.success() {
-        return Err(Failure::Usage(format!(
-            "the C compiler `{cc}` failed (this is a purrc bug unless it comes from --c-source or -l):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
-    Ok(())
 }
