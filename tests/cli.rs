@@ -107,3 +107,18 @@ fn warnings_do_not_stop_the_build() {
     let ran = std::process::Command::new(dir.path().join("warn")).output().expect("the program runs");
     assert_eq!(String::from_utf8_lossy(&ran.stdout), "built\n");
 }
+
+/// `purrc --explain ID` prints the long form of a diagnostic; an unknown id
+/// is a usage error.
+#[test]
+fn explain_prints_the_long_form_of_an_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = purrc().args(["--explain", "type-mismatch"]).output().expect("purrc runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("# type-mismatch: "), "{text}");
+    assert!(text.contains("```purr"), "{text}");
+    let (status, stderr) = purrc_stderr(&["--explain", "no-such-id"], dir.path());
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("no diagnostic has the id `no-such-id`"), "{stderr}");
+}

@@ -20,8 +20,11 @@ pub use cc::BuildError;
 #[command(name = "purrc", version, about = "The Purr compiler: .pu files to a native executable via C")]
 pub struct Cli {
     /// Source files (.pu) or directories of them.
-    #[arg(required = true, value_name = "FILES_OR_DIRS")]
+    #[arg(required_unless_present = "explain", value_name = "FILES_OR_DIRS")]
     pub inputs: Vec<PathBuf>,
+    /// Explain a diagnostic: what it means, an example, the fix.
+    #[arg(long, value_name = "ID", exclusive = true)]
+    pub explain: Option<String>,
     /// Output executable (default: the first file's stem).
     #[arg(short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -109,6 +112,9 @@ enum Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(id) = &cli.explain {
+        return explain(id);
+    }
     std::thread::Builder::new()
         .name("purrc".into())
         .stack_size(crate::threads::STACK_BYTES)
@@ -116,6 +122,24 @@ pub fn main() -> ExitCode {
         .expect("spawning the compiler thread")
         .join()
         .unwrap_or(ExitCode::from(EXIT_INTERNAL_ERROR))
+}
+
+/// `purrc --explain ID`.
+fn explain(id: &str) -> ExitCode {
+    match crate::explain::explanation(id) {
+        Some(text) => {
+            // A closed pipe (`purrc --explain x | head`) is not an error.
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "purrc: no diagnostic has the id `{id}`; ids are the kebab-case names in brackets, as in error[type-mismatch]"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
 }
 
 fn compile_and_report(cli: &Cli) -> ExitCode {

@@ -7,6 +7,7 @@ pub mod ast;
 pub mod codegen_c;
 pub mod diagnostics;
 pub mod driver;
+pub mod explain;
 pub mod ir;
 pub mod lexer;
 pub mod lint;

@@ -294,7 +294,7 @@ impl SemaError {
                 Diagnostic::new(id, *span, "this expression has no value (`void`)").label("used as a value")
             }
             Unsupported { what, span } => {
-                Diagnostic::new(id, *span, format!("{what} is not supported by this version of purrc"))
+                Diagnostic::new(id, *span, format!("{what}: not supported by this version of purrc"))
             }
             NotIterable { ty, span } => Diagnostic::new(id, *span, format!("cannot iterate over `{ty}`"))
                 .hint("`for` iterates over ranges `a..b`, lists, bytes and maps"),
