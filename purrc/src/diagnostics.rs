@@ -11,8 +11,6 @@ use codespan_reporting::term::{self, termcolor::WriteColor, Styles, StylesWriter
 use excerpt::Excerpt;
 use std::ops::Range;
 
-pub use excerpt::MAX_LINE_CHARS;
-
 /// Gives a phase's error enum `fn id()` and `IDS` from one table, so the ids
 /// are data next to the variants and the list cannot drift from the match
 /// (which the compiler checks is exhaustive). `via Variant` delegates a
@@ -167,9 +165,7 @@ fn to_codespan<'a>(d: &Diagnostic, sources: &'a SourceMap) -> (CsDiagnostic<File
     let labels: Vec<(FileId, Range<usize>, &str, bool)> =
         all.map(|(l, primary)| (l.span.file, clamp(l.span, sources), l.message.as_str(), primary)).collect();
     let mut files = CsFiles { sources, excerpts: Vec::new() };
-    let mut ids: Vec<FileId> = labels.iter().map(|l| l.0).collect();
-    ids.dedup();
-    for id in ids {
+    for &(id, ..) in &labels {
         if files.excerpts.iter().all(|(f, _)| *f != id) {
             let ranges: Vec<Range<usize>> = labels.iter().filter(|l| l.0 == id).map(|l| l.1.clone()).collect();
             files.excerpts.push((id, Excerpt::new(sources.file(id), &ranges)));
@@ -200,6 +196,10 @@ fn to_codespan<'a>(d: &Diagnostic, sources: &'a SourceMap) -> (CsDiagnostic<File
 /// `warning[id]`), then `file:line:col`, the source line with the span
 /// underlined, and the hint.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, out: &mut dyn WriteColor) {
+    render_each(diags.iter(), sources, out);
+}
+
+fn render_each<'d>(diags: impl Iterator<Item = &'d Diagnostic>, sources: &SourceMap, out: &mut dyn WriteColor) {
     let config = term::Config::default();
     let styles = Styles::default();
     let mut out = StylesWriter::new(out, &styles);
@@ -216,16 +216,17 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, out: &mut dyn WriteColo
 pub fn report(diags: &[Diagnostic], sources: &SourceMap, out: &mut dyn WriteColor) {
     let mut errors = 0;
     for (severity, noun) in [(Severity::Warning, "warning"), (Severity::Error, "error")] {
-        let these: Vec<Diagnostic> = diags.iter().filter(|d| d.severity == severity).cloned().collect();
-        render(&these[..these.len().min(MAX_SHOWN)], sources, out);
-        if these.len() > MAX_SHOWN {
-            let more = these.len() - MAX_SHOWN;
+        let these = || diags.iter().filter(|d| d.severity == severity);
+        render_each(these().take(MAX_SHOWN), sources, out);
+        let count = these().count();
+        if count > MAX_SHOWN {
+            let more = count - MAX_SHOWN;
             // The report goes to stderr, which may be a closed pipe; there is
             // nowhere left to report that.
             let _ = writeln!(out, "... and {more} more {}\n", plural(more, noun));
         }
         if severity == Severity::Error {
-            errors = these.len();
+            errors = count;
         }
     }
     if errors > 0 {
@@ -234,7 +235,7 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap, out: &mut dyn WriteColo
 }
 
 /// `noun`, or its plural when `n` is not 1.
-pub fn plural(n: usize, noun: &str) -> String {
+fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         noun.to_string()
     } else {

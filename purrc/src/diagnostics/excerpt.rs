@@ -11,7 +11,7 @@ use crate::source::SourceFile;
 use std::ops::Range;
 
 /// Lines longer than this many characters are cut.
-pub const MAX_LINE_CHARS: usize = 200;
+const MAX_LINE_CHARS: usize = 200;
 
 /// Characters kept on each side of a label on a cut line.
 const CONTEXT_CHARS: usize = 40;

@@ -39,37 +39,10 @@ pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<Parse
     let mut line_recoveries = 0;
     let mut last_error_at = None;
     loop {
-        let mut lexer = match offset {
-            0 => Lexer::new(file, src),
-            _ => Lexer::with_base(file, &src[offset..], offset as u32),
-        };
         let first_new = errors.len();
-        let kept = lexer.by_ref().filter(|t| !left_out_token(&left_out, t));
-        let result = grammar::FileParser::new().parse(file, &mut errors, kept);
-        errors.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
-        let error = match result {
-            Ok(parsed) => Ok(parsed.items),
-            // After a fatal lexical error the parser saw a truncated file.
-            Err(_) if lexer.fatal_at().is_some() => Err(None),
-            Err(error) => {
-                // A declaration keyword inside a block means a `}` is
-                // missing, which leaving out a line cannot fix.
-                let at = match &error {
-                    lalrpop_util::ParseError::UnrecognizedToken { token: (start, tok, end), .. } => {
-                        Some((*start, *end, starts_declaration(tok)))
-                    }
-                    _ => None,
-                };
-                let before = errors.len();
-                record(&mut errors, file, error);
-                if let (true, Some(last), Some(open)) = (errors.len() > before, errors.last_mut(), lexer.innermost_open()) {
-                    blame_unclosed(last, open, src);
-                }
-                Err(at)
-            }
-        };
+        let outcome = parse_from(file, src, offset, &left_out, &mut errors);
         drop_shadowed(&mut errors, first_new, &shadows);
-        let (start, end, declaration_keyword) = match error {
+        let (start, end, declaration_keyword) = match outcome {
             Ok(parsed) => {
                 items.extend(parsed);
                 break;
@@ -78,6 +51,9 @@ pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<Parse
             Err(Some(at)) => at,
         };
         let outline = outline.get_or_insert_with(|| Outline::new(file, src));
+        // A declaration keyword inside a block means a `}` is missing, which
+        // leaving out a line cannot fix; the same token failing again means
+        // leaving out did not help.
         let repeated = last_error_at.replace(start) == Some(start);
         if !declaration_keyword && !repeated && line_recoveries < MAX_LINE_RECOVERIES {
             if let Some(broken) = outline.broken_line(start) {
@@ -121,6 +97,44 @@ pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<Parse
     errors.dedup_by_key(|e| e.span());
     drop_cascades(outline.get_or_insert_with(|| Outline::new(file, src)), &mut errors);
     Err(errors)
+}
+
+/// Parses `src` from `offset` to the end without the tokens `left_out`,
+/// recording the errors. On a syntax error that recovery can go on from,
+/// returns where its token starts and ends and whether it starts a
+/// declaration.
+fn parse_from(
+    file: FileId,
+    src: &str,
+    offset: usize,
+    left_out: &[Range<usize>],
+    errors: &mut Vec<ParseError>,
+) -> Result<Vec<ast::Item>, Option<(usize, usize, bool)>> {
+    let mut lexer = match offset {
+        0 => Lexer::new(file, src),
+        _ => Lexer::with_base(file, &src[offset..], offset as u32),
+    };
+    let kept = lexer.by_ref().filter(|t| !left_out_token(left_out, t));
+    let result = grammar::FileParser::new().parse(file, errors, kept);
+    errors.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
+    let error = match result {
+        Ok(parsed) => return Ok(parsed.items),
+        // After a fatal lexical error the parser saw a truncated file.
+        Err(_) if lexer.fatal_at().is_some() => return Err(None),
+        Err(error) => error,
+    };
+    let at = match &error {
+        lalrpop_util::ParseError::UnrecognizedToken { token: (start, tok, end), .. } => {
+            Some((*start, *end, starts_declaration(tok)))
+        }
+        _ => None,
+    };
+    let before = errors.len();
+    record(errors, file, error);
+    if let (true, Some(last), Some(open)) = (errors.len() > before, errors.last_mut(), lexer.innermost_open()) {
+        blame_unclosed(last, open, src);
+    }
+    Err(at)
 }
 
 /// Turns an error at the end of the input with a bracket still open, or
