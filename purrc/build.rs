@@ -1,6 +1,7 @@
 //! Build script: generates the parser from `parser.lalrpop` and compiles the
 //! C runtime once into a static library that purrc embeds, so users need
-//! nothing but purrc and a C compiler.
+//! nothing but purrc and a C compiler. The standard library and the
+//! explanations of diagnostics (`purrc --explain`) are embedded too.
 use std::path::Path;
 
 fn main() {
@@ -28,35 +29,48 @@ fn main() {
         .compile("purr_rt");
     println!("cargo:rerun-if-changed={}", runtime.display());
     embed_stdlib();
+    embed_explanations();
 }
 
 /// Writes `$OUT_DIR/stdlib.rs`: every `stdlib/**/*.pu` as (path, text), so
 /// the standard library ships inside the purrc binary.
 fn embed_stdlib() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib");
+    embed("../stdlib", "pu", "stdlib.rs");
+}
+
+/// Writes `$OUT_DIR/explanations.rs`: every `docs/diagnostics/*.md` as
+/// (file name, text), the long forms `purrc --explain ID` prints.
+fn embed_explanations() {
+    embed("../docs/diagnostics", "md", "explanations.rs");
+}
+
+/// Writes `$OUT_DIR/{out}` holding `FILES`: every `*.{ext}` file under `dir`
+/// (relative to this package) as (path relative to `dir`, text).
+fn embed(dir: &str, ext: &str, out: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files = vec![];
-    collect_pu_files(&root, &mut files);
+    collect_files(&root, ext, &mut files);
     files.sort();
-    let mut out = String::from("pub const FILES: &[(&str, &str)] = &[\n");
+    let mut text = String::from("pub const FILES: &[(&str, &str)] = &[\n");
     for f in &files {
-        let rel = f.strip_prefix(&root).expect("under stdlib/").to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.canonicalize().expect("stdlib file exists")));
+        let rel = f.strip_prefix(&root).expect("under the embedded directory").to_string_lossy().replace('\\', "/");
+        text.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.canonicalize().expect("embedded file exists")));
     }
-    out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("stdlib.rs");
-    std::fs::write(dest, out).expect("writing stdlib.rs");
+    text.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(out);
+    std::fs::write(dest, text).expect("writing an embedded file table");
     println!("cargo:rerun-if-changed={}", root.display());
 }
 
-fn collect_pu_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+fn collect_files(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             // Cargo watches a directory only by its own mtime; list each one.
             println!("cargo:rerun-if-changed={}", path.display());
-            collect_pu_files(&path, out);
-        } else if path.extension().is_some_and(|x| x == "pu") {
+            collect_files(&path, ext, out);
+        } else if path.extension().is_some_and(|x| x == ext) {
             out.push(path);
         }
     }

@@ -46,7 +46,7 @@ pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, epoll: bool)
         let handles: Vec<_> = pieces
             .iter()
             .enumerate()
-            .map(|(i, funcs)| scope.spawn(move || generate_piece(program, sources, i, funcs)))
+            .map(|(i, funcs)| crate::threads::spawn_scoped(scope, move || generate_piece(program, sources, i, funcs)))
             .collect();
         handles.into_iter().map(|h| h.join().expect("code generation does not panic")).collect()
     });

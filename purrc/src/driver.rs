@@ -1,22 +1,30 @@
 //! The command line: reads the inputs and runs the phases in order —
-//! read → lex/parse → check (IR) → generate C → compile and link — stopping
-//! at the first phase that reports errors.
+//! read → lex/parse → check (IR) → lint → generate C → compile and link —
+//! stopping at the first phase that reports errors. Warnings (from the
+//! lints) are printed as soon as they are known and never stop the build.
 
 use crate::diagnostics::{self, Diagnostic};
-use crate::source::SourceMap;
-use crate::{ast, codegen_c, lexer, parse, runtime, sema};
+use crate::source::{SourceMap, Span};
+use crate::{ast, codegen_c, lexer, lint, parse, sema};
 use clap::{Parser, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod cc;
+
+pub use cc::BuildError;
+
 #[derive(Parser, Debug)]
 #[command(name = "purrc", version, about = "The Purr compiler: .pu files to a native executable via C")]
 pub struct Cli {
     /// Source files (.pu) or directories of them.
-    #[arg(required = true, value_name = "FILES_OR_DIRS")]
+    #[arg(required_unless_present = "explain", value_name = "FILES_OR_DIRS")]
     pub inputs: Vec<PathBuf>,
+    /// Explain a diagnostic: what it means, an example, the fix.
+    #[arg(long, value_name = "ID", exclusive = true)]
+    pub explain: Option<String>,
     /// Output executable (default: the first file's stem). With --test or
     /// --bench, the runner is written to OUT instead of being run.
     #[arg(short = 'o', value_name = "OUT")]
@@ -103,19 +111,36 @@ enum Failure {
     Usage(String),
 }
 
-/// Every phase recurses over the tree, so very deep expressions (a long
-/// `a + b + ...` chain in generated code) need more than the default stack.
-const COMPILER_STACK_BYTES: usize = 512 << 20;
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(id) = &cli.explain {
+        return explain(id);
+    }
     std::thread::Builder::new()
         .name("purrc".into())
-        .stack_size(COMPILER_STACK_BYTES)
+        .stack_size(crate::threads::STACK_BYTES)
         .spawn(move || compile_and_report(&cli))
         .expect("spawning the compiler thread")
         .join()
         .unwrap_or(ExitCode::from(EXIT_INTERNAL_ERROR))
+}
+
+/// `purrc --explain ID`.
+fn explain(id: &str) -> ExitCode {
+    match crate::explain::explanation(id) {
+        Some(text) => {
+            // A closed pipe (`purrc --explain x | head`) is not an error.
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "purrc: no diagnostic has the id `{id}`; ids are the kebab-case names in brackets, as in error[type-mismatch]"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
 }
 
 fn compile_and_report(cli: &Cli) -> ExitCode {
@@ -123,16 +148,7 @@ fn compile_and_report(cli: &Cli) -> ExitCode {
     match run(cli, &mut sources) {
         Ok(code) => code,
         Err(Failure::Diagnostics(diags)) => {
-            let choice = match cli.color {
-                Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
-                Color::Always => ColorChoice::Always,
-                _ => ColorChoice::Never,
-            };
-            let mut stderr = StandardStream::stderr(choice);
-            diagnostics::render(&diags, &sources, &mut stderr);
-            let n = diags.len();
-            // stderr may be a closed pipe; there is nowhere left to report that.
-            let _ = writeln!(std::io::stderr(), "purrc: {n} error{} found", if n == 1 { "" } else { "s" });
+            report(cli, &diags, &sources);
             ExitCode::from(EXIT_COMPILE_ERROR)
         }
         Err(Failure::Usage(msg)) => {
@@ -140,6 +156,16 @@ fn compile_and_report(cli: &Cli) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Prints diagnostics to stderr, in colour if asked or if it is a terminal.
+fn report(cli: &Cli, diags: &[Diagnostic], sources: &SourceMap) {
+    let choice = match cli.color {
+        Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
+        Color::Always => ColorChoice::Always,
+        _ => ColorChoice::Never,
+    };
+    diagnostics::report(diags, sources, &mut StandardStream::stderr(choice));
 }
 
 fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
@@ -163,6 +189,9 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     // pages to fault in); the IR is not: purrc exits right after using it.
     drop(files);
     clock.lap("check");
+    let warnings = lint::check(&program);
+    report(cli, &warnings, sources);
+    clock.lap("lint");
     if cli.emit == Some(Emit::Ir) {
         print!("{}", crate::ir::dump(&program, sources));
         return Ok(ExitCode::SUCCESS);
@@ -175,6 +204,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         codegen_c::Mode::Program
     };
     let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.clone(), x.span)).collect();
     std::mem::forget(program);
     clock.lap("generate C");
     if cli.emit == Some(Emit::C) {
@@ -194,10 +224,12 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let exe = if runs {
         work.path().join(&stem)
     } else {
-        cli.output.clone().unwrap_or_else(|| PathBuf::from(&stem))
+        let exe = cli.output.clone().unwrap_or_else(|| PathBuf::from(&stem));
+        cc::check_output(&exe, cli.output.is_none())?;
+        exe
     };
     clock.lap("write");
-    compile_c(cli, &c_path, &exe)?;
+    cc::compile(cli, &c_path, &exe, &externs)?;
     clock.lap("C compiler");
     if !runs {
         return Ok(ExitCode::SUCCESS);
@@ -293,7 +325,11 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Di
     let results: Vec<Result<ast::File, Vec<Diagnostic>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = todo
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|(id, text)| parse::parse_file(*id, text)).collect::<Vec<_>>()))
+            .map(|part| {
+                crate::threads::spawn_scoped(scope, move || {
+                    part.iter().map(|(id, text)| parse::parse_file(*id, text)).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("the parser does not panic")).collect()
     });
@@ -341,36 +377,4 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<()
         }
         files.extend(parse_all(sources, first)?);
     }
-}
-
-/// The C compiler to use: `--cc`, else `$CC`, else `cc`.
-fn c_compiler(cli: &Cli) -> String {
-    cli.cc.clone().or_else(|| std::env::var("CC").ok().filter(|s| !s.is_empty())).unwrap_or_else(|| "cc".into())
-}
-
-fn compile_c(cli: &Cli, c_path: &Path, exe: &Path) -> Result<(), Failure> {
-    let rt = runtime::install().map_err(|e| Failure::Usage(format!("cannot install the runtime: {e}")))?;
-    let cc = c_compiler(cli);
-    let mut cmd = Command::new(&cc);
-    cmd.arg(format!("-O{}", cli.opt))
-        .arg("-g")
-        .arg("-I")
-        .arg(&rt.include_dir)
-        .arg(c_path)
-        .args(&cli.c_sources)
-        .arg(&rt.library)
-        .arg("-o")
-        .arg(exe);
-    for lib in &cli.libs {
-        cmd.arg(format!("-l{lib}"));
-    }
-    cmd.arg("-lm");
-    let output = cmd.output().map_err(|e| Failure::Usage(format!("cannot run the C compiler `{cc}`: {e}")))?;
-    if !output.status.success() {
-        return Err(Failure::Usage(format!(
-            "the C compiler `{cc}` failed (this is a purrc bug unless it comes from --c-source or -l):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
-    Ok(())
 }

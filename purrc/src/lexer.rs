@@ -25,7 +25,8 @@ use crate::source::{FileId, Span};
 use std::fmt::Write as _;
 
 /// Deepest bracket nesting accepted; deeper input is rejected with
-/// `nesting-too-deep` instead of risking a stack overflow in later phases.
+/// `nesting-too-deep` instead of risking a stack overflow in later phases
+/// (docs/language.md §12).
 pub const MAX_NESTING: usize = 256;
 
 /// Deepest nesting of strings inside interpolations inside strings.
@@ -34,43 +35,61 @@ pub const MAX_STRING_NESTING: u32 = 8;
 /// Most operators (and `.`, `(`, `[`, `else`) in one statement or list
 /// element, counting those of enclosing statements. Each can add a level to
 /// the syntax tree without a bracket (`- - - x`, `a + b + …`, `f()()`), so
-/// this bounds the tree depth that later, recursive phases walk.
-pub const MAX_EXPR_OPERATORS: u32 = 1024;
+/// this bounds the tree depth that later, recursive phases walk on
+/// [`crate::threads`]' stacks. The whole pipeline handles 200,000; C code
+/// generation takes time quadratic in the length of one chain (10,000: a
+/// third of a second, 50,000: ten seconds), which sets the limit.
+/// docs/language.md §12 states it.
+pub const MAX_EXPR_OPERATORS: u32 = 10_000;
 
-/// A lexical error. Each variant maps to one diagnostic id (see
-/// `parse::diagnostic`).
+/// A lexical error; `parse::diagnostic` renders it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LexError {
-    /// A character that starts no token, e.g. `@` or `$`. (`unexpected-character`)
+    /// A character that starts no token, e.g. `@` or `$`.
     UnexpectedCharacter { ch: char, span: Span },
-    /// A string literal with no closing `"` on its line. (`unterminated-string`)
+    /// A string literal with no closing `"` on its line.
     UnterminatedString { span: Span },
-    /// A `{` inside a string with no matching `}` on the line. (`unterminated-interpolation`)
+    /// A `{` inside a string with no matching `}` on the line.
     UnterminatedInterpolation { span: Span },
-    /// `{}` inside a string: there is no expression to insert. (`empty-interpolation`)
+    /// `{}` inside a string: there is no expression to insert.
     EmptyInterpolation { span: Span },
-    /// A lone `}` inside a string; a literal brace is written `}}`. (`unmatched-brace`)
+    /// A lone `}` inside a string; a literal brace is written `}}`.
     UnmatchedBraceInString { span: Span },
-    /// A `/*` comment that is never closed. (`unterminated-comment`)
+    /// A `/*` comment that is never closed.
     UnterminatedComment { span: Span },
-    /// A char literal with no closing `'`. (`unterminated-char`)
+    /// A char literal with no closing `'`.
     UnterminatedChar { span: Span },
-    /// A char literal that is empty or holds more than one byte. (`invalid-char-literal`)
+    /// A char literal that is empty or holds more than one byte.
     InvalidCharLiteral { span: Span, reason: &'static str },
     /// A backslash escape that is not one of `\n \t \r \0 \\ \" \' \xHH \u{H…}`,
-    /// or one whose value is out of range. (`invalid-escape`)
+    /// or one whose value is out of range.
     InvalidEscape { span: Span, reason: String },
-    /// An integer literal larger than the largest integer type (`u64`). (`int-too-large`)
+    /// An integer literal larger than the largest integer type (`u64`).
     IntTooLarge { span: Span },
     /// A number followed directly by letters or digits it cannot contain,
-    /// e.g. `12ab`, `0b102`, `0x`. (`invalid-number`)
+    /// e.g. `12ab`, `0b102`, `0x`.
     InvalidNumber { span: Span },
-    /// Brackets (or strings in interpolations) nested deeper than the limit. (`nesting-too-deep`)
+    /// Brackets (or strings in interpolations) nested deeper than the limit.
     NestingTooDeep { span: Span, limit: usize },
-    /// A statement with more operators than [`MAX_EXPR_OPERATORS`]: its
-    /// tree would be too deep to process safely. (`nesting-too-deep`)
-    ExpressionTooDeep { span: Span, limit: u32 },
+    /// A statement with more operators than [`MAX_EXPR_OPERATORS`].
+    ExpressionTooLong { span: Span, limit: u32 },
 }
+
+crate::diagnostics::diagnostic_ids!(LexError {
+    UnexpectedCharacter => "unexpected-character",
+    UnterminatedString => "unterminated-string",
+    UnterminatedInterpolation => "unterminated-interpolation",
+    EmptyInterpolation => "empty-interpolation",
+    UnmatchedBraceInString => "unmatched-brace",
+    UnterminatedComment => "unterminated-comment",
+    UnterminatedChar => "unterminated-char",
+    InvalidCharLiteral => "invalid-char-literal",
+    InvalidEscape => "invalid-escape",
+    IntTooLarge => "int-too-large",
+    InvalidNumber => "invalid-number",
+    NestingTooDeep => "nesting-too-deep",
+    ExpressionTooLong => "expression-too-long",
+});
 
 impl LexError {
     pub fn span(&self) -> Span {
@@ -87,7 +106,7 @@ impl LexError {
             | LexError::IntTooLarge { span }
             | LexError::InvalidNumber { span }
             | LexError::NestingTooDeep { span, .. }
-            | LexError::ExpressionTooDeep { span, .. } => *span,
+            | LexError::ExpressionTooLong { span, .. } => *span,
         }
     }
 }

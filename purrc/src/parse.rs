@@ -9,9 +9,8 @@
 //!
 //! Errors are collected, not returned at the first one: the lexer reports
 //! bad input and goes on, grammar actions record their errors and go on, and
-//! after a syntax error parsing restarts at the next top-level declaration
-//! (see [`parse_file_errors`]), so independent mistakes are all reported in
-//! one run.
+//! after a syntax error parsing resumes after the broken statement (see
+//! `recovery.rs`), so independent mistakes are all reported in one run.
 
 pub(crate) mod actions;
 mod messages;
@@ -38,7 +37,7 @@ lalrpop_util::lalrpop_mod!(
 pub enum ParseError {
     /// An error from the lexer (see [`LexError`] for the ids).
     Lex(LexError),
-    /// A token that cannot appear here. (`syntax-error`)
+    /// A token that cannot appear here.
     UnexpectedToken {
         span: Span,
         /// The token as the user reads it: `` `}` ``, ``identifier `x` ``.
@@ -47,20 +46,34 @@ pub enum ParseError {
         expected: Vec<String>,
         hint: Option<String>,
     },
-    /// The input ended in the middle of a construct. (`unexpected-eof`)
-    UnexpectedEof {
+    /// The input ended in the middle of a construct.
+    UnexpectedEof { span: Span, expected: Vec<String> },
+    /// A bracket left open: the input ended, or a later line went on as if
+    /// it were closed. The bracket is the mistake, not where it was noticed.
+    Unclosed {
+        open: char,
+        /// The opening bracket.
         span: Span,
-        expected: Vec<String>,
-        /// The innermost bracket left open, if any.
-        unclosed: Option<(char, Span)>,
+        /// Where the missing closer was noticed.
+        noticed: Span,
+        /// The token found there, `None` at the end of the input.
+        found: Option<String>,
     },
     /// `{ … }` after an expression that does not name a struct, message or
-    /// actor, e.g. `f() { x: 1 }`. (`invalid-struct-literal`)
+    /// actor, e.g. `f() { x: 1 }`.
     InvalidStructLiteral { span: Span },
     /// A string with `{…}` where plain text is required: test and bench
-    /// names, patterns. (`interpolation-not-allowed`)
+    /// names, patterns.
     InterpolationNotAllowed { span: Span, place: &'static str },
 }
+
+crate::diagnostics::diagnostic_ids!(ParseError, via Lex {
+    UnexpectedToken => "syntax-error",
+    UnexpectedEof => "unexpected-eof",
+    Unclosed => "unclosed-delimiter",
+    InvalidStructLiteral => "invalid-struct-literal",
+    InterpolationNotAllowed => "interpolation-not-allowed",
+});
 
 impl ParseError {
     pub fn span(&self) -> Span {
@@ -68,6 +81,7 @@ impl ParseError {
             ParseError::Lex(e) => e.span(),
             ParseError::UnexpectedToken { span, .. }
             | ParseError::UnexpectedEof { span, .. }
+            | ParseError::Unclosed { span, .. }
             | ParseError::InvalidStructLiteral { span }
             | ParseError::InterpolationNotAllowed { span, .. } => *span,
         }
@@ -107,7 +121,7 @@ fn parse_in_parallel(file: FileId, src: &str) -> Option<ast::File> {
     let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
-            .map(|w| scope.spawn(move || parse_piece(file, src, w[0], w[1])))
+            .map(|w| crate::threads::spawn_scoped(scope, move || parse_piece(file, src, w[0], w[1])))
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });

@@ -38,8 +38,19 @@ impl SourceFile {
     /// 1-based line and column (in bytes) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = (offset as usize).min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_index(offset);
         (line as u32 + 1, (offset - self.line_starts[line]) as u32 + 1)
+    }
+
+    /// 0-based index of the line holding a byte offset (the last line past the end).
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of a 0-based line, its newline included; `None` past the end.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line)?;
+        Some(start..self.line_starts.get(line + 1).copied().unwrap_or(self.text.len()))
     }
 }
 

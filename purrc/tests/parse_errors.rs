@@ -94,3 +94,28 @@ snapshot_error!(
     "fn a() {\n    let s = \"unterminated\n}\n\nfn b() {\n    g(1,, 2)\n}\n"
 );
 snapshot_error!(mismatched_brackets, "fn f() {\n    g(1]\n}\n");
+
+// ---- recovery: each independent error once, no cascades
+
+snapshot_error!(unclosed_paren_in_let, "fn f() {\n    let x = (1 + 2\n");
+snapshot_error!(
+    two_bad_statements_in_one_function,
+    "fn f() {\n    let = 1\n    ok()\n    g(1 2)\n    fine()\n}\n"
+);
+snapshot_error!(
+    bad_statements_in_nested_blocks,
+    "fn f(x: i32) {\n    if x > 0 {\n        let y = (1 +)\n        for i in 0..3 {\n            g(i i)\n        }\n    }\n    let = 2\n}\n"
+);
+snapshot_error!(
+    struct_literal_in_if_head_with_a_body,
+    "fn f() {\n    if p == Point { x: 1, y: 2 } {\n        g(1)\n        h(2)\n    }\n    k(3 3)\n}\n"
+);
+snapshot_error!(bad_match_arm, "fn f(x: i32) i32 {\n    return match x {\n        1 => 1 +,\n        2 => 2\n        _ => )\n    }\n}\n");
+snapshot_error!(bad_field_and_bad_statement, "struct P {\n    x: i32\n    y i32\n}\n\nfn f() {\n    let p = P { x: 1 y: 2 }\n}\n");
+
+#[test]
+fn an_error_in_every_line_is_reported_once_each() {
+    let body: String = (0..30).map(|i| format!("    let x{i} = ({i} +)\n")).collect();
+    let ids = error_ids(&format!("fn f() {{\n{body}}}\n"));
+    assert_eq!(ids, vec!["syntax-error"; 30]);
+}

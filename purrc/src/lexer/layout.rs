@@ -179,7 +179,7 @@ impl<'s> Lexer<'s> {
                 self.operators += 1;
                 if self.operators > MAX_EXPR_OPERATORS {
                     let span = Span::new(self.raw.extras.file, start, end);
-                    self.raw.extras.errors.push(LexError::ExpressionTooDeep { span, limit: MAX_EXPR_OPERATORS });
+                    self.raw.extras.errors.push(LexError::ExpressionTooLong { span, limit: MAX_EXPR_OPERATORS });
                     self.done = true;
                     self.fatal_at = Some(start);
                     return None;

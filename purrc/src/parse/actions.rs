@@ -120,25 +120,54 @@ pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mu
                 let mut lexer = Lexer::with_base(file, src, offset);
                 let result = grammar::ExprParser::new().parse(file, problems, &mut lexer);
                 problems.extend(lexer.take_errors().into_iter().map(ParseError::Lex));
-                match result {
-                    Ok(e) => StrPart::Expr(*e),
+                let error = match result {
+                    Ok(e) => return StrPart::Expr(*e),
                     Err(lalrpop_util::ParseError::UnrecognizedEof { expected, .. }) => {
                         // The interpolation ends at its `}`: report that token.
                         let end = offset as usize + src.len();
-                        problems.push(ParseError::UnexpectedToken {
+                        ParseError::UnexpectedToken {
                             span: Span::new(file, end, end + 1),
                             found: "`}`".into(),
                             expected: describe_expected(&expected),
                             hint: None,
-                        });
-                        StrPart::Lit(String::new())
+                        }
                     }
                     Err(e) => {
-                        record(problems, file, e);
-                        StrPart::Lit(String::new())
+                        let mut recorded = Vec::new();
+                        record(&mut recorded, file, e);
+                        let Some(error) = recorded.pop() else { return StrPart::Lit(String::new()) };
+                        error
                     }
-                }
+                };
+                problems.push(match error {
+                    // `"{1, 2}"`, `"{x: 1}"`: text that is no expression was
+                    // most likely meant as literal braces. Nothing
+                    // expected means a complete expression, then the end:
+                    // the interpolation's `}`.
+                    ParseError::UnexpectedToken { span, found, expected, hint: None } if looks_like_braces(src) => ParseError::UnexpectedToken {
+                        span,
+                        found,
+                        expected: if expected.is_empty() { vec!["`}`".into()] } else { expected },
+                        hint: Some("`{…}` in a string inserts an expression; write `{{` and `}}` for literal braces".into()),
+                    },
+                    other => other,
+                });
+                StrPart::Lit(String::new())
             }
         })
         .collect()
+}
+
+/// Whether the text of a broken interpolation reads like a set or record
+/// written in braces: a `,` or `:` outside any brackets in it.
+fn looks_like_braces(src: &str) -> bool {
+    let mut depth = 0i32;
+    src.chars().any(|c| {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        depth == 0 && matches!(c, ',' | ':')
+    })
 }

@@ -26,7 +26,6 @@ pub(crate) fn record(problems: &mut Vec<ParseError>, file: FileId, error: Lalrpo
         lalrpop_util::ParseError::UnrecognizedEof { location, expected } => ParseError::UnexpectedEof {
             span: Span::new(file, location, location),
             expected: describe_expected(&expected),
-            unclosed: None,
         },
         // Our lexer yields no errors and the grammar has no fallible actions,
         // so these cannot occur; map them to the nearest meaning anyway.
@@ -181,45 +180,47 @@ pub(super) fn struct_literal_in_head_hint(src: &str, colon: usize) -> Option<Str
 /// The one conversion of this phase's errors (lexical and syntactic) into
 /// diagnostics.
 pub fn diagnostic(error: &ParseError) -> Diagnostic {
+    let id = error.id();
     match error {
         ParseError::Lex(e) => lex_diagnostic(e),
         ParseError::UnexpectedToken { span, found, expected, hint } => {
-            let d = Diagnostic::new("syntax-error", *span, format!("expected {}, found {found}", one_of(expected)))
+            let d = Diagnostic::new(id, *span, format!("expected {}, found {found}", one_of(expected)))
                 .label(format!("unexpected {}", found.trim_start_matches("a ").trim_start_matches("an ")));
             match hint {
                 Some(h) => d.hint(h.clone()),
                 None => d,
             }
         }
-        ParseError::UnexpectedEof { span, expected, unclosed } => {
-            let d = Diagnostic::new(
-                "unexpected-eof",
-                *span,
-                format!("unexpected end of input, expected {}", one_of(expected)),
-            )
-            .label("input ends here");
-            match unclosed {
-                Some((c, at)) => d
-                    .with_secondary(*at, format!("this `{c}` is never closed"))
-                    .hint(format!("add the missing `{}`", closing(*c))),
-                None => d,
-            }
+        ParseError::UnexpectedEof { span, expected } => {
+            Diagnostic::new(id, *span, format!("unexpected end of input, expected {}", one_of(expected)))
+                .label("input ends here")
+        }
+        ParseError::Unclosed { open, span, noticed, found } => {
+            let close = closing(*open);
+            let noticed_label = match found {
+                Some(found) => format!("expected `{close}` before {found}"),
+                None => "the input ends here".to_string(),
+            };
+            Diagnostic::new(id, *span, format!("unclosed `{open}`"))
+                .label(format!("this `{open}` is never closed"))
+                .with_secondary(*noticed, noticed_label)
+                .hint(format!("add the missing `{close}`"))
         }
         ParseError::InvalidStructLiteral { span } => Diagnostic::new(
-            "invalid-struct-literal",
+            id,
             *span,
             "only a struct, message or actor name can come before `{ field: value }`",
         )
         .label("not a type name"),
         ParseError::InterpolationNotAllowed { span, place } => {
-            Diagnostic::new("interpolation-not-allowed", *span, format!("{place} cannot contain `{{…}}` interpolation"))
+            Diagnostic::new(id, *span, format!("{place} cannot contain `{{…}}` interpolation"))
                 .label("interpolated string")
                 .hint("write `{{` and `}}` for literal braces")
         }
     }
 }
 
-fn closing(open: char) -> char {
+pub(super) fn closing(open: char) -> char {
     match open {
         '(' => ')',
         '[' => ']',
@@ -228,9 +229,10 @@ fn closing(open: char) -> char {
 }
 
 fn lex_diagnostic(error: &LexError) -> Diagnostic {
+    let id = error.id();
     match error {
         LexError::UnexpectedCharacter { ch, span } => {
-            let d = Diagnostic::new("unexpected-character", *span, format!("unexpected character `{}`", ch.escape_debug()))
+            let d = Diagnostic::new(id, *span, format!("unexpected character `{}`", ch.escape_debug()))
                 .label("not part of any token");
             match ch {
                 '\'' | '"' => d,
@@ -239,50 +241,48 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
                 _ => d,
             }
         }
-        LexError::UnterminatedString { span } => Diagnostic::new("unterminated-string", *span, "unterminated string")
+        LexError::UnterminatedString { span } => Diagnostic::new(id, *span, "unterminated string")
             .label("this string has no closing `\"`")
             .hint("strings end on the line they start; write `\\n` for a line break"),
         LexError::UnterminatedInterpolation { span } => {
-            Diagnostic::new("unterminated-interpolation", *span, "`{` in a string is never closed")
+            Diagnostic::new(id, *span, "`{` in a string is never closed")
                 .label("interpolation starts here")
                 .hint("close it with `}`, or write `{{` for a literal brace")
         }
-        LexError::EmptyInterpolation { span } => Diagnostic::new("empty-interpolation", *span, "empty `{}` in a string")
+        LexError::EmptyInterpolation { span } => Diagnostic::new(id, *span, "empty `{}` in a string")
             .label("nothing to insert")
             .hint("put an expression inside, or write `{{}}` for literal braces"),
         LexError::UnmatchedBraceInString { span } => {
-            Diagnostic::new("unmatched-brace", *span, "unmatched `}` in a string")
+            Diagnostic::new(id, *span, "unmatched `}` in a string")
                 .label("no `{` before it")
                 .hint("write `}}` for a literal brace")
         }
         LexError::UnterminatedComment { span } => {
-            Diagnostic::new("unterminated-comment", *span, "unterminated block comment")
+            Diagnostic::new(id, *span, "unterminated block comment")
                 .label("this `/*` is never closed")
                 .hint("block comments nest: each `/*` needs its own `*/`")
         }
-        LexError::UnterminatedChar { span } => Diagnostic::new("unterminated-char", *span, "unterminated char literal")
+        LexError::UnterminatedChar { span } => Diagnostic::new(id, *span, "unterminated char literal")
             .label("no closing `'`")
             .hint("a char literal is one byte in single quotes, e.g. 'a' or '\\n'"),
         LexError::InvalidCharLiteral { span, reason } => {
-            Diagnostic::new("invalid-char-literal", *span, "invalid char literal").label(*reason)
+            Diagnostic::new(id, *span, "invalid char literal").label(*reason)
         }
-        LexError::InvalidEscape { span, reason } => Diagnostic::new("invalid-escape", *span, "invalid escape sequence")
+        LexError::InvalidEscape { span, reason } => Diagnostic::new(id, *span, "invalid escape sequence")
             .label(reason.clone())
             .hint("valid escapes: \\n \\t \\r \\0 \\\\ \\\" \\' \\xHH \\u{HHHH}"),
-        LexError::IntTooLarge { span } => Diagnostic::new("int-too-large", *span, "integer literal is larger than the largest integer type (u64)")
+        LexError::IntTooLarge { span } => Diagnostic::new(id, *span, "integer literal is larger than the largest integer type (u64)")
             .label("does not fit in any integer type"),
-        LexError::InvalidNumber { span } => Diagnostic::new("invalid-number", *span, "invalid number literal")
+        LexError::InvalidNumber { span } => Diagnostic::new(id, *span, "invalid number literal")
             .label("letters or digits that do not belong to the number")
             .hint("numbers are written `42`, `1_000`, `0xff`, `0b1010`, `1.5`, `2e9`"),
-        LexError::ExpressionTooDeep { span, limit } => Diagnostic::new(
-            "nesting-too-deep",
-            *span,
-            format!("expression nested too deeply (more than {limit} operators in one statement)"),
-        )
-        .label("limit reached here")
-        .hint("split the expression into smaller parts with `let`"),
+        LexError::ExpressionTooLong { span, limit } => {
+            Diagnostic::new(id, *span, format!("expression too long: more than {limit} operators in one statement"))
+                .label("limit reached here")
+                .hint("split the expression into smaller parts with `let`")
+        }
         LexError::NestingTooDeep { span, limit } => {
-            Diagnostic::new("nesting-too-deep", *span, format!("nesting deeper than {limit} levels"))
+            Diagnostic::new(id, *span, format!("nesting deeper than {limit} levels"))
                 .label("too deeply nested")
                 .hint("split the expression into smaller parts with `let`")
         }
@@ -290,7 +290,7 @@ fn lex_diagnostic(error: &LexError) -> Diagnostic {
 }
 
 /// Tokens that begin a top-level declaration.
-fn starts_declaration(tok: &Tok) -> bool {
+pub(super) fn starts_declaration(tok: &Tok) -> bool {
     matches!(
         tok,
         Tok::Fn

@@ -37,6 +37,10 @@ pub(super) struct FnCtx<'c, 'a> {
     pub actor: Option<ir::ActorId>,
     /// A test or bench body: `spawn_test`/`send_test` instead of `spawn`/`send`.
     pub test: bool,
+    /// The parameters are the first locals; this many.
+    params: usize,
+    /// Locals bound by `let` (so `var` would make them mutable).
+    lets: Vec<LocalId>,
 }
 
 pub(super) fn check_functions(ck: &mut Checker) {
@@ -75,7 +79,8 @@ pub(super) fn is_untyped_literal(e: &ast::Expr) -> bool {
 impl<'c, 'a> FnCtx<'c, 'a> {
     pub fn new(ck: &'c mut Checker<'a>, ns: String, ret: Ty, locals: Vec<ir::Local>) -> Self {
         let params = locals.iter().enumerate().map(|(i, l)| (l.name.clone(), i)).collect();
-        FnCtx { ck, ns, locals, scopes: vec![params], ret, loops: 0, outer: vec![], actor: None, test: false }
+        let count = locals.len();
+        FnCtx { ck, ns, locals, scopes: vec![params], ret, loops: 0, outer: vec![], actor: None, test: false, params: count, lets: vec![] }
     }
 
     pub fn error(&mut self, e: SemaError) {

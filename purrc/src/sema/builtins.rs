@@ -87,7 +87,7 @@ impl Call<'_, '_, '_> {
     fn in_test(&mut self) {
         if !self.cx.test {
             let what = format!("`{}`", self.b.name());
-            self.cx.error(SemaError::TestOnly { what, span: self.span });
+            self.cx.error(SemaError::TestOnly { what, span: self.span, instead: None });
         }
     }
 

@@ -4,6 +4,16 @@
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
+/// What declared a name that cannot be assigned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Binding {
+    /// `let x = …`: `var` would make it mutable.
+    Let,
+    Param,
+    /// A loop variable or a name bound by a pattern.
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum SemaError {
     /// Two top-level declarations (or two fields, variants, parameters) share a name.
@@ -21,7 +31,7 @@ pub enum SemaError {
     /// Not enough information to know a type (e.g. `let xs = []`).
     CannotInfer { what: String, span: Span },
     /// Assignment to a `let` binding, a parameter or a loop variable.
-    Immutable { name: String, span: Span, declared: Span },
+    Immutable { name: String, span: Span, declared: Span, binding: Binding },
     /// The left side of `=` is not a variable, field or element.
     InvalidAssignTarget { span: Span },
     /// `x.f` where the type has no field `f`.
@@ -94,84 +104,150 @@ pub enum SemaError {
     DuplicateHandler { message: String, span: Span, previous: Span },
     /// `fn main` and `actor Main` both.
     TwoEntries { span: Span, previous: Span },
-    /// A test control (`drain`, `expect_eq`, …) outside tests and benches.
-    TestOnly { what: String, span: Span },
+    /// A test control (`drain`, `expect_eq`, `probe<T>()`, …) outside
+    /// tests and benches; `instead` says what a program does instead.
+    TestOnly { what: String, span: Span, instead: Option<&'static str> },
     /// `var x: T` without a value, where `T` has no zero value.
     NoInitialValue { name: String, ty: String, span: Span },
     /// An operation the element type does not support (`list_sort` of structs).
     UnsupportedElement { op: String, ty: String, span: Span },
 }
 
+crate::diagnostics::diagnostic_ids!(SemaError {
+    Duplicate => "duplicate-definition",
+    UnknownName => "unknown-name",
+    UnknownType => "unknown-type",
+    TypeMismatch => "type-mismatch",
+    ArgCount => "wrong-argument-count",
+    IntOutOfRange => "int-out-of-range",
+    CannotInfer => "cannot-infer",
+    Immutable => "assign-to-immutable",
+    InvalidAssignTarget => "invalid-assign-target",
+    UnknownField => "unknown-field",
+    MissingFields => "missing-field",
+    UnknownVariant => "unknown-variant",
+    NonExhaustive => "non-exhaustive-match",
+    MissingReturn => "missing-return",
+    LambdaCapture => "lambda-capture",
+    InvalidOperands => "invalid-operands",
+    NotCallable => "not-callable",
+    OutsideLoop => "outside-loop",
+    InvalidInterpolation => "invalid-interpolation",
+    InvalidConversion => "invalid-conversion",
+    RecursiveType => "recursive-type",
+    InvalidMapKey => "invalid-map-key",
+    MissingEntry => "missing-entry",
+    InvalidEntry => "invalid-entry",
+    InvalidConst => "invalid-const",
+    InvalidPattern => "invalid-pattern",
+    VoidValue => "void-value",
+    Unsupported => "unsupported",
+    NotIterable => "not-iterable",
+    InvalidExternType => "invalid-extern-type",
+    NamespaceNotFirst => "namespace-not-first",
+    UnknownNamespace => "unknown-namespace",
+    DuplicateAlias => "duplicate-use",
+    UseCycle => "use-cycle",
+    NamespaceAsValue => "namespace-as-value",
+    InvalidMessageField => "invalid-message-field",
+    NotAnActor => "not-an-actor",
+    NotAMessage => "not-a-message",
+    NotHandled => "message-not-handled",
+    OutsideActor => "outside-actor",
+    WrongSpawnForm => "wrong-spawn-form",
+    MissingState => "missing-state",
+    DuplicateHandler => "duplicate-handler",
+    TwoEntries => "two-entry-points",
+    TestOnly => "test-only",
+    NoInitialValue => "missing-initial-value",
+    UnsupportedElement => "unsupported-element",
+});
+
 impl SemaError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         use SemaError::*;
+        let id = self.id();
         match self {
             Duplicate { what, name, span, previous } => {
-                Diagnostic::new("duplicate-definition", *span, format!("{what} `{name}` is defined twice"))
+                Diagnostic::new(id, *span, format!("{what} `{name}` is defined twice"))
                     .label("defined again here")
                     .with_secondary(*previous, "first defined here")
             }
             UnknownName { name, span, hint } => {
-                let d = Diagnostic::new("unknown-name", *span, format!("cannot find `{name}` in this scope"))
+                let d = Diagnostic::new(id, *span, format!("cannot find `{name}` in this scope"))
                     .label("not found");
                 with_hint(d, hint)
             }
             UnknownType { name, span } => {
-                Diagnostic::new("unknown-type", *span, format!("unknown type `{name}`")).label("not a type")
+                Diagnostic::new(id, *span, format!("unknown type `{name}`")).label("not a type")
             }
             TypeMismatch { expected, found, span, hint } => {
-                let d = Diagnostic::new("type-mismatch", *span, format!("expected `{expected}`, found `{found}`"))
+                let d = Diagnostic::new(id, *span, format!("expected `{expected}`, found `{found}`"))
                     .label(format!("this is `{found}`"));
                 with_hint(d, hint)
             }
             ArgCount { callee, expected, found, span } => Diagnostic::new(
-                "wrong-argument-count",
+                id,
                 *span,
                 format!("`{callee}` takes {expected} argument{}, but {found} {} given", plural(*expected), were(*found)),
             ),
             IntOutOfRange { value, ty, span } => {
-                Diagnostic::new("int-out-of-range", *span, format!("integer literal {value} does not fit in `{ty}`"))
+                Diagnostic::new(id, *span, format!("integer literal {value} does not fit in `{ty}`"))
                     .label(format!("out of range for `{ty}`"))
             }
             CannotInfer { what, span } => {
-                Diagnostic::new("cannot-infer", *span, format!("cannot infer the type of {what}"))
+                Diagnostic::new(id, *span, format!("cannot infer the type of {what}"))
                     .hint("add a type annotation, e.g. `var xs: list<i64> = []`")
             }
-            Immutable { name, span, declared } => {
-                Diagnostic::new("assign-to-immutable", *span, format!("cannot assign to `{name}`: it is not declared with `var`"))
+            Immutable { name, span, declared, binding } => {
+                let (message, hint) = match binding {
+                    Binding::Let => (
+                        format!("cannot assign to `{name}`: it is not declared with `var`"),
+                        format!("declare it with `var {name}` to make it mutable"),
+                    ),
+                    Binding::Param => (
+                        format!("cannot assign to parameter `{name}`: parameters are immutable"),
+                        format!("shadow it with a mutable copy: `var {name} = {name}`"),
+                    ),
+                    Binding::Other => (
+                        format!("cannot assign to `{name}`: loop variables and pattern bindings are immutable"),
+                        format!("shadow it with a mutable copy: `var {name} = {name}`"),
+                    ),
+                };
+                Diagnostic::new(id, *span, message)
                     .label("assignment here")
                     .with_secondary(*declared, "declared here")
-                    .hint(format!("declare it with `var {name}` to make it mutable"))
+                    .hint(hint)
             }
             InvalidAssignTarget { span } => Diagnostic::new(
-                "invalid-assign-target",
+                id,
                 *span,
                 "only variables, fields and elements can be assigned to",
             ),
             UnknownField { ty, field, span } => {
-                Diagnostic::new("unknown-field", *span, format!("`{ty}` has no field `{field}`")).label("unknown field")
+                Diagnostic::new(id, *span, format!("`{ty}` has no field `{field}`")).label("unknown field")
             }
             MissingFields { ty, fields, span } => Diagnostic::new(
-                "missing-field",
+                id,
                 *span,
                 format!("missing field{} {} in `{ty}` literal", plural(fields.len()), quoted_list(fields)),
             ),
             UnknownVariant { ty, variant, span } => {
-                Diagnostic::new("unknown-variant", *span, format!("enum `{ty}` has no variant `{variant}`"))
+                Diagnostic::new(id, *span, format!("enum `{ty}` has no variant `{variant}`"))
             }
             NonExhaustive { missing, span } => Diagnostic::new(
-                "non-exhaustive-match",
+                id,
                 *span,
                 format!("`match` does not cover every case: missing {}", quoted_list(missing)),
             )
             .label("not exhaustive")
             .hint("add arms for the missing cases, or a `_ =>` arm"),
             MissingReturn { name, ret, span } => {
-                Diagnostic::new("missing-return", *span, format!("function `{name}` must return `{ret}` on every path"))
+                Diagnostic::new(id, *span, format!("function `{name}` must return `{ret}` on every path"))
                     .label("the end of the body can be reached without `return`")
             }
             LambdaCapture { name, span, declared } => {
-                Diagnostic::new("lambda-capture", *span, format!("lambdas cannot capture: `{name}` is a local of the enclosing function"))
+                Diagnostic::new(id, *span, format!("lambdas cannot capture: `{name}` is a local of the enclosing function"))
                     .label("captured here")
                     .with_secondary(*declared, "declared here")
                     .hint("pass the value as a parameter instead")
@@ -181,49 +257,49 @@ impl SemaError {
                     Some(r) => format!("operator `{op}` cannot be applied to `{lhs}` and `{r}`"),
                     None => format!("operator `{op}` cannot be applied to `{lhs}`"),
                 };
-                with_hint(Diagnostic::new("invalid-operands", *span, msg), hint)
+                with_hint(Diagnostic::new(id, *span, msg), hint)
             }
             NotCallable { ty, span } => {
-                Diagnostic::new("not-callable", *span, format!("`{ty}` is not a function")).label("called here")
+                Diagnostic::new(id, *span, format!("`{ty}` is not a function")).label("called here")
             }
             OutsideLoop { what, span } => {
-                Diagnostic::new("outside-loop", *span, format!("`{what}` outside of a loop"))
+                Diagnostic::new(id, *span, format!("`{what}` outside of a loop"))
             }
             InvalidInterpolation { ty, span } => Diagnostic::new(
-                "invalid-interpolation",
+                id,
                 *span,
                 format!("cannot interpolate a value of type `{ty}`"),
             )
             .hint("only scalars and strings can appear inside \"{...}\""),
             InvalidConversion { from, to, span } => {
-                Diagnostic::new("invalid-conversion", *span, format!("cannot convert `{from}` to `{to}`"))
+                Diagnostic::new(id, *span, format!("cannot convert `{from}` to `{to}`"))
             }
             RecursiveType { name, span } => {
-                Diagnostic::new("recursive-type", *span, format!("struct `{name}` contains itself by value"))
+                Diagnostic::new(id, *span, format!("struct `{name}` contains itself by value"))
                     .hint("use an enum (enums may be recursive) or a list to break the cycle")
             }
             InvalidMapKey { ty, span } => {
-                Diagnostic::new("invalid-map-key", *span, format!("`{ty}` cannot be a map key"))
+                Diagnostic::new(id, *span, format!("`{ty}` cannot be a map key"))
                     .hint("map keys are integers, bool or string")
             }
-            MissingEntry { span } => Diagnostic::new("missing-entry", *span, "the program has no entry point")
+            MissingEntry { span } => Diagnostic::new(id, *span, "the program has no entry point")
                 .hint("add `fn main() { ... }`"),
-            InvalidEntry { span } => Diagnostic::new("invalid-entry", *span, "`fn main` takes no parameters and returns nothing")
+            InvalidEntry { span } => Diagnostic::new(id, *span, "`fn main` takes no parameters and returns nothing")
                 .hint("read arguments with `args()` and set the exit status with `exit(code)`"),
             InvalidConst { span } => {
-                Diagnostic::new("invalid-const", *span, "a `const` value must be a literal scalar or string")
+                Diagnostic::new(id, *span, "a `const` value must be a literal scalar or string")
             }
-            InvalidPattern { message, span } => Diagnostic::new("invalid-pattern", *span, message.clone()),
+            InvalidPattern { message, span } => Diagnostic::new(id, *span, message.clone()),
             VoidValue { span } => {
-                Diagnostic::new("void-value", *span, "this expression has no value (`void`)").label("used as a value")
+                Diagnostic::new(id, *span, "this expression has no value (`void`)").label("used as a value")
             }
             Unsupported { what, span } => {
-                Diagnostic::new("unsupported", *span, format!("{what} is not supported by this version of purrc"))
+                Diagnostic::new(id, *span, format!("{what}: not supported by this version of purrc"))
             }
-            NotIterable { ty, span } => Diagnostic::new("not-iterable", *span, format!("cannot iterate over `{ty}`"))
+            NotIterable { ty, span } => Diagnostic::new(id, *span, format!("cannot iterate over `{ty}`"))
                 .hint("`for` iterates over ranges `a..b`, lists, bytes and maps"),
             InvalidExternType { ty, span, ret } => Diagnostic::new(
-                "invalid-extern-type",
+                id,
                 *span,
                 format!("`{ty}` cannot be {} an `extern fn`", if *ret { "returned from" } else { "passed to" }),
             )
@@ -234,16 +310,16 @@ impl SemaError {
                 "extern functions take integers, f64, bool, ptr, string (as const char*) and bytes (as a writable buffer)"
             }),
             NamespaceNotFirst { span } => {
-                Diagnostic::new("namespace-not-first", *span, "`namespace` must be the first declaration of the file")
+                Diagnostic::new(id, *span, "`namespace` must be the first declaration of the file")
                     .hint("move it above every `use` and declaration")
             }
             UnknownNamespace { name, span } => {
-                Diagnostic::new("unknown-namespace", *span, format!("no file declares namespace `{name}`"))
+                Diagnostic::new(id, *span, format!("no file declares namespace `{name}`"))
                     .label("not found")
                     .hint("pass the file that declares it to purrc, or check the spelling (standard library namespaces start with `std.`)")
             }
             DuplicateAlias { alias, span, previous, explicit } => {
-                let d = Diagnostic::new("duplicate-use", *span, format!("`{alias}` is bound by two `use` declarations"))
+                let d = Diagnostic::new(id, *span, format!("`{alias}` is bound by two `use` declarations"))
                     .label("bound again here")
                     .with_secondary(*previous, "first bound here");
                 if *explicit {
@@ -253,26 +329,26 @@ impl SemaError {
                 }
             }
             UseCycle { cycle, span } => Diagnostic::new(
-                "use-cycle",
+                id,
                 *span,
                 format!("namespaces use each other in a cycle: {}", cycle.join(" → ")),
             )
             .label("this `use` closes the cycle")
             .hint("move what both need into a third namespace"),
             NamespaceAsValue { name, span } => {
-                Diagnostic::new("namespace-as-value", *span, format!("`{name}` is a namespace, not a value"))
+                Diagnostic::new(id, *span, format!("`{name}` is a namespace, not a value"))
                     .hint(format!("name something inside it: `{name}.something`"))
             }
             InvalidMessageField { ty, span } => {
-                Diagnostic::new("invalid-message-field", *span, format!("a message field cannot be of type `{ty}`"))
+                Diagnostic::new(id, *span, format!("a message field cannot be of type `{ty}`"))
                     .hint("messages carry data between actors: no functions, `ptr` or probes")
             }
-            NotAnActor { name, span } => Diagnostic::new("not-an-actor", *span, format!("`{name}` is not an actor"))
+            NotAnActor { name, span } => Diagnostic::new(id, *span, format!("`{name}` is not an actor"))
                 .hint("`mailbox<A>` takes the name of an `actor` declaration"),
-            NotAMessage { ty, span } => Diagnostic::new("not-a-message", *span, format!("`{ty}` is not a message type"))
+            NotAMessage { ty, span } => Diagnostic::new(id, *span, format!("`{ty}` is not a message type"))
                 .hint("only values of `message` types can be sent; declare it with `message` instead of `struct`"),
             NotHandled { actor, message, handled, span } => Diagnostic::new(
-                "message-not-handled",
+                id,
                 *span,
                 format!("actor `{actor}` has no handler for `{message}`"),
             )
@@ -282,37 +358,40 @@ impl SemaError {
                 format!("`{actor}` handles {}", quoted_list(handled))
             }),
             OutsideActor { what, span } => {
-                Diagnostic::new("outside-actor", *span, format!("{what} is only available inside an actor"))
+                Diagnostic::new(id, *span, format!("{what} is only available inside an actor"))
             }
             WrongSpawnForm { used, expected, span } => {
-                Diagnostic::new("wrong-spawn-form", *span, format!("`{used}` cannot be used here"))
+                Diagnostic::new(id, *span, format!("`{used}` cannot be used here"))
                     .hint(format!("use `{expected}`: tests and benches use `spawn_test`/`send_test`, programs `spawn`/`send`"))
             }
             MissingState { actor, fields, span } => Diagnostic::new(
-                "missing-state",
+                id,
                 *span,
                 format!("`spawn {actor}` must give state field{} {}", plural(fields.len()), quoted_list(fields)),
             )
             .hint("state fields without a default value must be given when spawning"),
             DuplicateHandler { message, span, previous } => {
-                Diagnostic::new("duplicate-handler", *span, format!("`{message}` is handled twice"))
+                Diagnostic::new(id, *span, format!("`{message}` is handled twice"))
                     .label("handled again here")
                     .with_secondary(*previous, "first handled here")
             }
-            TwoEntries { span, previous } => Diagnostic::new("two-entry-points", *span, "the program has both `fn main` and `actor Main`")
+            TwoEntries { span, previous } => Diagnostic::new(id, *span, "the program has both `fn main` and `actor Main`")
                 .label("second entry point")
                 .with_secondary(*previous, "first entry point")
                 .hint("keep one: `actor Main` starts with `on start()`"),
-            TestOnly { what, span } => Diagnostic::new("test-only", *span, format!("{what} can only be used in a `test` or `bench`"))
-                .hint("the deterministic scheduler runs a program by itself; tests drive it step by step"),
+            TestOnly { what, span, instead } => {
+                Diagnostic::new(id, *span, format!("{what} can only be used in a `test` or `bench`")).hint(
+                    instead.unwrap_or("the deterministic scheduler runs a program by itself; tests drive it step by step"),
+                )
+            }
             NoInitialValue { name, ty, span } => Diagnostic::new(
-                "missing-initial-value",
+                id,
                 *span,
                 format!("`{name}` needs an initial value: `{ty}` has no zero value"),
             )
             .hint(format!("write `var {name}: {ty} = ...`")),
             UnsupportedElement { op, ty, span } => {
-                Diagnostic::new("unsupported-element", *span, format!("`{op}` does not work on elements of type `{ty}`"))
+                Diagnostic::new(id, *span, format!("`{op}` does not work on elements of type `{ty}`"))
             }
         }
     }

@@ -386,13 +386,14 @@ impl FnCtx<'_, '_> {
             };
         }
         // The element type: the context's, else that of the first element
-        // that is not a bare integer literal (`[0, 1, big]` with `big: u64`
-        // is a list<u64>), else that of the first element.
+        // that is not a literal (`[0, 1, big]` with `big: u64` is a
+        // list<u64>), else that of the most common kind of literal, so that
+        // `[1, 2, "three"]` blames `"three"`, not `1` and `2`.
         let mut out: Vec<Option<ir::Expr>> = vec![None; items.len()];
         let elem = match expected {
             Some(Ty::List(t)) => (**t).clone(),
             _ => {
-                let k = items.iter().position(|i| !is_untyped_literal(i)).unwrap_or(0);
+                let k = items.iter().position(|i| literal_kind(i).is_none()).unwrap_or_else(|| most_common_literal(items));
                 let v = self.expr(&items[k], None);
                 let ty = v.ty.clone();
                 out[k] = Some(v);
@@ -500,4 +501,32 @@ pub(super) fn binary_result(op: BinOp, t: &Ty) -> Option<Ty> {
         Lt | Le | Gt | Ge => matches!(t, Ty::Int(_) | Ty::F64 | Ty::Str).then_some(Ty::Bool),
         And | Or => (*t == Ty::Bool).then_some(Ty::Bool),
     }
+}
+
+/// The kind of a literal element (`1`, `-1`, `2.5`, `"s"`, `true`, `'c'`),
+/// `None` for any other expression.
+fn literal_kind(e: &ast::Expr) -> Option<u8> {
+    match &e.kind {
+        _ if is_untyped_literal(e) => Some(0),
+        ast::ExprKind::Float(_) => Some(1),
+        ast::ExprKind::Unary { op: ast::UnOp::Neg, operand } if matches!(operand.kind, ast::ExprKind::Float(_)) => Some(1),
+        ast::ExprKind::Str(_) => Some(2),
+        ast::ExprKind::Bool(_) => Some(3),
+        ast::ExprKind::Char(_) => Some(4),
+        _ => None,
+    }
+}
+
+/// The index of the first literal of the kind most of `items` have (on a
+/// tie, the kind that comes first).
+fn most_common_literal(items: &[ast::Expr]) -> usize {
+    let kinds: Vec<Option<u8>> = items.iter().map(literal_kind).collect();
+    let count = |k: Option<u8>| kinds.iter().filter(|&&x| x == k).count();
+    let mut best = 0;
+    for (i, &k) in kinds.iter().enumerate() {
+        if count(k) > count(kinds[best]) {
+            best = i;
+        }
+    }
+    best
 }

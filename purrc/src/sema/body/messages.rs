@@ -97,7 +97,14 @@ impl FnCtx<'_, '_> {
             return mk(ExprKind::Int(0), Ty::Error, span);
         }
         if !self.test {
-            self.error(SemaError::WrongSpawnForm { used: "probe".into(), expected: "a reply<T> from an actor".into(), span });
+            self.error(SemaError::TestOnly {
+                what: "`probe<T>()`".into(),
+                span,
+                instead: Some(
+                    "a probe stands in for an actor in tests; in a program, the actor that wants the answer \
+                     passes itself as the reply (`send c Get { reply: self }`) and handles it with `on`",
+                ),
+            });
         }
         let ns = self.ns.clone();
         let t = resolve_type(self.ck, &ns, &ty_args[0]);

@@ -2,6 +2,7 @@
 
 use super::*;
 use super::exprs::binary_result;
+use crate::sema::error::Binding;
 
 impl FnCtx<'_, '_> {
     /// Checks a block; its value is its last expression statement when the
@@ -111,6 +112,9 @@ impl FnCtx<'_, '_> {
         };
         let ty = declared.unwrap_or_else(|| value.ty.clone());
         let id = self.declare(name, ty, mutable);
+        if !mutable {
+            self.lets.push(id);
+        }
         StmtKind::Let(id, value)
     }
 
@@ -183,7 +187,14 @@ impl FnCtx<'_, '_> {
                 let l = &self.locals[local];
                 if !l.mutable {
                     let (name, declared) = (l.name.clone(), l.span);
-                    self.error(SemaError::Immutable { name, span: e.span, declared });
+                    let binding = if self.lets.contains(&local) {
+                        Binding::Let
+                    } else if local < self.params {
+                        Binding::Param
+                    } else {
+                        Binding::Other
+                    };
+                    self.error(SemaError::Immutable { name, span: e.span, declared, binding });
                 }
                 Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty.clone(), path: vec![], span: e.span })
             }
