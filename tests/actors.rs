@@ -1,4 +1,4 @@
-//! The test and bench runners of PURR.md §8: reports, exit status,
+//! The test and bench runners of docs/language.md §8: reports, exit status,
 //! `--filter`, the deterministic scheduler's order, and benches whose counts
 //! are identical from run to run.
 

@@ -1,4 +1,4 @@
-//! Programs of many files (PURR.md §1), C interop (§9) and the command
+//! Programs of many files (docs/language.md §1), C interop (§9) and the command
 //! line's handling of bad input (§10).
 
 mod common;

@@ -1,4 +1,4 @@
-//! Operator precedence (PURR.md §5) and the shapes of expressions, statements,
+//! Operator precedence (docs/language.md §5) and the shapes of expressions, statements,
 //! types and patterns, compared as compact S-expressions.
 
 #[path = "parse_support/mod.rs"]

@@ -1,4 +1,4 @@
-//! Newline rules (PURR.md §2): where a newline ends a statement and where it
+//! Newline rules (docs/language.md §2): where a newline ends a statement and where it
 //! does not.
 
 #[path = "parse_support/mod.rs"]

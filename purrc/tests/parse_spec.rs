@@ -1,5 +1,5 @@
-//! Every `purr` code block of PURR.md (copied verbatim) must parse; the
-//! compact AST of each is pinned by an insta snapshot.
+//! Every `purr` code block of the language reference (docs/language.md, copied
+//! verbatim) must parse; the compact AST of each is pinned by an insta snapshot.
 
 #[path = "parse_support/mod.rs"]
 mod support;

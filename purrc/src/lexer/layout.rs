@@ -20,7 +20,7 @@ enum Last {
     Ends,
 }
 
-/// The token stream with PURR.md's layout rules applied:
+/// The token stream with the layout rules of docs/language.md §2 applied:
 /// - a newline is dropped after a token that cannot end a line (binary
 ///   operators except `>`, `,`, `(`, `[`, `{`, `=` and compound assignments,
 ///   `=>`, `.`, `..`, `:`, unary operators, `else`);

@@ -1,4 +1,4 @@
-//! The `purr` code blocks of PURR.md, copied verbatim.
+//! The `purr` code blocks of the language reference (docs/language.md), copied verbatim.
 
 pub const S1_NAMESPACE_MATH: &str = r#"namespace example.math          // optional; must be the first declaration
 
