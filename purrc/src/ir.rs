@@ -47,6 +47,20 @@ impl IntTy {
         matches!(self, IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::I64)
     }
 
+    /// The C type that represents this integer type (docs/language.md §3).
+    pub fn c_type(self) -> &'static str {
+        match self {
+            IntTy::I8 => "int8_t",
+            IntTy::I16 => "int16_t",
+            IntTy::I32 => "int32_t",
+            IntTy::I64 => "int64_t",
+            IntTy::U8 => "uint8_t",
+            IntTy::U16 => "uint16_t",
+            IntTy::U32 => "uint32_t",
+            IntTy::U64 => "uint64_t",
+        }
+    }
+
     pub fn bits(self) -> u32 {
         match self {
             IntTy::I8 | IntTy::U8 => 8,
@@ -134,6 +148,31 @@ impl Ty {
     pub fn is_scalar(&self) -> bool {
         matches!(self, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr)
     }
+
+    /// The C type a value of this type has where it crosses into C through
+    /// an `extern fn` (docs/language.md §9), or `None` where it cannot cross.
+    /// This is the one table of what may cross: sema checks `extern fn`
+    /// declarations against it and code generation declares them with it.
+    pub fn extern_c_type(&self, position: ExternPosition) -> Option<&'static str> {
+        Some(match (self, position) {
+            (Ty::Int(i), _) => i.c_type(),
+            (Ty::F64, _) => "double",
+            (Ty::Bool, _) => "bool",
+            (Ty::Ptr, _) => "void *",
+            (Ty::Str, _) => "const char *",
+            // The length of a returned buffer would be unknown.
+            (Ty::Bytes, ExternPosition::Param) => "uint8_t *",
+            (Ty::Void, ExternPosition::Return) => "void",
+            _ => return None,
+        })
+    }
+}
+
+/// Where a type appears in an `extern fn` declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternPosition {
+    Param,
+    Return,
 }
 
 /// Names of user types, for printing types in diagnostics and dumps.

@@ -3,7 +3,6 @@
 
 use super::literals::{c_string, float_literal, int_literal};
 use super::names::c_ident;
-use super::types::int_c;
 use super::ownership::may_mutate;
 use super::{FnGen, LevelKind, Val};
 use crate::ast::{BinOp, UnOp};
@@ -224,7 +223,7 @@ impl FnGen<'_, '_> {
                 let loc = self.loc(span);
                 format!("purr_{f}_{}({a}, {b}, {loc})", i.name())
             }
-            (Ty::Int(i), BitAnd | BitOr | BitXor) => format!("(({})({a} {} {b}))", int_c(*i), op.symbol()),
+            (Ty::Int(i), BitAnd | BitOr | BitXor) => format!("(({})({a} {} {b}))", i.c_type(), op.symbol()),
             (Ty::F64, Rem) => format!("fmod({a}, {b})"),
             _ => format!("({a} {} {b})", op.symbol()),
         }
@@ -434,7 +433,7 @@ pub(super) fn unary(op: UnOp, ty: &Ty, a: &str) -> String {
         (UnOp::Neg, Ty::Int(i)) => format!("purr_neg_{}({a})", i.name()),
         (UnOp::Neg, _) => format!("(-{a})"),
         (UnOp::Not, _) => format!("(!{a})"),
-        (UnOp::BitNot, Ty::Int(i)) => format!("(({})~{a})", int_c(*i)),
+        (UnOp::BitNot, Ty::Int(i)) => format!("(({})~{a})", i.c_type()),
         (UnOp::BitNot, _) => format!("(~{a})"),
     }
 }
@@ -443,7 +442,7 @@ pub(super) fn cast(from: &Ty, to: &Ty, a: &str) -> String {
     match (from, to) {
         _ if from == to => a.to_string(),
         (Ty::F64, Ty::Int(i)) => format!("purr_f64_to_{}({a})", i.name()),
-        (_, Ty::Int(i)) => format!("(({})({a}))", int_c(*i)),
+        (_, Ty::Int(i)) => format!("(({})({a}))", i.c_type()),
         (_, Ty::F64) => format!("((double)({a}))"),
         _ => a.to_string(),
     }

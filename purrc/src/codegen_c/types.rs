@@ -11,7 +11,7 @@
 //!   immutable reference-counted nodes (so they may be recursive);
 //! - function values are C function pointers.
 
-use crate::ir::{self, IntTy, Program, Ty};
+use crate::ir::{self, Program, Ty};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -25,19 +25,6 @@ pub struct TypeTable<'p> {
     /// Types whose element descriptor is needed.
     descriptors: Vec<Ty>,
     descriptor_seen: HashSet<String>,
-}
-
-pub fn int_c(t: IntTy) -> &'static str {
-    match t {
-        IntTy::I8 => "int8_t",
-        IntTy::I16 => "int16_t",
-        IntTy::I32 => "int32_t",
-        IntTy::I64 => "int64_t",
-        IntTy::U8 => "uint8_t",
-        IntTy::U16 => "uint16_t",
-        IntTy::U32 => "uint32_t",
-        IntTy::U64 => "uint64_t",
-    }
 }
 
 impl<'p> TypeTable<'p> {
@@ -85,7 +72,7 @@ impl<'p> TypeTable<'p> {
     /// The C type of a value of `ty`; registers any generated type it needs.
     pub fn c(&mut self, ty: &Ty) -> String {
         match ty {
-            Ty::Int(i) => int_c(*i).into(),
+            Ty::Int(i) => i.c_type().into(),
             Ty::F64 => "double".into(),
             Ty::Bool => "bool".into(),
             Ty::Void | Ty::Never | Ty::Error => "void".into(),

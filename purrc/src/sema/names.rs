@@ -3,7 +3,7 @@
 
 use super::{c_name, namespace_of, Checker, ConstState, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
-use crate::ir::{self, IntTy, Ty};
+use crate::ir::{self, ExternPosition, IntTy, Ty};
 use crate::source::Span;
 
 /// The declarations of one program, grouped by kind, each with its namespace.
@@ -178,14 +178,14 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         let mut params = vec![];
         for p in &f.params {
             let ty = resolve_type(ck, ns, &p.ty);
-            if !matches!(ty, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Str | Ty::Bytes | Ty::Error) {
+            if ty != Ty::Error && ty.extern_c_type(ExternPosition::Param).is_none() {
                 let t = ck.show(&ty);
                 ck.error(SemaError::InvalidExternType { ty: t, span: p.ty.span(), ret: false });
             }
             params.push(ty);
         }
         let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
-        if !matches!(ret, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Str | Ty::Void | Ty::Error) {
+        if ret != Ty::Error && ret.extern_c_type(ExternPosition::Return).is_none() {
             let t = ck.show(&ret);
             let span = f.ret.as_ref().map_or(f.name.span, |t| t.span());
             ck.error(SemaError::InvalidExternType { ty: t, span, ret: true });
