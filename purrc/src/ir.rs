@@ -2,15 +2,14 @@
 //!
 //! Every expression carries its type and its source span; names are resolved
 //! to ids (locals, functions, types); method-call sugar, constants and
-//! operator overloading (`+` on strings) are already decided. Code generation
-//! reads only this.
+//! which operation each operator performs (`+` on strings concatenates) are
+//! already decided. Code generation reads only this.
 
 mod dump;
 pub mod visit;
 
 pub use dump::dump;
 
-use crate::ast::{BinOp, UnOp};
 use crate::source::Span;
 use std::fmt;
 
@@ -173,6 +172,132 @@ impl Ty {
 pub enum ExternPosition {
     Param,
     Return,
+}
+
+/// An integer operation. Arithmetic wraps; `/` and `%` panic on a zero
+/// divisor; shift counts are taken modulo the width (docs/language.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+/// An IEEE 754 operation on `f64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// What a binary operator does, chosen by sema from the operand types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Int(IntOp, IntTy),
+    F64(FloatOp),
+    /// Integers, `f64`, `bool` or `ptr` compared by value.
+    Scalar(Cmp),
+    StrConcat,
+    /// Strings compared bytewise.
+    Str(Cmp),
+    BytesEq,
+    BytesNe,
+    /// `&&` and `||`: the right operand is evaluated only when needed.
+    And,
+    Or,
+}
+
+/// What a unary operator does, chosen by sema from the operand type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// Wrapping negation of a signed integer.
+    IntNeg(IntTy),
+    F64Neg,
+    Not,
+    BitNot(IntTy),
+}
+
+impl IntOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            IntOp::Add => "+",
+            IntOp::Sub => "-",
+            IntOp::Mul => "*",
+            IntOp::Div => "/",
+            IntOp::Rem => "%",
+            IntOp::Shl => "<<",
+            IntOp::Shr => ">>",
+            IntOp::BitAnd => "&",
+            IntOp::BitOr => "|",
+            IntOp::BitXor => "^",
+        }
+    }
+}
+
+impl FloatOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            FloatOp::Add => "+",
+            FloatOp::Sub => "-",
+            FloatOp::Mul => "*",
+            FloatOp::Div => "/",
+            FloatOp::Rem => "%",
+        }
+    }
+}
+
+impl Cmp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "==",
+            Cmp::Ne => "!=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+
+    /// Whether two operands that compare as `ord` satisfy this comparison.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Ne => ord != Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
+    }
+}
+
+impl BinaryOp {
+    /// Integer division and remainder panic on a zero divisor; nothing else
+    /// a binary operator does can fail.
+    pub fn may_fault(self) -> bool {
+        matches!(self, BinaryOp::Int(IntOp::Div | IntOp::Rem, _))
+    }
 }
 
 /// Names of user types, for printing types in diagnostics and dumps.
@@ -363,7 +488,7 @@ pub struct Stmt {
 pub enum StmtKind {
     Let(LocalId, Expr),
     /// `place op= value`; `op` is `None` for plain `=`.
-    Assign(Box<Place>, Option<BinOp>, Expr),
+    Assign(Box<Place>, Option<BinaryOp>, Expr),
     Expr(Expr),
     Return(Option<Expr>),
     Break,
@@ -453,9 +578,9 @@ pub enum ExprKind {
     Nil,
     Local(LocalId),
     FnRef(FuncId),
-    Unary(UnOp, Box<Expr>),
-    /// Operands have the same type (checked); `+` on strings concatenates.
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    /// Both operands have the type the operation works on.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Call(FuncId, Vec<Expr>),
     CallExtern(usize, Vec<Expr>),
     CallValue(Box<Expr>, Vec<Expr>),

@@ -5,8 +5,7 @@ use super::literals::{c_string, float_literal, int_literal};
 use super::names::c_ident;
 use super::ownership::may_mutate;
 use super::{FnGen, LevelKind, Val};
-use crate::ast::{BinOp, UnOp};
-use crate::ir::{self, ExprKind, Pattern, Ty};
+use crate::ir::{self, BinaryOp, ExprKind, FloatOp, IntOp, Pattern, Ty, UnaryOp};
 use crate::source::Span;
 
 impl FnGen<'_, '_> {
@@ -21,7 +20,7 @@ impl FnGen<'_, '_> {
             ExprKind::FnRef(id) => Val::Plain(self.g.program.funcs[*id].c_name.clone()),
             ExprKind::Unary(op, operand) => {
                 let v = self.expr(operand);
-                Val::Plain(unary(*op, &e.ty, v.c()))
+                Val::Plain(unary(*op, v.c()))
             }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e),
             ExprKind::Call(f, args) => {
@@ -188,50 +187,55 @@ impl FnGen<'_, '_> {
         }
     }
 
-    pub(super) fn binary(&mut self, op: BinOp, l: &ir::Expr, r: &ir::Expr, e: &ir::Expr) -> Val {
-        if matches!(op, BinOp::And | BinOp::Or) {
+    pub(super) fn binary(&mut self, op: BinaryOp, l: &ir::Expr, r: &ir::Expr, e: &ir::Expr) -> Val {
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
             return self.short_circuit(op, l, r);
         }
         let vals = self.exprs(&[l, r]);
         let (a, b) = (vals[0].c().to_string(), vals[1].c().to_string());
-        match (&l.ty, op) {
-            (Ty::Str, BinOp::Add) => self.temp(&Ty::Str, &format!("purr_str_concat({a}, {b})")),
-            (Ty::Str, BinOp::Eq) => Val::Plain(format!("purr_str_eq({a}, {b})")),
-            (Ty::Str, BinOp::Ne) => Val::Plain(format!("(!purr_str_eq({a}, {b}))")),
-            (Ty::Str, _) => Val::Plain(format!("(purr_str_cmp({a}, {b}) {} 0)", op.symbol())),
-            (Ty::Bytes, BinOp::Eq) => Val::Plain(format!("purr_bytes_eq({a}, {b})")),
-            (Ty::Bytes, _) => Val::Plain(format!("(!purr_bytes_eq({a}, {b}))")),
-            _ => Val::Plain(self.binary_scalar(op, &l.ty, &a, &b, e.span)),
+        match op {
+            BinaryOp::StrConcat => self.temp(&Ty::Str, &format!("purr_str_concat({a}, {b})")),
+            _ => Val::Plain(self.binary_value(op, &a, &b, e.span)),
         }
     }
 
-    pub(super) fn binary_scalar(&mut self, op: BinOp, ty: &Ty, a: &str, b: &str, span: Span) -> String {
-        use BinOp::*;
-        match (ty, op) {
-            (Ty::Int(i), Add | Sub | Mul | Shl | Shr) => {
-                let f = match op {
-                    Add => "add",
-                    Sub => "sub",
-                    Mul => "mul",
-                    Shl => "shl",
-                    _ => "shr",
+    /// The C of an operation whose result owns nothing (all but string
+    /// concatenation); `span` locates a division by zero.
+    pub(super) fn binary_value(&mut self, op: BinaryOp, a: &str, b: &str, span: Span) -> String {
+        match op {
+            BinaryOp::Int(iop, i) => {
+                let f = match iop {
+                    IntOp::Add => "add",
+                    IntOp::Sub => "sub",
+                    IntOp::Mul => "mul",
+                    IntOp::Shl => "shl",
+                    IntOp::Shr => "shr",
+                    IntOp::Div | IntOp::Rem => {
+                        let f = if iop == IntOp::Div { "div" } else { "rem" };
+                        let loc = self.loc(span);
+                        return format!("purr_{f}_{}({a}, {b}, {loc})", i.name());
+                    }
+                    IntOp::BitAnd | IntOp::BitOr | IntOp::BitXor => {
+                        return format!("(({})({a} {} {b}))", i.c_type(), iop.symbol());
+                    }
                 };
                 format!("purr_{f}_{}({a}, {b})", i.name())
             }
-            (Ty::Int(i), Div | Rem) => {
-                let f = if op == Div { "div" } else { "rem" };
-                let loc = self.loc(span);
-                format!("purr_{f}_{}({a}, {b}, {loc})", i.name())
-            }
-            (Ty::Int(i), BitAnd | BitOr | BitXor) => format!("(({})({a} {} {b}))", i.c_type(), op.symbol()),
-            (Ty::F64, Rem) => format!("fmod({a}, {b})"),
-            _ => format!("({a} {} {b})", op.symbol()),
+            BinaryOp::F64(FloatOp::Rem) => format!("fmod({a}, {b})"),
+            BinaryOp::F64(fop) => format!("({a} {} {b})", fop.symbol()),
+            BinaryOp::Scalar(c) => format!("({a} {} {b})", c.symbol()),
+            BinaryOp::Str(ir::Cmp::Eq) => format!("purr_str_eq({a}, {b})"),
+            BinaryOp::Str(ir::Cmp::Ne) => format!("(!purr_str_eq({a}, {b}))"),
+            BinaryOp::Str(c) => format!("(purr_str_cmp({a}, {b}) {} 0)", c.symbol()),
+            BinaryOp::BytesEq => format!("purr_bytes_eq({a}, {b})"),
+            BinaryOp::BytesNe => format!("(!purr_bytes_eq({a}, {b}))"),
+            BinaryOp::StrConcat | BinaryOp::And | BinaryOp::Or => unreachable!("owned or short-circuit results"),
         }
     }
 
     /// `a && b` / `a || b`: `b` is evaluated only when needed; its
     /// statements (if any) go inside a C `if`.
-    pub(super) fn short_circuit(&mut self, op: BinOp, l: &ir::Expr, r: &ir::Expr) -> Val {
+    pub(super) fn short_circuit(&mut self, op: BinaryOp, l: &ir::Expr, r: &ir::Expr) -> Val {
         let a = self.expr(l);
         let saved = std::mem::take(&mut self.out);
         self.indent += 1;
@@ -241,13 +245,14 @@ impl FnGen<'_, '_> {
             self.levels.pop();
             self.indent -= 1;
             self.out = saved;
-            return Val::Plain(format!("({} {} {})", a.c(), op.symbol(), b.c()));
+            let symbol = if op == BinaryOp::And { "&&" } else { "||" };
+            return Val::Plain(format!("({} {symbol} {})", a.c(), b.c()));
         }
         let rhs_code = std::mem::replace(&mut self.out, saved);
         self.indent -= 1;
         let t = self.fresh();
         self.line(format_args!("bool {t} = {};", a.c()));
-        let test = if op == BinOp::And { t.clone() } else { format!("!{t}") };
+        let test = if op == BinaryOp::And { t.clone() } else { format!("!{t}") };
         self.open(&format!("if ({test})"));
         self.out.push_str(&rhs_code);
         self.line(format_args!("{t} = {};", b.c()));
@@ -428,13 +433,12 @@ pub(super) fn parenthesized(c: &str) -> String {
     }
 }
 
-pub(super) fn unary(op: UnOp, ty: &Ty, a: &str) -> String {
-    match (op, ty) {
-        (UnOp::Neg, Ty::Int(i)) => format!("purr_neg_{}({a})", i.name()),
-        (UnOp::Neg, _) => format!("(-{a})"),
-        (UnOp::Not, _) => format!("(!{a})"),
-        (UnOp::BitNot, Ty::Int(i)) => format!("(({})~{a})", i.c_type()),
-        (UnOp::BitNot, _) => format!("(~{a})"),
+pub(super) fn unary(op: UnaryOp, a: &str) -> String {
+    match op {
+        UnaryOp::IntNeg(i) => format!("purr_neg_{}({a})", i.name()),
+        UnaryOp::F64Neg => format!("(-{a})"),
+        UnaryOp::Not => format!("(!{a})"),
+        UnaryOp::BitNot(i) => format!("(({})~{a})", i.c_type()),
     }
 }
 

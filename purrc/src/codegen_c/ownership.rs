@@ -4,7 +4,6 @@
 //! without letting a later operand change an earlier one.
 
 use super::{FnGen, Level, LevelKind, Val};
-use crate::ast::BinOp;
 use crate::ir::visit::{walk_expr, Visitor};
 use crate::ir::{self, ExprKind, StmtKind, Ty};
 
@@ -191,7 +190,7 @@ pub(super) fn is_pure(e: &ir::Expr) -> bool {
         | ExprKind::SelfActor
         | ExprKind::SelfState => true,
         ExprKind::Field(b, _) | ExprKind::Unary(_, b) | ExprKind::Cast(b) => is_pure(b),
-        ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Div | BinOp::Rem) && is_pure(a) && is_pure(b),
+        ExprKind::Binary(op, a, b) => !op.may_fault() && is_pure(a) && is_pure(b),
         _ => false,
     }
 }

@@ -3,8 +3,7 @@
 use super::exprs::parenthesized;
 use super::names::c_ident;
 use super::{FnGen, LevelKind, Val};
-use crate::ast::BinOp;
-use crate::ir::{self, ExprKind, LocalId, StmtKind, Ty};
+use crate::ir::{self, BinaryOp, ExprKind, LocalId, StmtKind, Ty};
 
 impl FnGen<'_, '_> {
     pub(super) fn block_body(&mut self, b: &ir::Block) -> Option<Val> {
@@ -287,7 +286,7 @@ impl FnGen<'_, '_> {
         ptr
     }
 
-    pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinOp>, value: &ir::Expr) {
+    pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinaryOp>, value: &ir::Expr) {
         let ty = place.ty().clone();
         if value.ty == Ty::Never {
             self.expr(value);
@@ -309,14 +308,13 @@ impl FnGen<'_, '_> {
             self.line(format_args!("{ct}*{p} = {ptr};"));
             format!("(*{p})")
         };
-        let cur = p.clone();
-        if ty == Ty::Str {
+        if op == BinaryOp::StrConcat {
             let old = self.fresh();
             self.line(format_args!("purr_str *{old} = {p};"));
             self.line(format_args!("{p} = purr_str_concat({old}, {});", rhs.c()));
             self.line(format_args!("purr_str_release({old});"));
         } else {
-            let combined = self.binary_scalar(op, &ty, &cur, rhs.c(), place.span);
+            let combined = self.binary_value(op, &p, rhs.c(), place.span);
             self.line(format_args!("{p} = {combined};"));
         }
     }
