@@ -136,7 +136,11 @@ impl FnCtx<'_, '_> {
             self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
             return mk(ExprKind::Int(0), to, span);
         }
-        let v = if is_untyped_literal(&args[0]) { self.expr(&args[0], Some(&to)) } else { self.expr(&args[0], None) };
+        // A literal argument is converted like any other value
+        // (docs/language.md §3: `u8(1000) == 232`), so it is typed by its
+        // own value: `i64`, or `u64` above `i64`'s range.
+        let literal_ty = literal_value(&args[0]).map(|v| if v > i128::from(i64::MAX) { IntTy::U64 } else { IntTy::I64 });
+        let v = self.expr(&args[0], literal_ty.map(Ty::Int).as_ref());
         if !v.ty.is_numeric() && !matches!(v.ty, Ty::Error | Ty::Never) {
             let from = self.show(&v.ty);
             self.error(SemaError::InvalidConversion { from, to: id.name.clone(), span });
