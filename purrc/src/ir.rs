@@ -300,11 +300,32 @@ impl BinaryOp {
     }
 }
 
+/// A top-level declaration's name: the namespace that declares it and its
+/// name there. (Code generation derives C names from these.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeclName {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl fmt::Display for DeclName {
+    /// As the programmer writes it: `Point` in namespace `main` (and for
+    /// the prelude's `ActorExited`, which has no namespace), else qualified
+    /// (`geo.Point`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.namespace == "main" || self.namespace.is_empty() {
+            f.write_str(&self.name)
+        } else {
+            write!(f, "{}.{}", self.namespace, self.name)
+        }
+    }
+}
+
 /// Names of user types, for printing types in diagnostics and dumps.
 pub trait TypeNames {
-    fn struct_name(&self, id: StructId) -> &str;
-    fn enum_name(&self, id: EnumId) -> &str;
-    fn actor_name(&self, id: ActorId) -> &str;
+    fn struct_name(&self, id: StructId) -> &DeclName;
+    fn enum_name(&self, id: EnumId) -> &DeclName;
+    fn actor_name(&self, id: ActorId) -> &DeclName;
 }
 
 pub struct DisplayTy<'a> {
@@ -331,11 +352,11 @@ impl fmt::Display for DisplayTy<'_> {
                 let ps: Vec<String> = params.iter().map(show).collect();
                 write!(f, "fn({}) {}", ps.join(", "), show(ret))
             }
-            Ty::Struct(id) => f.write_str(self.names.struct_name(*id)),
+            Ty::Struct(id) => write!(f, "{}", self.names.struct_name(*id)),
             Ty::Mailbox(id) => write!(f, "mailbox<{}>", self.names.actor_name(*id)),
             Ty::Reply(t) => write!(f, "reply<{}>", show(t)),
             Ty::Probe(t) => write!(f, "probe<{}>", show(t)),
-            Ty::Enum(id) => f.write_str(self.names.enum_name(*id)),
+            Ty::Enum(id) => write!(f, "{}", self.names.enum_name(*id)),
             Ty::Never => f.write_str("never"),
             Ty::Error => f.write_str("{error}"),
         }
@@ -349,16 +370,14 @@ pub enum StructKind {
     Message { kind: u32 },
     /// The built-in `ActorExited` message, laid out by the runtime.
     ActorExited,
-    /// An actor's state fields (reached as `self.field`).
-    State,
+    /// The state fields of `actor` (reached as `self.field`).
+    State { actor: ActorId },
 }
 
 #[derive(Debug, Clone)]
 pub struct StructDef {
-    /// Source name, qualified by namespace for display (`Point`, `geo.Point`).
-    pub name: String,
-    /// C name (`main__Point`).
-    pub c_name: String,
+    /// `Counter.state` for the state of actor `Counter`.
+    pub name: DeclName,
     pub fields: Vec<(String, Ty)>,
     pub kind: StructKind,
     pub span: Span,
@@ -378,9 +397,7 @@ impl StructDef {
 /// One `actor` declaration.
 #[derive(Debug, Clone)]
 pub struct ActorDef {
-    pub name: String,
-    /// C name prefix (`main__Counter`).
-    pub c_name: String,
+    pub name: DeclName,
     /// The state, as a struct of kind `State`.
     pub state: StructId,
     /// Default values of state fields, by field index (`None`: spawn gives it).
@@ -400,8 +417,7 @@ pub struct VariantDef {
 
 #[derive(Debug, Clone)]
 pub struct EnumDef {
-    pub name: String,
-    pub c_name: String,
+    pub name: DeclName,
     pub variants: Vec<VariantDef>,
     pub span: Span,
 }
@@ -422,10 +438,30 @@ pub struct Local {
     pub span: Span,
 }
 
+/// What a function is in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FuncKind {
+    /// A top-level `fn`.
+    Top(DeclName),
+    /// An actor's own `fn name`.
+    ActorFn(ActorId, String),
+    /// An actor's `on start()`.
+    Start(ActorId),
+    /// An actor's handler of a message type.
+    Handler(ActorId, StructId),
+    /// A lambda written in `namespace`; `index` tells the lambdas apart.
+    Lambda { namespace: String, index: usize },
+    /// The body of the `index`th test or bench of the program.
+    Test { namespace: String, index: usize },
+    Bench { namespace: String, index: usize },
+    /// The entry of an actor program, made by code generation: spawns
+    /// `actor Main` with its defaults.
+    SpawnMain,
+}
+
 #[derive(Debug, Clone)]
 pub struct Func {
-    pub name: String,
-    pub c_name: String,
+    pub kind: FuncKind,
     /// Handlers and private functions of an actor take the actor (`self`).
     pub actor: Option<ActorId>,
     pub params: Vec<LocalId>,
@@ -437,7 +473,8 @@ pub struct Func {
 
 #[derive(Debug, Clone)]
 pub struct ExternFunc {
-    pub name: String,
+    /// `name.name` is also the C symbol.
+    pub name: DeclName,
     pub params: Vec<Ty>,
     pub ret: Ty,
     pub span: Span,
@@ -459,13 +496,13 @@ pub struct Program {
 }
 
 impl TypeNames for Program {
-    fn struct_name(&self, id: StructId) -> &str {
+    fn struct_name(&self, id: StructId) -> &DeclName {
         &self.structs[id].name
     }
-    fn enum_name(&self, id: EnumId) -> &str {
+    fn enum_name(&self, id: EnumId) -> &DeclName {
         &self.enums[id].name
     }
-    fn actor_name(&self, id: ActorId) -> &str {
+    fn actor_name(&self, id: ActorId) -> &DeclName {
         &self.actors[id].name
     }
 }

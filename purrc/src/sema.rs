@@ -145,11 +145,6 @@ impl Checker<'_> {
 /// Struct id of the built-in `ActorExited` message (declared first).
 const ACTOR_EXITED: ir::StructId = 0;
 
-/// C identifier for a top-level declaration: `namespace__name`, dots as `_`.
-fn c_name(namespace: &str, name: &str) -> String {
-    format!("{}__{}", namespace.replace('.', "_"), name)
-}
-
 /// The namespace a file declares, `main` when it declares none.
 pub fn namespace_of(file: &ast::File) -> String {
     file.items

@@ -2,7 +2,7 @@
 //! temporary that owns a reference.
 
 use super::literals::{c_string, float_literal, int_literal};
-use super::names::c_ident;
+use super::names::{helper, Helper};
 use super::ownership::may_mutate;
 use super::{FnGen, LevelKind, Val};
 use crate::ir::{self, BinaryOp, ExprKind, FloatOp, IntOp, Pattern, Ty, UnaryOp};
@@ -17,18 +17,16 @@ impl FnGen<'_, '_> {
             ExprKind::Nil => Val::Plain("NULL".into()),
             ExprKind::Str(s) => Val::Plain(self.g.string_literal(s)),
             ExprKind::Local(id) => Val::Plain(self.names[*id].clone()),
-            ExprKind::FnRef(id) => Val::Plain(self.g.program.funcs[*id].c_name.clone()),
+            ExprKind::FnRef(id) => Val::Plain(self.g.names.func_id(*id).to_string()),
             ExprKind::Unary(op, operand) => {
                 let v = self.expr(operand);
                 Val::Plain(unary(*op, v.c()))
             }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e),
             ExprKind::Call(f, args) => {
-                let callee = &self.g.program.funcs[*f];
-                let name = callee.c_name.clone();
                 // An actor's own functions take the actor as their first argument.
-                let self_arg = callee.actor.is_some();
-                self.call(&name, self_arg, args, &e.ty)
+                let self_arg = self.g.program.funcs[*f].actor.is_some();
+                self.call(self.g.names.func_id(*f), self_arg, args, &e.ty)
             }
             ExprKind::CallValue(f, args) => {
                 let fv = self.expr(f);
@@ -44,8 +42,7 @@ impl FnGen<'_, '_> {
             ExprKind::Field(base, i) => {
                 let b = self.expr(base);
                 let Ty::Struct(sid) = base.ty else { unreachable!("field of a struct") };
-                let field = c_ident(&self.g.program.structs[sid].fields[*i].0);
-                Val::Plain(format!("{}.{field}", b.c()))
+                Val::Plain(format!("{}.{}", b.c(), self.g.names.field(sid, *i)))
             }
             ExprKind::Index(base, index) => self.index(base, index, e),
             ExprKind::StructLit(sid, fields) => {
@@ -56,7 +53,7 @@ impl FnGen<'_, '_> {
                     .enumerate()
                     .map(|(i, (f, v))| {
                         let v = self.into_owned(v, &f.ty);
-                        format!(".{} = {v}", c_ident(&self.g.program.structs[*sid].fields[i].0))
+                        format!(".{} = {v}", self.g.names.field(*sid, i))
                     })
                     .collect();
                 let init = if inits.is_empty() { "{0}".to_string() } else { format!("{{ {} }}", inits.join(", ")) };
@@ -153,13 +150,12 @@ impl FnGen<'_, '_> {
     }
 
     pub(super) fn variant(&mut self, eid: usize, index: usize, args: &[ir::Expr], ty: &Ty) -> Val {
-        let def = &self.g.program.enums[eid];
-        let name = format!("{}__{}", def.c_name, def.variants[index].name);
-        if !def.is_boxed() {
-            return Val::Plain(name);
+        let name = self.g.names.variant(eid, index);
+        if !self.g.program.enums[eid].is_boxed() {
+            return Val::Plain(name.to_string());
         }
         if args.is_empty() {
-            return Val::Plain(format!("(&{name}__node)"));
+            return Val::Plain(format!("(&{})", helper(name, Helper::Node)));
         }
         let vals = self.exprs(&args.iter().collect::<Vec<_>>());
         let owned: Vec<String> = args.iter().zip(vals).map(|(a, v)| self.into_owned(v, &a.ty)).collect();
@@ -397,15 +393,15 @@ impl FnGen<'_, '_> {
                     }
                 }
                 Ty::Enum(eid) => {
-                    let def = &self.g.program.enums[*eid];
+                    let (def, names) = (&self.g.program.enums[*eid], self.g.names);
                     if !def.is_boxed() {
-                        tests.push(format!("{v} == {}__{}", def.c_name, def.variants[*index].name));
+                        tests.push(format!("{v} == {}", names.variant(*eid, *index)));
                         return;
                     }
                     tests.push(format!("{v}->tag == {index}"));
-                    let variant = def.variants[*index].clone();
-                    for (i, (sub, t)) in subs.iter().zip(&variant.payload).enumerate() {
-                        self.pattern(sub, &format!("{v}->as.{}.f{i}", variant.name), t, tests, binds);
+                    let member = names.variant_member(*eid, *index);
+                    for (i, (sub, t)) in subs.iter().zip(&def.variants[*index].payload).enumerate() {
+                        self.pattern(sub, &format!("{v}->as.{member}.f{i}"), t, tests, binds);
                     }
                 }
                 _ => unreachable!("constructor patterns only match options, results and enums"),

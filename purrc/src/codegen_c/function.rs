@@ -92,7 +92,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
 
     pub(super) fn fresh(&mut self) -> String {
         self.temps += 1;
-        format!("tmp__{}", self.temps)
+        super::names::temp(self.temps)
     }
 
     pub(super) fn c(&mut self, ty: &Ty) -> String {

@@ -1,7 +1,6 @@
 //! C for blocks, statements, loops and assignments to places.
 
 use super::exprs::parenthesized;
-use super::names::c_ident;
 use super::{FnGen, LevelKind, Val};
 use crate::ir::{self, BinaryOp, ExprKind, LocalId, StmtKind, Ty};
 
@@ -263,10 +262,7 @@ impl FnGen<'_, '_> {
         let mut ops = operands.iter();
         for (proj, next) in &place.path[..upto] {
             ptr = match (proj, &ty) {
-                (ir::Proj::Field(i), Ty::Struct(sid)) => {
-                    let field = &self.g.program.structs[*sid].fields[*i].0;
-                    format!("&({ptr})->{}", c_ident(field))
-                }
+                (ir::Proj::Field(i), Ty::Struct(sid)) => format!("&({ptr})->{}", self.g.names.field(*sid, *i)),
                 (ir::Proj::Index(_, span), Ty::Bytes) => {
                     let loc = self.loc(*span);
                     format!("purr_bytes_at_mut({ptr}, {}, {loc})", ops.next().expect("operand"))

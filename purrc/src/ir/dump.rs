@@ -34,7 +34,7 @@ pub fn dump(program: &Program, sources: &SourceMap) -> String {
     for f in &program.funcs {
         d.func = Some(f);
         let ps: Vec<String> = f.params.iter().map(|&p| format!("{}: {}", d.local(p), d.ty(&f.locals[p].ty))).collect();
-        writeln!(d.out, "\n{} fn {}({}) {} {{", d.pos(f.span), f.c_name, ps.join(", "), d.ty(&f.ret)).unwrap();
+        writeln!(d.out, "\n{} fn {}({}) {} {{", d.pos(f.span), d.func_name(f), ps.join(", "), d.ty(&f.ret)).unwrap();
         d.indent = 1;
         d.block_body(&f.body);
         d.out.push_str("}\n");
@@ -53,6 +53,22 @@ struct Dumper<'p> {
 impl Dumper<'_> {
     fn ty(&self, t: &Ty) -> String {
         DisplayTy { ty: t, names: self.program }.to_string()
+    }
+
+    /// A function as the source names it: `area`, `geo.area`,
+    /// `Counter.on Add`, `lambda#7`.
+    fn func_name(&self, f: &Func) -> String {
+        let actor = |a: ActorId| self.program.actors[a].name.to_string();
+        match &f.kind {
+            FuncKind::Top(name) => name.to_string(),
+            FuncKind::ActorFn(a, name) => format!("{}.{name}", actor(*a)),
+            FuncKind::Start(a) => format!("{}.on start", actor(*a)),
+            FuncKind::Handler(a, m) => format!("{}.on {}", actor(*a), self.program.structs[*m].name),
+            FuncKind::Lambda { index, .. } => format!("lambda#{index}"),
+            FuncKind::Test { index, .. } => format!("test#{index}"),
+            FuncKind::Bench { index, .. } => format!("bench#{index}"),
+            FuncKind::SpawnMain => "spawn Main".into(),
+        }
     }
 
     fn pos(&self, span: Span) -> String {
@@ -168,10 +184,10 @@ impl Dumper<'_> {
             ExprKind::Str(s) => format!("{s:?}"),
             ExprKind::Nil => "nil".into(),
             ExprKind::Local(id) => self.local(*id),
-            ExprKind::FnRef(f) => format!("&{}", self.program.funcs[*f].c_name),
+            ExprKind::FnRef(f) => format!("&{}", self.func_name(&self.program.funcs[*f])),
             ExprKind::Unary(op, a) => format!("({} {})", unary_op(*op), self.expr(a)),
             ExprKind::Binary(op, a, b) => format!("({} {} {})", self.expr(a), binary_op(*op), self.expr(b)),
-            ExprKind::Call(f, args) => format!("{}({})", self.program.funcs[*f].c_name, self.exprs(args)),
+            ExprKind::Call(f, args) => format!("{}({})", self.func_name(&self.program.funcs[*f]), self.exprs(args)),
             ExprKind::CallExtern(x, args) => format!("extern {}({})", self.program.externs[*x].name, self.exprs(args)),
             ExprKind::CallValue(f, args) => format!("(*{})({})", self.expr(f), self.exprs(args)),
             ExprKind::Builtin(b, args) => {

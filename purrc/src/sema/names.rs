@@ -1,7 +1,7 @@
 //! Passes 1 and 2: top-level declarations get ids, then their types
 //! (fields, payloads, signatures) are resolved.
 
-use super::{c_name, namespace_of, Checker, ConstState, Global, PendingBody, SemaError};
+use super::{namespace_of, Checker, ConstState, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
 use crate::ir::{self, ExternPosition, IntTy, Ty};
 use crate::source::Span;
@@ -73,8 +73,7 @@ fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Struct and enum shells first, so that field types can refer to any of them.
     ck.program.structs.push(ir::StructDef {
-        name: "ActorExited".into(),
-        c_name: "purr_actor_exited".into(),
+        name: ir::DeclName { namespace: String::new(), name: "ActorExited".into() },
         fields: vec![("id".into(), Ty::Int(IntTy::I64)), ("reason".into(), Ty::Str)],
         kind: ir::StructKind::ActorExited,
         span: Span::default(),
@@ -88,8 +87,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             ir::StructKind::Struct
         };
         ck.program.structs.push(ir::StructDef {
-            name: display_name(ns, &s.name.name),
-            c_name: c_name(ns, &s.name.name),
+            name: decl_name(ns, &s.name),
             fields: vec![],
             kind,
             span: s.name.span,
@@ -98,8 +96,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Actor shells, so that `mailbox<A>` resolves in any signature.
     for (a, ns) in &decls.actors {
         ck.program.actors.push(ir::ActorDef {
-            name: display_name(ns, &a.name.name),
-            c_name: c_name(ns, &a.name.name),
+            name: decl_name(ns, &a.name),
             state: 0,
             defaults: vec![],
             start: None,
@@ -109,8 +106,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     }
     for (e, ns) in &decls.enums {
         ck.program.enums.push(ir::EnumDef {
-            name: display_name(ns, &e.name.name),
-            c_name: c_name(ns, &e.name.name),
+            name: decl_name(ns, &e.name),
             variants: vec![],
             span: e.name.span,
         });
@@ -163,8 +159,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             locals.push(ir::Local { name: p.name.name.clone(), ty, mutable: false, span: p.name.span });
         }
         ck.program.funcs.push(ir::Func {
-            name: f.name.name.clone(),
-            c_name: c_name(ns, &f.name.name),
+            kind: ir::FuncKind::Top(decl_name(ns, &f.name)),
             actor: None,
             params,
             ret,
@@ -190,17 +185,13 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             let span = f.ret.as_ref().map_or(f.name.span, |t| t.span());
             ck.error(SemaError::InvalidExternType { ty: t, span, ret: true });
         }
-        ck.program.externs.push(ir::ExternFunc { name: f.name.name.clone(), params, ret, span: f.name.span });
+        ck.program.externs.push(ir::ExternFunc { name: decl_name(ns, &f.name), params, ret, span: f.name.span });
     }
     ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, ns.clone())).collect();
 }
 
-fn display_name(ns: &str, name: &str) -> String {
-    if ns == "main" {
-        name.to_string()
-    } else {
-        format!("{ns}.{name}")
-    }
+fn decl_name(ns: &str, name: &ast::Ident) -> ir::DeclName {
+    ir::DeclName { namespace: ns.to_string(), name: name.name.clone() }
 }
 
 /// Resolves a written type in the context of namespace `ns`.
@@ -345,7 +336,7 @@ fn check_recursive_structs(ck: &mut Checker) {
     for id in 0..ck.program.structs.len() {
         let s = &ck.program.structs[id];
         if s.fields.iter().any(|(_, t)| reaches(&ck.program, t, id, &mut vec![])) {
-            let (name, span) = (s.name.clone(), s.span);
+            let (name, span) = (s.name.to_string(), s.span);
             ck.error(SemaError::RecursiveType { name, span });
         }
     }

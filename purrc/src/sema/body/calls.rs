@@ -199,7 +199,7 @@ impl FnCtx<'_, '_> {
     pub(super) fn variant(&mut self, enum_id: ir::EnumId, name: &ast::Ident, args: Option<&[ast::Expr]>, span: Span) -> ir::Expr {
         let def = &self.ck.program.enums[enum_id];
         let Some(index) = def.variants.iter().position(|v| v.name == name.name) else {
-            let ty = def.name.clone();
+            let ty = def.name.to_string();
             self.error(SemaError::UnknownVariant { ty, variant: name.name.clone(), span: name.span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         };

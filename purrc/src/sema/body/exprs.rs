@@ -283,7 +283,7 @@ impl FnCtx<'_, '_> {
                     mk(ExprKind::Field(Box::new(base), i), ty, span)
                 }
                 None => {
-                    let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.clone();
+                    let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.to_string();
                     self.error(SemaError::UnknownField { ty: actor, field: name.name.clone(), span: name.span });
                     mk(ExprKind::Int(0), Ty::Error, span)
                 }
@@ -346,7 +346,7 @@ impl FnCtx<'_, '_> {
             return mk(ExprKind::Int(0), Ty::Error, span);
         };
         let decl = self.ck.program.structs[sid].fields.clone();
-        let owner = self.ck.program.structs[sid].name.clone();
+        let owner = self.ck.program.structs[sid].name.to_string();
         let (values, missing) = self.field_values(&owner, "field", &decl, vec![None; decl.len()], fields);
         if !missing.is_empty() {
             self.error(SemaError::MissingFields { ty: owner, fields: missing, span });
@@ -460,10 +460,8 @@ impl FnCtx<'_, '_> {
         let mut outer: Vec<(String, Span)> = self.outer.clone();
         outer.extend(self.scopes.iter().flatten().map(|(n, id)| (n.clone(), self.locals[*id].span)));
         let id = self.ck.program.funcs.len();
-        let c_name = format!("{}__lambda{}", ns.replace('.', "_"), id);
         self.ck.program.funcs.push(ir::Func {
-            name: format!("lambda#{id}"),
-            c_name,
+            kind: ir::FuncKind::Lambda { namespace: ns.clone(), index: id },
             actor: None,
             params: (0..locals.len()).collect(),
             ret: ret.clone(),
