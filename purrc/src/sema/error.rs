@@ -74,6 +74,8 @@ pub enum SemaError {
     DuplicateAlias { alias: String, span: Span, previous: Span, explicit: bool },
     /// Namespaces that `use` each other in a circle.
     UseCycle { cycle: Vec<String>, span: Span },
+    /// A `priv` declaration named from another namespace.
+    PrivateName { name: String, namespace: String, span: Span, declared: Span },
     /// A namespace alias where a value is expected.
     NamespaceAsValue { name: String, span: Span },
     /// A message field of a type that cannot travel between actors.
@@ -259,6 +261,12 @@ impl SemaError {
             )
             .label("this `use` closes the cycle")
             .hint("move what both need into a third namespace"),
+            PrivateName { name, namespace, span, declared } => {
+                Diagnostic::new("private-name", *span, format!("`{name}` is private to namespace `{namespace}`"))
+                    .label("private")
+                    .with_secondary(*declared, "declared `priv` here")
+                    .hint(format!("only code in namespace `{namespace}` can use it"))
+            }
             NamespaceAsValue { name, span } => {
                 Diagnostic::new("namespace-as-value", *span, format!("`{name}` is a namespace, not a value"))
                     .hint(format!("name something inside it: `{name}.something`"))

@@ -1,7 +1,7 @@
 //! Passes 1 and 2: top-level declarations get ids, then their types
 //! (fields, payloads, signatures) are resolved.
 
-use super::{namespace_of, Checker, ConstState, Global, PendingBody, SemaError};
+use super::{namespace_of, Checker, ConstState, Declared, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
 use crate::ir::{self, ExternPosition, IntTy, Ty};
 use crate::source::Span;
@@ -28,27 +28,27 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
             match item {
                 // Struct ids start at 1: 0 is the built-in ActorExited.
                 ast::Item::Struct(s) | ast::Item::Message(s) => {
-                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len() + 1));
+                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len() + 1), s.private);
                     decls.structs.push((s, ns.clone(), matches!(item, ast::Item::Message(_))));
                 }
                 ast::Item::Enum(e) => {
-                    define(ck, &ns, &e.name, Global::Enum(decls.enums.len()));
+                    define(ck, &ns, &e.name, Global::Enum(decls.enums.len()), e.private);
                     decls.enums.push((e, ns.clone()));
                 }
                 ast::Item::Fn(f) => {
-                    define(ck, &ns, &f.name, Global::Func(decls.funcs.len()));
+                    define(ck, &ns, &f.name, Global::Func(decls.funcs.len()), f.private);
                     decls.funcs.push((f, ns.clone()));
                 }
                 ast::Item::ExternFn(f) => {
-                    define(ck, &ns, &f.name, Global::Extern(decls.externs.len()));
+                    define(ck, &ns, &f.name, Global::Extern(decls.externs.len()), f.private);
                     decls.externs.push((f, ns.clone()));
                 }
                 ast::Item::Const(c) => {
-                    define(ck, &ns, &c.name, Global::Const(decls.consts.len()));
+                    define(ck, &ns, &c.name, Global::Const(decls.consts.len()), c.private);
                     decls.consts.push((c, ns.clone()));
                 }
                 ast::Item::Actor(a) => {
-                    define(ck, &ns, &a.name, Global::Actor(decls.actors.len()));
+                    define(ck, &ns, &a.name, Global::Actor(decls.actors.len()), a.private);
                     decls.actors.push((a, ns.clone()));
                 }
                 ast::Item::Test(t) => decls.tests.push((t, ns.clone(), false)),
@@ -60,14 +60,14 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
     decls
 }
 
-fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
+fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global, private: bool) {
     let names = ck.globals.entry(ns.to_string()).or_default();
-    if let Some((_, previous)) = names.get(&name.name) {
-        let previous = *previous;
+    if let Some(previous) = names.get(&name.name) {
+        let previous = previous.span;
         ck.error(SemaError::Duplicate { what: "name", name: name.name.clone(), span: name.span, previous });
         return;
     }
-    names.insert(name.name.clone(), (global, name.span));
+    names.insert(name.name.clone(), Declared { global, span: name.span, private });
 }
 
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
@@ -347,7 +347,8 @@ fn find_unique(ck: &Checker, name: &str, wanted: impl Fn(&Global) -> bool) -> Op
     if let Some(found) = ck.lookup("main", name).filter(|(g, _)| wanted(g)) {
         return Some(found);
     }
-    let mut all: Vec<(Global, Span)> = ck.globals.values().filter_map(|names| names.get(name).copied()).filter(|(g, _)| wanted(g)).collect();
+    let mut all: Vec<(Global, Span)> =
+        ck.globals.values().filter_map(|names| names.get(name)).map(|d| (d.global, d.span)).filter(|(g, _)| wanted(g)).collect();
     all.sort_by_key(|(_, span)| (span.file, span.start));
     all.into_iter().next()
 }
@@ -394,7 +395,7 @@ pub(super) fn check_entry(ck: &mut Checker, required: bool) {
         .globals
         .iter()
         .filter_map(|(ns, names)| match names.get("main") {
-            Some((Global::Func(id), span)) => Some((ns.clone(), *id, *span)),
+            Some(Declared { global: Global::Func(id), span, .. }) => Some((ns.clone(), *id, *span)),
             _ => None,
         })
         .collect();

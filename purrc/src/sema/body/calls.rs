@@ -179,19 +179,21 @@ impl FnCtx<'_, '_> {
     }
 
     /// If `e` names an enum type, its id.
-    pub(super) fn enum_named(&self, e: &ast::Expr) -> Option<ir::EnumId> {
-        let found = match &e.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => self.ck.lookup(&self.ns, &id.name),
+    pub(super) fn enum_named(&mut self, e: &ast::Expr) -> Option<ir::EnumId> {
+        match &e.kind {
+            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => match self.ck.lookup(&self.ns, &id.name) {
+                Some((Global::Enum(eid), _)) => Some(eid),
+                _ => None,
+            },
             ast::ExprKind::Field { base, name } => match &base.kind {
                 ast::ExprKind::Name(alias) if self.find_local(&alias.name).is_none() => {
-                    self.ck.lookup(self.ck.alias(alias)?, &name.name)
+                    let ns = self.ck.alias(alias)?.to_string();
+                    let Some((Global::Enum(eid), _)) = self.ck.lookup(&ns, &name.name) else { return None };
+                    self.ck.check_visible(&self.ns, &ns, name);
+                    Some(eid)
                 }
                 _ => None,
             },
-            _ => None,
-        };
-        match found {
-            Some((Global::Enum(eid), _)) => Some(eid),
             _ => None,
         }
     }

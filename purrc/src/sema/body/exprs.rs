@@ -192,7 +192,10 @@ impl FnCtx<'_, '_> {
         }
         let ns = self.ck.alias(alias)?.to_string();
         match self.ck.lookup(&ns, &name.name) {
-            Some((g, _)) => Some(Some(g)),
+            Some((g, _)) => {
+                self.ck.check_visible(&self.ns, &ns, name);
+                Some(Some(g))
+            }
             None => {
                 self.error(SemaError::UnknownName { name: format!("{}.{}", alias.name, name.name), span: name.span, hint: None });
                 Some(None)
