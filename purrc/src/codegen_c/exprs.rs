@@ -73,17 +73,7 @@ impl FnGen<'_, '_> {
                 let init = if *ok { format!("{{ .is_ok = true, .u.ok = {v} }}") } else { format!("{{ .is_ok = false, .u.err = {v} }}") };
                 self.temp(&e.ty, &init)
             }
-            ExprKind::List(items) => {
-                let Ty::List(elem) = &e.ty else { unreachable!("list literal has a list type") };
-                let desc = self.g.types.descriptor(elem);
-                let list = self.temp(&e.ty, &format!("purr_list_with_cap({desc}, {})", items.len()));
-                let ect = self.c(elem);
-                for item in items {
-                    let v = self.owned(item);
-                    self.line(format_args!("*({ect}*)purr_list_push_slot(&{}) = {v};", list.c()));
-                }
-                list
-            }
+            ExprKind::List(items) => self.list(items, &e.ty),
             ExprKind::Interp(parts) => self.interpolation(parts),
             ExprKind::If(cond, then, other) => self.if_expr(cond, then, other.as_deref(), &e.ty),
             ExprKind::Match(scrutinee, arms) => self.match_expr(scrutinee, arms, &e.ty, e.span),
@@ -108,6 +98,32 @@ impl FnGen<'_, '_> {
                 self.result_val(result, &e.ty)
             }
         }
+    }
+
+    /// A list literal. When every element is a constant, the elements are
+    /// static data and the list is built by one call: C compilers take time
+    /// per statement, and a literal of 30,000 numbers would otherwise be
+    /// 30,000 statements (docs/performance.md).
+    pub(super) fn list(&mut self, items: &[ir::Expr], ty: &Ty) -> Val {
+        let Ty::List(elem) = ty else { unreachable!("list literal has a list type") };
+        let desc = self.g.types.descriptor(elem);
+        let ect = self.c(elem);
+        if !items.is_empty() && items.iter().all(is_constant) {
+            let values: Vec<String> = items.iter().map(|item| self.expr(item).c().to_string()).collect();
+            let data = self.fresh();
+            self.line(format_args!("static {ect} const {data}[] = {{"));
+            for chunk in values.chunks(16) {
+                self.line(format_args!("    {},", chunk.join(", ")));
+            }
+            self.line("};");
+            return self.temp(ty, &format!("purr_list_from_array({desc}, {data}, {})", items.len()));
+        }
+        let list = self.temp(ty, &format!("purr_list_with_cap({desc}, {})", items.len()));
+        for item in items {
+            let v = self.owned(item);
+            self.line(format_args!("*({ect}*)purr_list_push_slot(&{}) = {v};", list.c()));
+        }
+        list
     }
 
     /// Declares the variable that receives the value of an `if`, `match` or
@@ -407,6 +423,18 @@ impl FnGen<'_, '_> {
                 _ => unreachable!("constructor patterns only match options, results and enums"),
             },
         }
+    }
+}
+
+/// Whether the C of `e` is a constant expression that needs no statements:
+/// a literal (a negative float is a negated one), or a variant without
+/// payload (a tag, or the address of a static node).
+fn is_constant(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Nil => true,
+        ExprKind::Unary(UnaryOp::F64Neg, v) => is_constant(v),
+        ExprKind::Variant(_, _, args) => args.is_empty(),
+        _ => false,
     }
 }
 
