@@ -129,7 +129,7 @@ pub(super) fn helper(prefix: &str, h: Helper) -> String {
 }
 
 /// A Purr identifier as a piece of a C name (see the module comment).
-pub(super) fn word(s: &str) -> String {
+fn word(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 2);
     for (i, &c) in b.iter().enumerate() {
@@ -182,7 +182,7 @@ fn part(name: &str, extra: impl Fn(&str) -> bool) -> String {
 }
 
 /// A block-scope or member name for a source name.
-pub(super) fn member(name: &str) -> String {
+fn member(name: &str) -> String {
     let w = word(name);
     if reserved(&w) {
         format!("_1{w}")
@@ -194,7 +194,7 @@ pub(super) fn member(name: &str) -> String {
 /// Whether `w` could be a keyword, or a macro or type that C, the headers
 /// purr.h includes (stdbool, stddef, stdint, string), the compiler or purr.h
 /// define, or one generated code refers to.
-pub(super) fn reserved(w: &str) -> bool {
+fn reserved(w: &str) -> bool {
     let starts_lower_after = |prefix: &str| w.strip_prefix(prefix).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()));
     C_KEYWORDS.contains(&w)
         || C_LIBRARY.contains(&w)
