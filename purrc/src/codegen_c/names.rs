@@ -170,25 +170,24 @@ fn decl(name: &DeclName) -> String {
     format!("{}__{}", head(&name.namespace), word(&name.name))
 }
 
-/// The word of a source name in a position it shares with helpers; `extra`
-/// says which other words are taken there.
-fn part(name: &str, extra: impl Fn(&str) -> bool) -> String {
+/// The word of `name`, or `_1word` where `taken` says the word itself is
+/// in use there (no word starts with `_1`).
+fn free_word(name: &str, taken: impl Fn(&str) -> bool) -> String {
     let w = word(name);
-    if Helper::ALL.iter().any(|h| h.part() == w) || extra(&w) {
+    if taken(&w) {
         format!("_1{w}")
     } else {
         w
     }
 }
 
+fn is_helper(w: &str) -> bool {
+    Helper::ALL.iter().any(|h| h.part() == w)
+}
+
 /// A block-scope or member name for a source name.
 fn member(name: &str) -> String {
-    let w = word(name);
-    if reserved(&w) {
-        format!("_1{w}")
-    } else {
-        w
-    }
+    free_word(name, reserved)
 }
 
 /// Whether `w` could be a keyword, or a macro or type that C, the headers
@@ -379,7 +378,7 @@ impl<'p> CNames<'p> {
             .enums
             .iter()
             .zip(&enums)
-            .map(|(e, c)| e.variants.iter().map(|v| format!("{c}__{}", part(&v.name, |_| false))).collect())
+            .map(|(e, c)| e.variants.iter().map(|v| format!("{c}__{}", free_word(&v.name, is_helper))).collect())
             .collect();
         let variant_members = program.enums.iter().map(|e| e.variants.iter().map(|v| member(&v.name)).collect()).collect();
         let fields = program.structs.iter().map(|s| s.fields.iter().map(|(n, _)| member(n)).collect()).collect();
@@ -395,8 +394,8 @@ impl<'p> CNames<'p> {
         match &f.kind {
             FuncKind::Top(name) => decl(name),
             FuncKind::ActorFn(a, name) => {
-                let taken = |w: &str| ACTOR_PARTS.contains(&w) || w.starts_with("on_");
-                format!("{}__{}", self.actors[*a], part(name, taken))
+                let taken = |w: &str| is_helper(w) || ACTOR_PARTS.contains(&w) || w.starts_with("on_");
+                format!("{}__{}", self.actors[*a], free_word(name, taken))
             }
             FuncKind::Start(a) => format!("{}__start", self.actors[*a]),
             FuncKind::Handler(a, m) => {
