@@ -177,8 +177,9 @@ fn namespaces() -> Case {
 }
 
 /// Actors whose handlers, functions and state fields are named like each
-/// other's C names and like the generated helpers; two namespaces each have
-/// an actor `Counter` handling its own message `Add`.
+/// other's C names and like the generated helpers, and top-level functions
+/// named like an actor's members mangled; two namespaces each have an actor
+/// `Counter` handling its own message `Add`.
 fn actors() -> Case {
     let other = "namespace other\n\nmessage Add { n: i64 }\n\nactor Counter {\n    \
                  on Add(m) { println(\"other.Add {m.n}\") }\n}\n"
@@ -203,13 +204,16 @@ fn actors() -> Case {
     src.push_str(
         "        send self.peer other.Add { n: 20 }\n        stop()\n    }\n    fn on_Add() i64 { return 1 }\n    fn on_start() i64 { return 2 }\n    fn start() i64 { return 3 }\n    \
          fn dispatch() i64 { return 4 }\n    fn type() i64 { return 5 }\n    fn exited() i64 { return 6 }\n    \
-         fn drop_state() i64 { return 7 }\n}\n\nfn main() {\n    let o = spawn other.Counter {}\n    let c = spawn Counter { peer: o }\n    \
+         fn drop_state() i64 { return 7 }\n}\n\n\
+         fn Counter__on_Add() i64 { return 11 }\nfn Counter__start() i64 { return 12 }\nfn Counter__state() i64 { return 13 }\n\
+         fn Counter__dispatch() i64 { return 14 }\nfn Add__KIND() i64 { return 15 }\n\n\
+         fn main() {\n    println(\"{Counter__on_Add()} {Counter__start()} {Counter__state()} {Counter__dispatch()} {Add__KIND()}\")\n    let o = spawn other.Counter {}\n    let c = spawn Counter { peer: o }\n    \
          send c Add { n: 10 }\n    send c KIND { n: 30 }\n    send c node { n: 40 }\n    \
          send c drop_node { n: 50 }\n    send c retain { n: 60 }\n    send c Done {}\n}\n",
     );
     let index = |name: &str| TRICKY.iter().position(|n| *n == name).expect("a tricky name");
     let (start, retain, x) = (index("start"), index("retain"), index("x"));
-    let mut out = format!("start {start} 2\nAdd {} 1 3 4\nKIND 30 5\nnode 40 6\ndrop_node 50 7\nretain 60 {retain}\n", x + 10);
+    let mut out = format!("11 12 13 14 15\nstart {start} 2\nAdd {} 1 3 4\nKIND 30 5\nnode 40 6\ndrop_node 50 7\nretain 60 {retain}\n", x + 10);
     for (i, n) in TRICKY.iter().enumerate() {
         writeln!(out, "{n} {}", if i == x { x + 10 } else { i }).unwrap();
     }
