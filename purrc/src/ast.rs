@@ -48,6 +48,8 @@ pub struct ConstDecl {
     pub name: Ident,
     pub ty: Option<TypeExpr>,
     pub value: Expr,
+    /// Declared `priv`: visible only in its own namespace.
+    pub private: bool,
     pub span: Span,
 }
 
@@ -62,6 +64,8 @@ pub struct Field {
 pub struct StructDecl {
     pub name: Ident,
     pub fields: Vec<Field>,
+    /// Declared `priv`: visible only in its own namespace.
+    pub private: bool,
     pub span: Span,
 }
 
@@ -75,6 +79,8 @@ pub struct Variant {
 pub struct EnumDecl {
     pub name: Ident,
     pub variants: Vec<Variant>,
+    /// Declared `priv`: visible only in its own namespace.
+    pub private: bool,
     pub span: Span,
 }
 
@@ -90,6 +96,9 @@ pub struct FnDecl {
     pub params: Vec<Param>,
     pub ret: Option<TypeExpr>,
     pub body: Block,
+    /// Declared `priv`: visible only in its own namespace (an actor's own
+    /// functions are never visible outside it).
+    pub private: bool,
     pub span: Span,
 }
 
@@ -98,6 +107,8 @@ pub struct ExternFnDecl {
     pub name: Ident,
     pub params: Vec<Param>,
     pub ret: Option<TypeExpr>,
+    /// Declared `priv`: visible only in its own namespace.
+    pub private: bool,
     pub span: Span,
 }
 
@@ -128,6 +139,8 @@ pub enum ActorMember {
 pub struct ActorDecl {
     pub name: Ident,
     pub members: Vec<ActorMember>,
+    /// Declared `priv`: visible only in its own namespace.
+    pub private: bool,
     pub span: Span,
 }
 

@@ -204,7 +204,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         codegen_c::Mode::Program
     };
     let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
-    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.clone(), x.span)).collect();
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.clone(), x.span)).collect();
     std::mem::forget(program);
     clock.lap("generate C");
     if cli.emit == Some(Emit::C) {

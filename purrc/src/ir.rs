@@ -2,15 +2,14 @@
 //!
 //! Every expression carries its type and its source span; names are resolved
 //! to ids (locals, functions, types); method-call sugar, constants and
-//! operator overloading (`+` on strings) are already decided. Code generation
-//! reads only this.
+//! which operation each operator performs (`+` on strings concatenates) are
+//! already decided. Code generation reads only this.
 
 mod dump;
 pub mod visit;
 
 pub use dump::dump;
 
-use crate::ast::{BinOp, UnOp};
 use crate::source::Span;
 use std::fmt;
 
@@ -45,6 +44,20 @@ impl IntTy {
 
     pub fn signed(self) -> bool {
         matches!(self, IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::I64)
+    }
+
+    /// The C type that represents this integer type (docs/language.md §3).
+    pub fn c_type(self) -> &'static str {
+        match self {
+            IntTy::I8 => "int8_t",
+            IntTy::I16 => "int16_t",
+            IntTy::I32 => "int32_t",
+            IntTy::I64 => "int64_t",
+            IntTy::U8 => "uint8_t",
+            IntTy::U16 => "uint16_t",
+            IntTy::U32 => "uint32_t",
+            IntTy::U64 => "uint64_t",
+        }
     }
 
     pub fn bits(self) -> u32 {
@@ -134,13 +147,185 @@ impl Ty {
     pub fn is_scalar(&self) -> bool {
         matches!(self, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr)
     }
+
+    /// The C type a value of this type has where it crosses into C through
+    /// an `extern fn` (docs/language.md §9), or `None` where it cannot cross.
+    /// This is the one table of what may cross: sema checks `extern fn`
+    /// declarations against it and code generation declares them with it.
+    pub fn extern_c_type(&self, position: ExternPosition) -> Option<&'static str> {
+        Some(match (self, position) {
+            (Ty::Int(i), _) => i.c_type(),
+            (Ty::F64, _) => "double",
+            (Ty::Bool, _) => "bool",
+            (Ty::Ptr, _) => "void *",
+            (Ty::Str, _) => "const char *",
+            // The length of a returned buffer would be unknown.
+            (Ty::Bytes, ExternPosition::Param) => "uint8_t *",
+            (Ty::Void, ExternPosition::Return) => "void",
+            _ => return None,
+        })
+    }
+}
+
+/// Where a type appears in an `extern fn` declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternPosition {
+    Param,
+    Return,
+}
+
+/// An integer operation. Arithmetic wraps; `/` and `%` panic on a zero
+/// divisor; shift counts are taken modulo the width (docs/language.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+/// An IEEE 754 operation on `f64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// What a binary operator does, chosen by sema from the operand types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Int(IntOp, IntTy),
+    F64(FloatOp),
+    /// Integers, `f64`, `bool` or `ptr` compared by value.
+    Scalar(Cmp),
+    StrConcat,
+    /// Strings compared bytewise.
+    Str(Cmp),
+    BytesEq,
+    BytesNe,
+    /// `&&` and `||`: the right operand is evaluated only when needed.
+    And,
+    Or,
+}
+
+/// What a unary operator does, chosen by sema from the operand type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// Wrapping negation of a signed integer.
+    IntNeg(IntTy),
+    F64Neg,
+    Not,
+    BitNot(IntTy),
+}
+
+impl IntOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            IntOp::Add => "+",
+            IntOp::Sub => "-",
+            IntOp::Mul => "*",
+            IntOp::Div => "/",
+            IntOp::Rem => "%",
+            IntOp::Shl => "<<",
+            IntOp::Shr => ">>",
+            IntOp::BitAnd => "&",
+            IntOp::BitOr => "|",
+            IntOp::BitXor => "^",
+        }
+    }
+}
+
+impl FloatOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            FloatOp::Add => "+",
+            FloatOp::Sub => "-",
+            FloatOp::Mul => "*",
+            FloatOp::Div => "/",
+            FloatOp::Rem => "%",
+        }
+    }
+}
+
+impl Cmp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "==",
+            Cmp::Ne => "!=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+
+    /// Whether two operands that compare as `ord` satisfy this comparison.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Ne => ord != Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
+    }
+}
+
+impl BinaryOp {
+    /// Integer division and remainder panic on a zero divisor; nothing else
+    /// a binary operator does can fail.
+    pub fn may_fault(self) -> bool {
+        matches!(self, BinaryOp::Int(IntOp::Div | IntOp::Rem, _))
+    }
+}
+
+/// A top-level declaration's name: the namespace that declares it and its
+/// name there. (Code generation derives C names from these.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeclName {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl fmt::Display for DeclName {
+    /// As the programmer writes it: `Point` in namespace `main` (and for
+    /// the prelude's `ActorExited`, which has no namespace), else qualified
+    /// (`geo.Point`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.namespace == "main" || self.namespace.is_empty() {
+            f.write_str(&self.name)
+        } else {
+            write!(f, "{}.{}", self.namespace, self.name)
+        }
+    }
 }
 
 /// Names of user types, for printing types in diagnostics and dumps.
 pub trait TypeNames {
-    fn struct_name(&self, id: StructId) -> &str;
-    fn enum_name(&self, id: EnumId) -> &str;
-    fn actor_name(&self, id: ActorId) -> &str;
+    fn struct_name(&self, id: StructId) -> &DeclName;
+    fn enum_name(&self, id: EnumId) -> &DeclName;
+    fn actor_name(&self, id: ActorId) -> &DeclName;
 }
 
 pub struct DisplayTy<'a> {
@@ -167,11 +352,11 @@ impl fmt::Display for DisplayTy<'_> {
                 let ps: Vec<String> = params.iter().map(show).collect();
                 write!(f, "fn({}) {}", ps.join(", "), show(ret))
             }
-            Ty::Struct(id) => f.write_str(self.names.struct_name(*id)),
+            Ty::Struct(id) => write!(f, "{}", self.names.struct_name(*id)),
             Ty::Mailbox(id) => write!(f, "mailbox<{}>", self.names.actor_name(*id)),
             Ty::Reply(t) => write!(f, "reply<{}>", show(t)),
             Ty::Probe(t) => write!(f, "probe<{}>", show(t)),
-            Ty::Enum(id) => f.write_str(self.names.enum_name(*id)),
+            Ty::Enum(id) => write!(f, "{}", self.names.enum_name(*id)),
             Ty::Never => f.write_str("never"),
             Ty::Error => f.write_str("{error}"),
         }
@@ -185,16 +370,14 @@ pub enum StructKind {
     Message { kind: u32 },
     /// The built-in `ActorExited` message, laid out by the runtime.
     ActorExited,
-    /// An actor's state fields (reached as `self.field`).
-    State,
+    /// The state fields of `actor` (reached as `self.field`).
+    State { actor: ActorId },
 }
 
 #[derive(Debug, Clone)]
 pub struct StructDef {
-    /// Source name, qualified by namespace for display (`Point`, `geo.Point`).
-    pub name: String,
-    /// C name (`main__Point`).
-    pub c_name: String,
+    /// `Counter.state` for the state of actor `Counter`.
+    pub name: DeclName,
     pub fields: Vec<(String, Ty)>,
     pub kind: StructKind,
     pub span: Span,
@@ -214,9 +397,7 @@ impl StructDef {
 /// One `actor` declaration.
 #[derive(Debug, Clone)]
 pub struct ActorDef {
-    pub name: String,
-    /// C name prefix (`main__Counter`).
-    pub c_name: String,
+    pub name: DeclName,
     /// The state, as a struct of kind `State`.
     pub state: StructId,
     /// Default values of state fields, by field index (`None`: spawn gives it).
@@ -236,8 +417,7 @@ pub struct VariantDef {
 
 #[derive(Debug, Clone)]
 pub struct EnumDef {
-    pub name: String,
-    pub c_name: String,
+    pub name: DeclName,
     pub variants: Vec<VariantDef>,
     pub span: Span,
 }
@@ -258,10 +438,30 @@ pub struct Local {
     pub span: Span,
 }
 
+/// What a function is in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FuncKind {
+    /// A top-level `fn`.
+    Top(DeclName),
+    /// An actor's own `fn name`.
+    ActorFn(ActorId, String),
+    /// An actor's `on start()`.
+    Start(ActorId),
+    /// An actor's handler of a message type.
+    Handler(ActorId, StructId),
+    /// A lambda written in `namespace`; `index` tells the lambdas apart.
+    Lambda { namespace: String, index: usize },
+    /// The body of the `index`th test or bench of the program.
+    Test { namespace: String, index: usize },
+    Bench { namespace: String, index: usize },
+    /// The entry of an actor program, made by code generation: spawns
+    /// `actor Main` with its defaults.
+    SpawnMain,
+}
+
 #[derive(Debug, Clone)]
 pub struct Func {
-    pub name: String,
-    pub c_name: String,
+    pub kind: FuncKind,
     /// Handlers and private functions of an actor take the actor (`self`).
     pub actor: Option<ActorId>,
     pub params: Vec<LocalId>,
@@ -273,7 +473,8 @@ pub struct Func {
 
 #[derive(Debug, Clone)]
 pub struct ExternFunc {
-    pub name: String,
+    /// `name.name` is also the C symbol.
+    pub name: DeclName,
     pub params: Vec<Ty>,
     pub ret: Ty,
     pub span: Span,
@@ -294,14 +495,32 @@ pub struct Program {
     pub benches: Vec<(String, FuncId)>,
 }
 
+impl Program {
+    /// A function as the source names it: `area`, `geo.area`,
+    /// `Counter.on Add`, `lambda#7`.
+    pub fn func_name(&self, f: &Func) -> String {
+        let actor = |a: ActorId| self.actors[a].name.to_string();
+        match &f.kind {
+            FuncKind::Top(name) => name.to_string(),
+            FuncKind::ActorFn(a, name) => format!("{}.{name}", actor(*a)),
+            FuncKind::Start(a) => format!("{}.on start", actor(*a)),
+            FuncKind::Handler(a, m) => format!("{}.on {}", actor(*a), self.structs[*m].name),
+            FuncKind::Lambda { index, .. } => format!("lambda#{index}"),
+            FuncKind::Test { index, .. } => format!("test#{index}"),
+            FuncKind::Bench { index, .. } => format!("bench#{index}"),
+            FuncKind::SpawnMain => "spawn Main".into(),
+        }
+    }
+}
+
 impl TypeNames for Program {
-    fn struct_name(&self, id: StructId) -> &str {
+    fn struct_name(&self, id: StructId) -> &DeclName {
         &self.structs[id].name
     }
-    fn enum_name(&self, id: EnumId) -> &str {
+    fn enum_name(&self, id: EnumId) -> &DeclName {
         &self.enums[id].name
     }
-    fn actor_name(&self, id: ActorId) -> &str {
+    fn actor_name(&self, id: ActorId) -> &DeclName {
         &self.actors[id].name
     }
 }
@@ -324,7 +543,7 @@ pub struct Stmt {
 pub enum StmtKind {
     Let(LocalId, Expr),
     /// `place op= value`; `op` is `None` for plain `=`.
-    Assign(Box<Place>, Option<BinOp>, Expr),
+    Assign(Box<Place>, Option<BinaryOp>, Expr),
     Expr(Expr),
     Return(Option<Expr>),
     Break,
@@ -414,9 +633,9 @@ pub enum ExprKind {
     Nil,
     Local(LocalId),
     FnRef(FuncId),
-    Unary(UnOp, Box<Expr>),
-    /// Operands have the same type (checked); `+` on strings concatenates.
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    /// Both operands have the type the operation works on.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Call(FuncId, Vec<Expr>),
     CallExtern(usize, Vec<Expr>),
     CallValue(Box<Expr>, Vec<Expr>),

@@ -46,7 +46,7 @@ pub fn check(program: &ir::Program) -> Vec<Diagnostic> {
         let ends = walk.block(&f.body);
         if ends == Ends::RECURSE {
             let call = walk.first_call.expect("a function that recurses has a recursive call");
-            warnings.push(Warning::UnconditionalRecursion { name: f.name.clone(), span: f.span, call });
+            warnings.push(Warning::UnconditionalRecursion { name: program.func_name(f), span: f.span, call });
         }
     }
     warnings.iter().map(Warning::to_diagnostic).collect()
@@ -185,7 +185,7 @@ impl Paths {
             | ExprKind::OptionLit(Some(a))
             | ExprKind::ToReply(a) => self.expr(a),
             // The right operand of `&&` and `||` may not run.
-            ExprKind::Binary(crate::ast::BinOp::And | crate::ast::BinOp::Or, lhs, rhs) => {
+            ExprKind::Binary(ir::BinaryOp::And | ir::BinaryOp::Or, lhs, rhs) => {
                 self.expr(lhs).then(|| Ends::NEXT.or(self.expr(rhs)))
             }
             ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => self.exprs([&**a, &**b]),

@@ -135,7 +135,7 @@ fn parse_in_parallel(file: FileId, src: &str) -> Option<ast::File> {
 /// The start of the first line at or after `from` that begins, in column 0,
 /// with a keyword that starts a top-level declaration.
 fn declaration_line_after(src: &str, from: usize) -> Option<usize> {
-    const STARTS: [&str; 9] = ["fn ", "struct ", "enum ", "const ", "extern ", "message ", "actor ", "test ", "bench "];
+    const STARTS: [&str; 10] = ["fn ", "struct ", "enum ", "const ", "extern ", "message ", "actor ", "test ", "bench ", "priv "];
     let mut at = from;
     loop {
         at += src.get(at..)?.find('\n')? + 1;

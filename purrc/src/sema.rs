@@ -36,6 +36,15 @@ enum Global {
     Actor(ir::ActorId),
 }
 
+/// A top-level declaration as its namespace sees it.
+#[derive(Debug, Clone, Copy)]
+struct Declared {
+    global: Global,
+    span: Span,
+    /// `priv`: other namespaces may not name it.
+    private: bool,
+}
+
 /// A function body still to check: a `fn`, a handler, a test or a bench.
 #[derive(Clone)]
 struct PendingBody<'a> {
@@ -59,8 +68,8 @@ enum ConstState<'a> {
 /// State shared by all passes over one program.
 struct Checker<'a> {
     program: ir::Program,
-    /// Top-level names by namespace, then name, with their declaration span.
-    globals: HashMap<String, HashMap<String, (Global, Span)>>,
+    /// Top-level names by namespace, then name.
+    globals: HashMap<String, HashMap<String, Declared>>,
     consts: Vec<ConstState<'a>>,
     /// Each file's `use` bindings: alias → (namespace, where it was bound),
     /// indexed by FileId.
@@ -110,7 +119,7 @@ impl Checker<'_> {
 
     fn lookup(&self, namespace: &str, name: &str) -> Option<(Global, Span)> {
         match self.globals.get(namespace).and_then(|names| names.get(name)) {
-            Some(found) => Some(*found),
+            Some(found) => Some((found.global, found.span)),
             // The built-in message every program may handle.
             None if name == "ActorExited" => Some((Global::Struct(ACTOR_EXITED), Span::default())),
             None => None,
@@ -123,11 +132,28 @@ impl Checker<'_> {
     }
 
     /// Resolves `name` or `alias.name` written in namespace `ns`.
-    fn resolve(&self, ns: &str, path: &[ast::Ident]) -> Option<(Global, Span)> {
+    fn resolve(&mut self, ns: &str, path: &[ast::Ident]) -> Option<(Global, Span)> {
         match path {
             [name] => self.lookup(ns, &name.name),
-            [alias, name] => self.lookup(self.alias(alias)?, &name.name),
+            [alias, name] => {
+                let target = self.alias(alias)?.to_string();
+                let found = self.lookup(&target, &name.name);
+                if found.is_some() {
+                    self.check_visible(ns, &target, name);
+                }
+                found
+            }
             _ => None,
+        }
+    }
+
+    /// Reports `name`, a declaration of namespace `target` named in
+    /// namespace `from`, if it is private to `target` (docs/language.md §1).
+    fn check_visible(&mut self, from: &str, target: &str, name: &ast::Ident) {
+        let Some(declared) = self.globals.get(target).and_then(|names| names.get(&name.name)) else { return };
+        if declared.private && from != target {
+            let (namespace, declared) = (target.to_string(), declared.span);
+            self.error(SemaError::PrivateName { name: name.name.clone(), namespace, span: name.span, declared });
         }
     }
 
@@ -135,8 +161,9 @@ impl Checker<'_> {
     /// namespaces its file uses (`math.add`).
     fn qualified_suggestion(&self, id: &ast::Ident) -> Option<String> {
         let uses = self.uses.get(id.span.file as usize)?;
+        let public = |ns: &str| self.globals.get(ns).and_then(|names| names.get(&id.name)).is_some_and(|d| !d.private);
         let mut found: Vec<String> =
-            uses.iter().filter(|(_, (ns, _))| self.lookup(ns, &id.name).is_some()).map(|(alias, _)| format!("{alias}.{}", id.name)).collect();
+            uses.iter().filter(|(_, (ns, _))| public(ns)).map(|(alias, _)| format!("{alias}.{}", id.name)).collect();
         found.sort();
         found.first().map(|q| format!("`{}` comes from another namespace: write `{q}`", id.name))
     }
@@ -144,11 +171,6 @@ impl Checker<'_> {
 
 /// Struct id of the built-in `ActorExited` message (declared first).
 const ACTOR_EXITED: ir::StructId = 0;
-
-/// C identifier for a top-level declaration: `namespace__name`, dots as `_`.
-fn c_name(namespace: &str, name: &str) -> String {
-    format!("{}__{}", namespace.replace('.', "_"), name)
-}
 
 /// The namespace a file declares, `main` when it declares none.
 pub fn namespace_of(file: &ast::File) -> String {

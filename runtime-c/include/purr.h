@@ -288,6 +288,8 @@ static inline void purr_list_release(purr_list *l) {
 
 purr_list *purr_list_new(const purr_type *elem);
 purr_list *purr_list_with_cap(const purr_type *elem, int64_t cap);
+/* A list of copies of the n elements at data (a list literal's constant data). */
+purr_list *purr_list_from_array(const purr_type *elem, const void *data, int64_t n);
 void purr_list__grow(purr_list *l, int64_t min_cap);
 void purr_list__unshare(purr_list **l); /* clone a shared list into *l */
 static inline void purr_list_make_unique(purr_list **l) {

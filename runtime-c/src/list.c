@@ -48,6 +48,13 @@ purr_list *purr_list_with_cap(const purr_type *elem, int64_t cap) {
 
 purr_list *purr_list_new(const purr_type *elem) { return purr_list_with_cap(elem, 0); }
 
+purr_list *purr_list_from_array(const purr_type *elem, const void *data, int64_t n) {
+    purr_list *l = purr_list_with_cap(elem, n);
+    dup_range(elem, l->data, data, n);
+    l->len = n;
+    return l;
+}
+
 void purr_list__free(purr_list *l) {
     drop_range(l->elem, l->data, l->len);
     purr_free(l->data, (size_t)l->cap * l->elem->size);

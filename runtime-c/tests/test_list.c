@@ -64,6 +64,23 @@ static void test_cow_strings(void) {
     purr_list_release(b);
 }
 
+static void test_from_array(void) {
+    static const int64_t data[] = {3, 1, 4, 1, 5};
+    purr_list *l = purr_list_from_array(&purr_type_i64, data, 5);
+    CHECK(l->len == 5 && l->rc == 1 && I(l, 0) == 3 && I(l, 4) == 5);
+    purr_list_release(l);
+    purr_str *x = purr_str_from_cstr("x");
+    purr_str *const strs[] = {x, x};
+    purr_list *s = purr_list_from_array(&purr_type_str, strs, 2);
+    CHECK(s->len == 2 && x->rc == 3); /* each element is a copy */
+    purr_list_release(s);
+    CHECK(x->rc == 1);
+    purr_str_release(x);
+    purr_list *e = purr_list_from_array(&purr_type_i64, NULL, 0);
+    CHECK(e->len == 0);
+    purr_list_release(e);
+}
+
 static void test_cow_immortal(void) {
     purr_list *a = ints(3);
     a->rc = -1; /* as a static constant would be */
@@ -367,6 +384,7 @@ int main(void) {
     RUN(test_push_and_grow);
     RUN(test_cow_scalars);
     RUN(test_cow_strings);
+    RUN(test_from_array);
     RUN(test_cow_immortal);
     RUN(test_insert_remove_pop);
     RUN(test_bounds_panics);

@@ -459,7 +459,7 @@ impl FnGen<'_, '_> {
     /// A comparator for `purr_list_sort_with` that calls a Purr
     /// "comes before" function `fn(T, T) bool` passed through `ctx`.
     fn sort_adapter(&mut self, et: &Ty) -> String {
-        let name = format!("purr_sort_by_{}", self.g.types.mangle(et));
+        let name = super::names::sort_adapter(self.g.names, et);
         if self.g.adapters.iter().any(|(n, _)| *n == name) {
             return name;
         }

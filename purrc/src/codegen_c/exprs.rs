@@ -2,12 +2,10 @@
 //! temporary that owns a reference.
 
 use super::literals::{c_string, float_literal, int_literal};
-use super::names::c_ident;
-use super::types::int_c;
+use super::names::{helper, Helper};
 use super::ownership::may_mutate;
 use super::{FnGen, LevelKind, Val};
-use crate::ast::{BinOp, UnOp};
-use crate::ir::{self, ExprKind, Pattern, Ty};
+use crate::ir::{self, BinaryOp, ExprKind, FloatOp, IntOp, Pattern, Ty, UnaryOp};
 use crate::source::Span;
 
 impl FnGen<'_, '_> {
@@ -19,22 +17,21 @@ impl FnGen<'_, '_> {
             ExprKind::Nil => Val::Plain("NULL".into()),
             ExprKind::Str(s) => Val::Plain(self.g.string_literal(s)),
             ExprKind::Local(id) => Val::Plain(self.names[*id].clone()),
-            ExprKind::FnRef(id) => Val::Plain(self.g.program.funcs[*id].c_name.clone()),
+            ExprKind::FnRef(id) => Val::Plain(self.g.names.func_id(*id).to_string()),
             ExprKind::Unary(op, operand) => {
                 let v = self.expr(operand);
-                Val::Plain(unary(*op, &e.ty, v.c()))
+                Val::Plain(unary(*op, v.c()))
             }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e),
             ExprKind::Call(f, args) => {
-                let callee = &self.g.program.funcs[*f];
-                let name = callee.c_name.clone();
                 // An actor's own functions take the actor as their first argument.
+                let callee = &self.g.program.funcs[*f];
                 let self_arg = callee.actor.is_some();
                 // A panic inside the standard library also names the line
                 // of the program that called into it.
                 let into_std = self.g.in_stdlib(callee.span) && !self.g.in_stdlib(self.f.span);
                 let caller = into_std.then(|| self.loc(e.span));
-                self.call(&name, self_arg, args, &e.ty, caller)
+                self.call(self.g.names.func_id(*f), self_arg, args, &e.ty, caller)
             }
             ExprKind::CallValue(f, args) => {
                 let fv = self.expr(f);
@@ -50,8 +47,7 @@ impl FnGen<'_, '_> {
             ExprKind::Field(base, i) => {
                 let b = self.expr(base);
                 let Ty::Struct(sid) = base.ty else { unreachable!("field of a struct") };
-                let field = c_ident(&self.g.program.structs[sid].fields[*i].0);
-                Val::Plain(format!("{}.{field}", b.c()))
+                Val::Plain(format!("{}.{}", b.c(), self.g.names.field(sid, *i)))
             }
             ExprKind::Index(base, index) => self.index(base, index, e),
             ExprKind::StructLit(sid, fields) => {
@@ -62,7 +58,7 @@ impl FnGen<'_, '_> {
                     .enumerate()
                     .map(|(i, (f, v))| {
                         let v = self.into_owned(v, &f.ty);
-                        format!(".{} = {v}", c_ident(&self.g.program.structs[*sid].fields[i].0))
+                        format!(".{} = {v}", self.g.names.field(*sid, i))
                     })
                     .collect();
                 let init = if inits.is_empty() { "{0}".to_string() } else { format!("{{ {} }}", inits.join(", ")) };
@@ -82,17 +78,7 @@ impl FnGen<'_, '_> {
                 let init = if *ok { format!("{{ .is_ok = true, .u.ok = {v} }}") } else { format!("{{ .is_ok = false, .u.err = {v} }}") };
                 self.temp(&e.ty, &init)
             }
-            ExprKind::List(items) => {
-                let Ty::List(elem) = &e.ty else { unreachable!("list literal has a list type") };
-                let desc = self.g.types.descriptor(elem);
-                let list = self.temp(&e.ty, &format!("purr_list_with_cap({desc}, {})", items.len()));
-                let ect = self.c(elem);
-                for item in items {
-                    let v = self.owned(item);
-                    self.line(format_args!("*({ect}*)purr_list_push_slot(&{}) = {v};", list.c()));
-                }
-                list
-            }
+            ExprKind::List(items) => self.list(items, &e.ty),
             ExprKind::Interp(parts) => self.interpolation(parts),
             ExprKind::If(cond, then, other) => self.if_expr(cond, then, other.as_deref(), &e.ty),
             ExprKind::Match(scrutinee, arms) => self.match_expr(scrutinee, arms, &e.ty, e.span),
@@ -117,6 +103,32 @@ impl FnGen<'_, '_> {
                 self.result_val(result, &e.ty)
             }
         }
+    }
+
+    /// A list literal. When every element is a constant, the elements are
+    /// static data and the list is built by one call: C compilers take time
+    /// per statement, and a literal of 30,000 numbers would otherwise be
+    /// 30,000 statements (docs/performance.md).
+    pub(super) fn list(&mut self, items: &[ir::Expr], ty: &Ty) -> Val {
+        let Ty::List(elem) = ty else { unreachable!("list literal has a list type") };
+        let desc = self.g.types.descriptor(elem);
+        let ect = self.c(elem);
+        if !items.is_empty() && items.iter().all(is_constant) {
+            let values: Vec<String> = items.iter().map(|item| self.expr(item).c().to_string()).collect();
+            let data = self.fresh();
+            self.line(format_args!("static {ect} const {data}[] = {{"));
+            for chunk in values.chunks(16) {
+                self.line(format_args!("    {},", chunk.join(", ")));
+            }
+            self.line("};");
+            return self.temp(ty, &format!("purr_list_from_array({desc}, {data}, {})", items.len()));
+        }
+        let list = self.temp(ty, &format!("purr_list_with_cap({desc}, {})", items.len()));
+        for item in items {
+            let v = self.owned(item);
+            self.line(format_args!("*({ect}*)purr_list_push_slot(&{}) = {v};", list.c()));
+        }
+        list
     }
 
     /// Declares the variable that receives the value of an `if`, `match` or
@@ -164,13 +176,12 @@ impl FnGen<'_, '_> {
     }
 
     pub(super) fn variant(&mut self, eid: usize, index: usize, args: &[ir::Expr], ty: &Ty) -> Val {
-        let def = &self.g.program.enums[eid];
-        let name = format!("{}__{}", def.c_name, def.variants[index].name);
-        if !def.is_boxed() {
-            return Val::Plain(name);
+        let name = self.g.names.variant(eid, index);
+        if !self.g.program.enums[eid].is_boxed() {
+            return Val::Plain(name.to_string());
         }
         if args.is_empty() {
-            return Val::Plain(format!("(&{name}__node)"));
+            return Val::Plain(format!("(&{})", helper(name, Helper::Node)));
         }
         let vals = self.exprs(&args.iter().collect::<Vec<_>>());
         let owned: Vec<String> = args.iter().zip(vals).map(|(a, v)| self.into_owned(v, &a.ty)).collect();
@@ -198,50 +209,55 @@ impl FnGen<'_, '_> {
         }
     }
 
-    pub(super) fn binary(&mut self, op: BinOp, l: &ir::Expr, r: &ir::Expr, e: &ir::Expr) -> Val {
-        if matches!(op, BinOp::And | BinOp::Or) {
+    pub(super) fn binary(&mut self, op: BinaryOp, l: &ir::Expr, r: &ir::Expr, e: &ir::Expr) -> Val {
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
             return self.short_circuit(op, l, r);
         }
         let vals = self.exprs(&[l, r]);
         let (a, b) = (vals[0].c().to_string(), vals[1].c().to_string());
-        match (&l.ty, op) {
-            (Ty::Str, BinOp::Add) => self.temp(&Ty::Str, &format!("purr_str_concat({a}, {b})")),
-            (Ty::Str, BinOp::Eq) => Val::Plain(format!("purr_str_eq({a}, {b})")),
-            (Ty::Str, BinOp::Ne) => Val::Plain(format!("(!purr_str_eq({a}, {b}))")),
-            (Ty::Str, _) => Val::Plain(format!("(purr_str_cmp({a}, {b}) {} 0)", op.symbol())),
-            (Ty::Bytes, BinOp::Eq) => Val::Plain(format!("purr_bytes_eq({a}, {b})")),
-            (Ty::Bytes, _) => Val::Plain(format!("(!purr_bytes_eq({a}, {b}))")),
-            _ => Val::Plain(self.binary_scalar(op, &l.ty, &a, &b, e.span)),
+        match op {
+            BinaryOp::StrConcat => self.temp(&Ty::Str, &format!("purr_str_concat({a}, {b})")),
+            _ => Val::Plain(self.binary_value(op, &a, &b, e.span)),
         }
     }
 
-    pub(super) fn binary_scalar(&mut self, op: BinOp, ty: &Ty, a: &str, b: &str, span: Span) -> String {
-        use BinOp::*;
-        match (ty, op) {
-            (Ty::Int(i), Add | Sub | Mul | Shl | Shr) => {
-                let f = match op {
-                    Add => "add",
-                    Sub => "sub",
-                    Mul => "mul",
-                    Shl => "shl",
-                    _ => "shr",
+    /// The C of an operation whose result owns nothing (all but string
+    /// concatenation); `span` locates a division by zero.
+    pub(super) fn binary_value(&mut self, op: BinaryOp, a: &str, b: &str, span: Span) -> String {
+        match op {
+            BinaryOp::Int(iop, i) => {
+                let f = match iop {
+                    IntOp::Add => "add",
+                    IntOp::Sub => "sub",
+                    IntOp::Mul => "mul",
+                    IntOp::Shl => "shl",
+                    IntOp::Shr => "shr",
+                    IntOp::Div | IntOp::Rem => {
+                        let f = if iop == IntOp::Div { "div" } else { "rem" };
+                        let loc = self.loc(span);
+                        return format!("purr_{f}_{}({a}, {b}, {loc})", i.name());
+                    }
+                    IntOp::BitAnd | IntOp::BitOr | IntOp::BitXor => {
+                        return format!("(({})({a} {} {b}))", i.c_type(), iop.symbol());
+                    }
                 };
                 format!("purr_{f}_{}({a}, {b})", i.name())
             }
-            (Ty::Int(i), Div | Rem) => {
-                let f = if op == Div { "div" } else { "rem" };
-                let loc = self.loc(span);
-                format!("purr_{f}_{}({a}, {b}, {loc})", i.name())
-            }
-            (Ty::Int(i), BitAnd | BitOr | BitXor) => format!("(({})({a} {} {b}))", int_c(*i), op.symbol()),
-            (Ty::F64, Rem) => format!("fmod({a}, {b})"),
-            _ => format!("({a} {} {b})", op.symbol()),
+            BinaryOp::F64(FloatOp::Rem) => format!("fmod({a}, {b})"),
+            BinaryOp::F64(fop) => format!("({a} {} {b})", fop.symbol()),
+            BinaryOp::Scalar(c) => format!("({a} {} {b})", c.symbol()),
+            BinaryOp::Str(ir::Cmp::Eq) => format!("purr_str_eq({a}, {b})"),
+            BinaryOp::Str(ir::Cmp::Ne) => format!("(!purr_str_eq({a}, {b}))"),
+            BinaryOp::Str(c) => format!("(purr_str_cmp({a}, {b}) {} 0)", c.symbol()),
+            BinaryOp::BytesEq => format!("purr_bytes_eq({a}, {b})"),
+            BinaryOp::BytesNe => format!("(!purr_bytes_eq({a}, {b}))"),
+            BinaryOp::StrConcat | BinaryOp::And | BinaryOp::Or => unreachable!("owned or short-circuit results"),
         }
     }
 
     /// `a && b` / `a || b`: `b` is evaluated only when needed; its
     /// statements (if any) go inside a C `if`.
-    pub(super) fn short_circuit(&mut self, op: BinOp, l: &ir::Expr, r: &ir::Expr) -> Val {
+    pub(super) fn short_circuit(&mut self, op: BinaryOp, l: &ir::Expr, r: &ir::Expr) -> Val {
         let a = self.expr(l);
         let saved = std::mem::take(&mut self.out);
         self.indent += 1;
@@ -251,13 +267,14 @@ impl FnGen<'_, '_> {
             self.drop_level();
             self.indent -= 1;
             self.out = saved;
-            return Val::Plain(format!("({} {} {})", a.c(), op.symbol(), b.c()));
+            let symbol = if op == BinaryOp::And { "&&" } else { "||" };
+            return Val::Plain(format!("({} {symbol} {})", a.c(), b.c()));
         }
         let rhs_code = std::mem::replace(&mut self.out, saved);
         self.indent -= 1;
         let t = self.fresh();
         self.line(format_args!("bool {t} = {};", a.c()));
-        let test = if op == BinOp::And { t.clone() } else { format!("!{t}") };
+        let test = if op == BinaryOp::And { t.clone() } else { format!("!{t}") };
         self.open(&format!("if ({test})"));
         self.out.push_str(&rhs_code);
         self.line(format_args!("{t} = {};", b.c()));
@@ -402,20 +419,32 @@ impl FnGen<'_, '_> {
                     }
                 }
                 Ty::Enum(eid) => {
-                    let def = &self.g.program.enums[*eid];
+                    let (def, names) = (&self.g.program.enums[*eid], self.g.names);
                     if !def.is_boxed() {
-                        tests.push(format!("{v} == {}__{}", def.c_name, def.variants[*index].name));
+                        tests.push(format!("{v} == {}", names.variant(*eid, *index)));
                         return;
                     }
                     tests.push(format!("{v}->tag == {index}"));
-                    let variant = def.variants[*index].clone();
-                    for (i, (sub, t)) in subs.iter().zip(&variant.payload).enumerate() {
-                        self.pattern(sub, &format!("{v}->as.{}.f{i}", variant.name), t, tests, binds);
+                    let member = names.variant_member(*eid, *index);
+                    for (i, (sub, t)) in subs.iter().zip(&def.variants[*index].payload).enumerate() {
+                        self.pattern(sub, &format!("{v}->as.{member}.f{i}"), t, tests, binds);
                     }
                 }
                 _ => unreachable!("constructor patterns only match options, results and enums"),
             },
         }
+    }
+}
+
+/// Whether the C of `e` is a constant expression that needs no statements:
+/// a literal (a negative float is a negated one), or a variant without
+/// payload (a tag, or the address of a static node).
+fn is_constant(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Nil => true,
+        ExprKind::Unary(UnaryOp::F64Neg, v) => is_constant(v),
+        ExprKind::Variant(_, _, args) => args.is_empty(),
+        _ => false,
     }
 }
 
@@ -438,13 +467,12 @@ pub(super) fn parenthesized(c: &str) -> String {
     }
 }
 
-pub(super) fn unary(op: UnOp, ty: &Ty, a: &str) -> String {
-    match (op, ty) {
-        (UnOp::Neg, Ty::Int(i)) => format!("purr_neg_{}({a})", i.name()),
-        (UnOp::Neg, _) => format!("(-{a})"),
-        (UnOp::Not, _) => format!("(!{a})"),
-        (UnOp::BitNot, Ty::Int(i)) => format!("(({})~{a})", int_c(*i)),
-        (UnOp::BitNot, _) => format!("(~{a})"),
+pub(super) fn unary(op: UnaryOp, a: &str) -> String {
+    match op {
+        UnaryOp::IntNeg(i) => format!("purr_neg_{}({a})", i.name()),
+        UnaryOp::F64Neg => format!("(-{a})"),
+        UnaryOp::Not => format!("(!{a})"),
+        UnaryOp::BitNot(i) => format!("(({})~{a})", i.c_type()),
     }
 }
 
@@ -452,7 +480,7 @@ pub(super) fn cast(from: &Ty, to: &Ty, a: &str) -> String {
     match (from, to) {
         _ if from == to => a.to_string(),
         (Ty::F64, Ty::Int(i)) => format!("purr_f64_to_{}({a})", i.name()),
-        (_, Ty::Int(i)) => format!("(({})({a}))", int_c(*i)),
+        (_, Ty::Int(i)) => format!("(({})({a}))", i.c_type()),
         (_, Ty::F64) => format!("((double)({a}))"),
         _ => a.to_string(),
     }

@@ -1,9 +1,8 @@
 //! C interop (docs/language.md §9): extern declarations under private C
 //! names, and calls that pass strings and byte buffers the C way.
 
-use super::types::int_c;
 use super::{FnGen, Gen, Val};
-use crate::ir::{self, ExprKind, Ty};
+use crate::ir::{self, ExprKind, ExternPosition, Ty};
 use std::fmt::Write;
 
 impl Gen<'_> {
@@ -12,24 +11,14 @@ impl Gen<'_> {
     pub(super) fn extern_decls(&mut self) -> String {
         let mut out = String::new();
         for (i, x) in self.program.externs.iter().enumerate() {
-            let ret = extern_c_type(&x.ret);
-            let params: Vec<&str> = x.params.iter().map(extern_c_type).collect();
+            let name = self.names.extern_fn(i);
+            let c_type = |ty: &Ty, position| ty.extern_c_type(position).expect("sema checked extern types");
+            let ret = c_type(&x.ret, ExternPosition::Return);
+            let params: Vec<&str> = x.params.iter().map(|p| c_type(p, ExternPosition::Param)).collect();
             let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
-            writeln!(out, "extern {ret} purr_extern_{i}({params}) __asm__(\"{}\");", x.name).unwrap();
+            writeln!(out, "extern {ret} {name}({params}) __asm__(\"{}\");", x.name.name).unwrap();
         }
         out
-    }
-}
-
-pub(super) fn extern_c_type(ty: &Ty) -> &'static str {
-    match ty {
-        Ty::Int(i) => int_c(*i),
-        Ty::F64 => "double",
-        Ty::Bool => "bool",
-        Ty::Str => "const char *",
-        Ty::Bytes => "uint8_t *",
-        Ty::Ptr => "void *",
-        _ => "void",
     }
 }
 
@@ -57,7 +46,7 @@ impl FnGen<'_, '_> {
                 _ => v.c().to_string(),
             });
         }
-        let call = format!("purr_extern_{x}({})", cargs.join(", "));
+        let call = format!("{}({})", self.g.names.extern_fn(x), cargs.join(", "));
         match ret {
             Ty::Void | Ty::Never => {
                 self.line(format_args!("{call};"));

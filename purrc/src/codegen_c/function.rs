@@ -2,7 +2,7 @@
 //! generation writes through (indentation, `#line`, fresh names), and the
 //! locals the body uses.
 
-use super::names::local_names;
+use super::names::{local_names, OWNED_BASE};
 use super::{FnGen, Gen, LevelKind, Val};
 use crate::ir::visit::{walk_block, Visitor};
 use crate::ir::{self, ExprKind, Func, LocalId, Ty};
@@ -70,8 +70,8 @@ impl<'g, 'p> FnGen<'g, 'p> {
         dest.push_str(sig);
         dest.push_str(" {\n");
         // Registrations taken back at once leave none (see `take`).
-        if self.out.contains("purr_fb") {
-            writeln!(dest, "    size_t purr_fb = purr_owned_enter({});", self.max_slots).unwrap();
+        if self.out.contains(OWNED_BASE) {
+            writeln!(dest, "    size_t {OWNED_BASE} = purr_owned_enter({});", self.max_slots).unwrap();
         }
         dest.push_str(&self.out);
         dest.push_str("}\n\n");
@@ -110,7 +110,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
 
     pub(super) fn fresh(&mut self) -> String {
         self.temps += 1;
-        format!("tmp__{}", self.temps)
+        super::names::temp(self.temps)
     }
 
     pub(super) fn c(&mut self, ty: &Ty) -> String {

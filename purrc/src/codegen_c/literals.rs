@@ -36,7 +36,10 @@ pub(super) fn int_literal(bits: u64, ty: &Ty) -> String {
 }
 
 pub(super) fn float_literal(f: f64) -> String {
-    if f.is_infinite() {
+    // C has no literal for these; a folded constant (`0.0 / 0.0`) can be one.
+    if f.is_nan() {
+        "(0.0/0.0)".into()
+    } else if f.is_infinite() {
         if f > 0.0 { "(1.0/0.0)".into() } else { "(-1.0/0.0)".into() }
     } else {
         let s = format!("{f:?}");

@@ -11,8 +11,8 @@
 //! order names are owned; a level's entries follow its parent's, so ending
 //! a level is one store.
 
+use super::names::OWNED_BASE;
 use super::{FnGen, Level, LevelKind, Owned, Val};
-use crate::ast::BinOp;
 use crate::ir::visit::{walk_expr, Visitor};
 use crate::ir::{self, ExprKind, StmtKind, Ty};
 
@@ -50,9 +50,9 @@ impl FnGen<'_, '_> {
     pub(super) fn pop_owned_to(&mut self, slot: usize) {
         if self.next_slot > slot && !self.diverged {
             if slot == 0 {
-                self.line("purr_owned_pop(purr_fb);");
+                self.line(format_args!("purr_owned_pop({OWNED_BASE});"));
             } else {
-                self.line(format_args!("purr_owned_pop(purr_fb + {slot});"));
+                self.line(format_args!("purr_owned_pop({OWNED_BASE} + {slot});"));
             }
         }
         self.next_slot = slot;
@@ -75,7 +75,7 @@ impl FnGen<'_, '_> {
     /// The indented line that registers `o` on the owned stack.
     fn own_line(&mut self, o: &Owned) -> String {
         let desc = self.g.types.descriptor(&o.ty);
-        format!("{}purr_own(purr_fb + {}, &{}, {desc});\n", "    ".repeat(self.indent), o.slot, o.name)
+        format!("{}purr_own({OWNED_BASE} + {}, &{}, {desc});\n", "    ".repeat(self.indent), o.slot, o.name)
     }
 
     /// Declares the result of `init` as a temporary; owned when it holds references.
@@ -111,7 +111,7 @@ impl FnGen<'_, '_> {
             self.out.truncate(self.out.len() - own_line.len());
             self.next_slot = slot;
         } else {
-            self.line(format_args!("purr_disown(purr_fb + {slot});"));
+            self.line(format_args!("purr_disown({OWNED_BASE} + {slot});"));
         }
     }
 
@@ -255,7 +255,7 @@ pub(super) fn is_pure(e: &ir::Expr) -> bool {
         | ExprKind::SelfActor
         | ExprKind::SelfState => true,
         ExprKind::Field(b, _) | ExprKind::Unary(_, b) | ExprKind::Cast(b) => is_pure(b),
-        ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Div | BinOp::Rem) && is_pure(a) && is_pure(b),
+        ExprKind::Binary(op, a, b) => !op.may_fault() && is_pure(a) && is_pure(b),
         _ => false,
     }
 }

@@ -3,6 +3,7 @@
 //! spawns `actor Main`, and the C `main` for each way of running.
 
 use super::literals::c_string;
+use super::names::{CNames, MESSAGE_NAMES};
 use crate::ir::visit::{walk_block, walk_expr, Visitor};
 use crate::ir::{self, ExprKind, Program, Ty};
 use std::fmt::Write;
@@ -68,11 +69,11 @@ pub(super) fn uses_actors(program: &Program, mode: Mode) -> bool {
 }
 
 /// The C `main` for `mode`.
-pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Option<&str>) -> String {
+pub(super) fn c_main(program: &Program, names: &CNames, mode: Mode, epoll: bool, spawn_main: Option<&str>) -> String {
     let sched = if epoll { "PURR_SCHED_EPOLL" } else { "PURR_SCHED_DET" };
     let mut out = String::from("\nint main(int argc, char **argv) {\n    purr_init(argc, argv);\n");
     if uses_actors(program, mode) {
-        out.push_str("    purr_register_messages(purr_message_names, sizeof purr_message_names / sizeof *purr_message_names);\n");
+        writeln!(out, "    purr_register_messages({MESSAGE_NAMES}, sizeof {MESSAGE_NAMES} / sizeof *{MESSAGE_NAMES});").unwrap();
     }
     let cases = match mode {
         Mode::Program => None,
@@ -82,7 +83,7 @@ pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Opt
     if let Some((cases, runner)) = cases {
         let entries: Vec<String> = cases
             .iter()
-            .map(|(name, f)| format!("{{ {}, {} }}", c_string(name.as_bytes()), program.funcs[*f].c_name))
+            .map(|(name, f)| format!("{{ {}, {} }}", c_string(name.as_bytes()), names.func_id(*f)))
             .collect();
         if entries.is_empty() {
             writeln!(out, "    int status = {runner}(argc, argv, NULL, 0);").unwrap();
@@ -107,7 +108,7 @@ pub(super) fn c_main(program: &Program, mode: Mode, epoll: bool, spawn_main: Opt
         return out;
     }
     if let Some(entry) = program.entry {
-        writeln!(out, "    {}();", program.funcs[entry].c_name).unwrap();
+        writeln!(out, "    {}();", names.func_id(entry)).unwrap();
     }
     if actors {
         out.push_str("    purr_sched_run();\n    purr_sched_shutdown();\n");
@@ -126,8 +127,7 @@ pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
     let span = def.span;
     let spawn = ir::Expr { kind: ir::ExprKind::Spawn(a, fields), ty: Ty::Mailbox(a), span };
     Some(ir::Func {
-        name: "spawn Main".into(),
-        c_name: "purr_spawn_main".into(),
+        kind: ir::FuncKind::SpawnMain,
         actor: None,
         params: vec![],
         ret: Ty::Mailbox(a),

@@ -1,10 +1,8 @@
 //! C for blocks, statements, loops and assignments to places.
 
 use super::exprs::parenthesized;
-use super::names::c_ident;
 use super::{FnGen, LevelKind, Val};
-use crate::ast::BinOp;
-use crate::ir::{self, ExprKind, LocalId, StmtKind, Ty};
+use crate::ir::{self, BinaryOp, ExprKind, LocalId, StmtKind, Ty};
 
 impl FnGen<'_, '_> {
     pub(super) fn block_body(&mut self, b: &ir::Block) -> Option<Val> {
@@ -265,10 +263,7 @@ impl FnGen<'_, '_> {
         let mut ops = operands.iter();
         for (proj, next) in &place.path[..upto] {
             ptr = match (proj, &ty) {
-                (ir::Proj::Field(i), Ty::Struct(sid)) => {
-                    let field = &self.g.program.structs[*sid].fields[*i].0;
-                    format!("&({ptr})->{}", c_ident(field))
-                }
+                (ir::Proj::Field(i), Ty::Struct(sid)) => format!("&({ptr})->{}", self.g.names.field(*sid, *i)),
                 (ir::Proj::Index(_, span), Ty::Bytes) => {
                     let loc = self.loc(*span);
                     format!("purr_bytes_at_mut({ptr}, {}, {loc})", ops.next().expect("operand"))
@@ -288,7 +283,7 @@ impl FnGen<'_, '_> {
         ptr
     }
 
-    pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinOp>, value: &ir::Expr) {
+    pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinaryOp>, value: &ir::Expr) {
         let ty = place.ty().clone();
         if value.ty == Ty::Never {
             self.expr(value);
@@ -310,14 +305,13 @@ impl FnGen<'_, '_> {
             self.line(format_args!("{ct}*{p} = {ptr};"));
             format!("(*{p})")
         };
-        let cur = p.clone();
-        if ty == Ty::Str {
+        if op == BinaryOp::StrConcat {
             let old = self.fresh();
             self.line(format_args!("purr_str *{old} = {p};"));
             self.line(format_args!("{p} = purr_str_concat({old}, {});", rhs.c()));
             self.line(format_args!("purr_str_release({old});"));
         } else {
-            let combined = self.binary_scalar(op, &ty, &cur, rhs.c(), place.span);
+            let combined = self.binary_value(op, &p, rhs.c(), place.span);
             self.line(format_args!("{p} = {combined};"));
         }
     }

@@ -11,7 +11,8 @@
 //!   immutable reference-counted nodes (so they may be recursive);
 //! - function values are C function pointers.
 
-use crate::ir::{self, IntTy, Program, Ty};
+use super::names::{self, helper, CNames, Helper};
+use crate::ir::{self, Program, Ty};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -19,7 +20,8 @@ use std::fmt::Write;
 /// C accepts (a by-value member is defined before its container).
 pub struct TypeTable<'p> {
     program: &'p Program,
-    /// Option/result/fn types in first-use order, by mangled name.
+    names: &'p CNames<'p>,
+    /// Option/result/fn types in first-use order, by type code.
     instances: Vec<Ty>,
     seen: HashSet<String>,
     /// Types whose element descriptor is needed.
@@ -27,22 +29,9 @@ pub struct TypeTable<'p> {
     descriptor_seen: HashSet<String>,
 }
 
-pub fn int_c(t: IntTy) -> &'static str {
-    match t {
-        IntTy::I8 => "int8_t",
-        IntTy::I16 => "int16_t",
-        IntTy::I32 => "int32_t",
-        IntTy::I64 => "int64_t",
-        IntTy::U8 => "uint8_t",
-        IntTy::U16 => "uint16_t",
-        IntTy::U32 => "uint32_t",
-        IntTy::U64 => "uint64_t",
-    }
-}
-
 impl<'p> TypeTable<'p> {
-    pub fn new(program: &'p Program) -> Self {
-        TypeTable { program, instances: vec![], seen: HashSet::new(), descriptors: vec![], descriptor_seen: HashSet::new() }
+    pub fn new(program: &'p Program, names: &'p CNames<'p>) -> Self {
+        TypeTable { program, names, instances: vec![], seen: HashSet::new(), descriptors: vec![], descriptor_seen: HashSet::new() }
     }
 
     /// Adds the types another table registered (for code generated in
@@ -56,36 +45,10 @@ impl<'p> TypeTable<'p> {
         }
     }
 
-    /// A C-identifier-safe name of the C representation of `ty`.
-    pub fn mangle(&self, ty: &Ty) -> String {
-        match ty {
-            Ty::Int(i) => i.name().to_string(),
-            Ty::F64 => "f64".into(),
-            Ty::Bool => "bool".into(),
-            Ty::Void | Ty::Never | Ty::Error => "void".into(),
-            Ty::Str => "str".into(),
-            Ty::Bytes => "bytes".into(),
-            Ty::Ptr => "ptr".into(),
-            Ty::List(_) => "list".into(),
-            Ty::Map(..) => "map".into(),
-            Ty::Option(t) => format!("opt_{}", self.mangle(t)),
-            Ty::Result(t, e) => format!("res_{}_{}", self.mangle(t), self.mangle(e)),
-            Ty::Fn(ps, r) => {
-                let ps: Vec<String> = ps.iter().map(|p| self.mangle(p)).collect();
-                format!("fn_{}_to_{}", ps.join("_"), self.mangle(r))
-            }
-            Ty::Struct(id) => self.program.structs[*id].c_name.clone(),
-            Ty::Enum(id) => self.program.enums[*id].c_name.clone(),
-            Ty::Mailbox(_) => "mailbox".into(),
-            Ty::Reply(_) => "reply".into(),
-            Ty::Probe(_) => "probe".into(),
-        }
-    }
-
     /// The C type of a value of `ty`; registers any generated type it needs.
     pub fn c(&mut self, ty: &Ty) -> String {
         match ty {
-            Ty::Int(i) => int_c(*i).into(),
+            Ty::Int(i) => i.c_type().into(),
             Ty::F64 => "double".into(),
             Ty::Bool => "bool".into(),
             Ty::Void | Ty::Never | Ty::Error => "void".into(),
@@ -96,26 +59,24 @@ impl<'p> TypeTable<'p> {
             Ty::Map(..) => "purr_map*".into(),
             Ty::Mailbox(_) | Ty::Probe(_) => "purr_actor*".into(),
             Ty::Reply(_) => "purr_reply*".into(),
-            Ty::Struct(id) => self.program.structs[*id].c_name.clone(),
+            Ty::Struct(id) => self.names.struct_c(*id).to_string(),
             Ty::Enum(id) => {
-                let e = &self.program.enums[*id];
-                if e.is_boxed() {
-                    format!("{}*", e.c_name)
+                let name = self.names.enum_c(*id);
+                if self.program.enums[*id].is_boxed() {
+                    format!("{name}*")
                 } else {
-                    e.c_name.clone()
+                    name.to_string()
                 }
             }
             Ty::Option(_) | Ty::Result(..) | Ty::Fn(..) => {
-                let name = format!("purr_{}", self.mangle(ty));
                 self.register(ty);
-                name
+                names::instance(self.names, ty)
             }
         }
     }
 
     fn register(&mut self, ty: &Ty) {
-        let name = self.mangle(ty);
-        if !self.seen.insert(name) {
+        if !self.seen.insert(names::type_code(self.names, ty)) {
             return;
         }
         match ty {
@@ -162,15 +123,18 @@ impl<'p> TypeTable<'p> {
             Ty::Reply(_) => format!("purr_reply_{op}"),
             _ => {
                 self.c(ty);
-                format!("{}__{op}", self.type_prefix(ty))
+                let h = if op == "retain" { Helper::Retain } else { Helper::Release };
+                helper(&self.type_prefix(ty), h)
             }
         }
     }
 
+    /// What the names of a type's helpers start with.
     fn type_prefix(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Struct(_) | Ty::Enum(_) => self.mangle(ty),
-            _ => format!("purr_{}", self.mangle(ty)),
+            Ty::Struct(id) => self.names.struct_prefix(*id).to_string(),
+            Ty::Enum(id) => self.names.enum_c(*id).to_string(),
+            _ => names::instance(self.names, ty),
         }
     }
 
@@ -192,7 +156,7 @@ impl<'p> TypeTable<'p> {
             return format!("&{b}");
         }
         self.c(ty);
-        let name = format!("{}__type", self.type_prefix(ty));
+        let name = helper(&self.type_prefix(ty), Helper::Type);
         if self.descriptor_seen.insert(name.clone()) {
             self.descriptors.push(ty.clone());
         }
@@ -204,20 +168,20 @@ impl<'p> TypeTable<'p> {
         let mut out = String::new();
         let p = self.program;
         out.push_str("/* ---- types ---- */\n");
-        for s in &p.structs {
+        for (id, s) in p.structs.iter().enumerate() {
             // The runtime declares ActorExited's payload itself.
             if s.kind != ir::StructKind::ActorExited {
-                writeln!(out, "typedef struct {0} {0};", s.c_name).unwrap();
+                writeln!(out, "typedef struct {0} {0};", self.names.struct_c(id)).unwrap();
             }
         }
-        for e in &p.enums {
+        for (id, e) in p.enums.iter().enumerate() {
+            let name = self.names.enum_c(id);
             if e.is_boxed() {
-                writeln!(out, "typedef struct {0} {0};", e.c_name).unwrap();
+                writeln!(out, "typedef struct {name} {name};").unwrap();
             } else {
-                writeln!(out, "typedef uint32_t {};", e.c_name).unwrap();
-                let names: Vec<String> =
-                    e.variants.iter().enumerate().map(|(i, v)| format!("{}__{} = {i}", e.c_name, v.name)).collect();
-                writeln!(out, "enum {{ {} }};", names.join(", ")).unwrap();
+                writeln!(out, "typedef uint32_t {name};").unwrap();
+                let tags: Vec<String> = (0..e.variants.len()).map(|i| format!("{} = {i}", self.names.variant(id, i))).collect();
+                writeln!(out, "enum {{ {} }};", tags.join(", ")).unwrap();
             }
         }
         // Instances may register more instances while being emitted; loop to a fixpoint.
@@ -226,7 +190,7 @@ impl<'p> TypeTable<'p> {
         while i < self.instances.len() {
             let ty = self.instances[i].clone();
             i += 1;
-            let name = format!("purr_{}", self.mangle(&ty));
+            let name = names::instance(self.names, &ty);
             match &ty {
                 Ty::Fn(ps, r) => {
                     let ps: Vec<String> = ps.iter().map(|t| self.c(t)).collect();
@@ -271,7 +235,7 @@ impl<'p> TypeTable<'p> {
             Ty::Result(t, e) => vec![(**t).clone(), (**e).clone()],
             _ => return,
         };
-        if !done.insert(self.mangle(ty)) {
+        if !done.insert(names::type_code(self.names, ty)) {
             return;
         }
         for t in &by_value {
@@ -289,13 +253,13 @@ impl<'p> TypeTable<'p> {
             Ty::Struct(id) if self.program.structs[*id].kind == ir::StructKind::ActorExited => {}
             Ty::Struct(id) => {
                 let s = &self.program.structs[*id];
-                writeln!(out, "struct {} {{", s.c_name).unwrap();
+                writeln!(out, "struct {} {{", self.names.struct_c(*id)).unwrap();
                 if s.fields.is_empty() {
                     out.push_str("    char unused_;\n");
                 }
-                for (name, t) in s.fields.clone() {
-                    let ct = self.c(&t);
-                    writeln!(out, "    {ct} {};", super::names::c_ident(&name)).unwrap();
+                for (i, (_, t)) in s.fields.iter().enumerate() {
+                    let ct = self.c(t);
+                    writeln!(out, "    {ct} {};", self.names.field(*id, i)).unwrap();
                 }
                 out.push_str("};\n");
             }
@@ -304,23 +268,23 @@ impl<'p> TypeTable<'p> {
                 if !e.is_boxed() {
                     return out;
                 }
-                writeln!(out, "struct {} {{\n    int64_t rc;\n    uint32_t tag;\n    union {{", e.c_name).unwrap();
-                for v in &e.variants {
+                writeln!(out, "struct {} {{\n    int64_t rc;\n    uint32_t tag;\n    union {{", self.names.enum_c(*id)).unwrap();
+                for (index, v) in e.variants.iter().enumerate() {
                     if v.payload.is_empty() {
                         continue;
                     }
                     let fields: Vec<String> =
                         v.payload.iter().enumerate().map(|(i, t)| format!("{} f{i};", self.c(t))).collect();
-                    writeln!(out, "        struct {{ {} }} {};", fields.join(" "), v.name).unwrap();
+                    writeln!(out, "        struct {{ {} }} {};", fields.join(" "), self.names.variant_member(*id, index)).unwrap();
                 }
                 out.push_str("    } as;\n};\n");
             }
             Ty::Option(t) => {
-                let (name, ct) = (format!("purr_{}", self.mangle(ty)), self.c(t));
+                let (name, ct) = (names::instance(self.names, ty), self.c(t));
                 writeln!(out, "struct {name} {{ bool some; {ct} value; }};").unwrap();
             }
             Ty::Result(t, e) => {
-                let (name, ct, ce) = (format!("purr_{}", self.mangle(ty)), self.c(t), self.c(e));
+                let (name, ct, ce) = (names::instance(self.names, ty), self.c(t), self.c(e));
                 writeln!(out, "struct {name} {{ bool is_ok; union {{ {ct} ok; {ce} err; }} u; }};").unwrap();
             }
             _ => {}
@@ -361,15 +325,16 @@ impl<'p> TypeTable<'p> {
     fn value_rc_helpers(&mut self, ty: &Ty, protos: &mut String, bodies: &mut String) {
         let ct = self.c(ty);
         let prefix = self.type_prefix(ty);
-        for op in ["retain", "release"] {
-            writeln!(protos, "static inline void {prefix}__{op}({ct} v);").unwrap();
+        for (op, h) in [("retain", Helper::Retain), ("release", Helper::Release)] {
+            let name = helper(&prefix, h);
+            writeln!(protos, "static inline void {name}({ct} v);").unwrap();
             let mut body = String::new();
             match ty {
                 Ty::Struct(id) => {
-                    for (name, t) in self.program.structs[*id].fields.clone() {
-                        if self.has_rc(&t) {
-                            let f = self.rc_fn(&t, op);
-                            writeln!(body, "    {f}(v.{});", super::names::c_ident(&name)).unwrap();
+                    for (i, (_, t)) in self.program.structs[*id].fields.iter().enumerate() {
+                        if self.has_rc(t) {
+                            let f = self.rc_fn(t, op);
+                            writeln!(body, "    {f}(v.{});", self.names.field(*id, i)).unwrap();
                         }
                     }
                 }
@@ -384,47 +349,50 @@ impl<'p> TypeTable<'p> {
                 }
                 _ => {}
             }
-            writeln!(bodies, "static inline void {prefix}__{op}({ct} v) {{\n{body}}}").unwrap();
+            writeln!(bodies, "static inline void {name}({ct} v) {{\n{body}}}").unwrap();
         }
     }
 
     /// Boxed enums: retain/release/free and one constructor per variant
     /// (nullary variants are immortal static nodes).
     fn enum_helpers(&mut self, id: usize, protos: &mut String, bodies: &mut String) {
-        let e = self.program.enums[id].clone();
+        let e = &self.program.enums[id];
         if !e.is_boxed() {
             return;
         }
-        let n = &e.c_name;
-        writeln!(protos, "static inline void {n}__retain({n} *v);\nstatic inline void {n}__release({n} *v);").unwrap();
-        writeln!(bodies, "static inline void {n}__retain({n} *v) {{ if (v->rc >= 0) v->rc++; }}").unwrap();
-        let mut free = format!("static inline void {n}__free({n} *v) {{\n    switch (v->tag) {{\n");
+        let names = self.names;
+        let n = names.enum_c(id);
+        let (retain, release, free) = (helper(n, Helper::Retain), helper(n, Helper::Release), helper(n, Helper::Free));
+        writeln!(protos, "static inline void {retain}({n} *v);\nstatic inline void {release}({n} *v);").unwrap();
+        writeln!(bodies, "static inline void {retain}({n} *v) {{ if (v->rc >= 0) v->rc++; }}").unwrap();
+        let mut free_fn = format!("static inline void {free}({n} *v) {{\n    switch (v->tag) {{\n");
         for (tag, v) in e.variants.iter().enumerate() {
             let mut releases = String::new();
             for (i, t) in v.payload.iter().enumerate() {
                 if self.has_rc(t) {
                     let f = self.rc_fn(t, "release");
-                    write!(releases, " {f}(v->as.{}.f{i});", v.name).unwrap();
+                    write!(releases, " {f}(v->as.{}.f{i});", names.variant_member(id, tag)).unwrap();
                 }
             }
             if !releases.is_empty() {
-                writeln!(free, "    case {tag}:{releases} break;").unwrap();
+                writeln!(free_fn, "    case {tag}:{releases} break;").unwrap();
             }
         }
-        writeln!(free, "    default: break;\n    }}\n    purr_free(v, sizeof *v);\n}}").unwrap();
-        bodies.push_str(&free);
-        writeln!(bodies, "static inline void {n}__release({n} *v) {{ if (v->rc > 0 && --v->rc == 0) {n}__free(v); }}").unwrap();
+        writeln!(free_fn, "    default: break;\n    }}\n    purr_free(v, sizeof *v);\n}}").unwrap();
+        bodies.push_str(&free_fn);
+        writeln!(bodies, "static inline void {release}({n} *v) {{ if (v->rc > 0 && --v->rc == 0) {free}(v); }}").unwrap();
         for (tag, v) in e.variants.iter().enumerate() {
+            let variant = names.variant(id, tag);
             if v.payload.is_empty() {
-                writeln!(bodies, "static PURR_UNUSED {n} {n}__{}__node = {{ .rc = -1, .tag = {tag} }};", v.name).unwrap();
+                writeln!(bodies, "static PURR_UNUSED {n} {} = {{ .rc = -1, .tag = {tag} }};", helper(variant, Helper::Node)).unwrap();
                 continue;
             }
+            let member = names.variant_member(id, tag);
             let params: Vec<String> = v.payload.iter().enumerate().map(|(i, t)| format!("{} f{i}", self.c(t))).collect();
-            let sets: String = (0..v.payload.len()).map(|i| format!(" p->as.{}.f{i} = f{i};", v.name)).collect();
+            let sets: String = (0..v.payload.len()).map(|i| format!(" p->as.{member}.f{i} = f{i};")).collect();
             writeln!(
                 bodies,
-                "static inline {n} *{n}__{}({}) {{\n    {n} *p = purr_alloc(sizeof *p);\n    p->rc = 1;\n    p->tag = {tag};{sets}\n    return p;\n}}",
-                v.name,
+                "static inline {n} *{variant}({}) {{\n    {n} *p = purr_alloc(sizeof *p);\n    p->rc = 1;\n    p->tag = {tag};{sets}\n    return p;\n}}",
                 params.join(", ")
             )
             .unwrap();
@@ -438,17 +406,18 @@ impl<'p> TypeTable<'p> {
         let prefix = self.type_prefix(ty);
         let (dup, drop) = if self.has_rc(ty) {
             let (retain, release) = (self.rc_fn(ty, "retain"), self.rc_fn(ty, "release"));
-            writeln!(protos, "static void {prefix}__dup_any(void *dst, const void *src);\nstatic void {prefix}__drop_any(void *v);").unwrap();
+            let (dup, drop) = (helper(&prefix, Helper::DupAny), helper(&prefix, Helper::DropAny));
+            writeln!(protos, "static void {dup}(void *dst, const void *src);\nstatic void {drop}(void *v);").unwrap();
             writeln!(
                 bodies,
-                "static void {prefix}__dup_any(void *dst, const void *src) {{ *({ct}*)dst = *({ct} const *)src; {retain}(*({ct}*)dst); }}\n\
-                 static void {prefix}__drop_any(void *v) {{ {release}(*({ct}*)v); }}"
+                "static void {dup}(void *dst, const void *src) {{ *({ct}*)dst = *({ct} const *)src; {retain}(*({ct}*)dst); }}\n\
+                 static void {drop}(void *v) {{ {release}(*({ct}*)v); }}"
             )
             .unwrap();
-            (format!("{prefix}__dup_any"), format!("{prefix}__drop_any"))
+            (dup, drop)
         } else {
             ("NULL".to_string(), "NULL".to_string())
         };
-        format!("static PURR_UNUSED const purr_type {prefix}__type = {{ sizeof({ct}), {dup}, {drop}, NULL, NULL, NULL }};\n")
+        format!("static PURR_UNUSED const purr_type {} = {{ sizeof({ct}), {dup}, {drop}, NULL, NULL, NULL }};\n", helper(&prefix, Helper::Type))
     }
 }

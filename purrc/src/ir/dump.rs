@@ -34,7 +34,7 @@ pub fn dump(program: &Program, sources: &SourceMap) -> String {
     for f in &program.funcs {
         d.func = Some(f);
         let ps: Vec<String> = f.params.iter().map(|&p| format!("{}: {}", d.local(p), d.ty(&f.locals[p].ty))).collect();
-        writeln!(d.out, "\n{} fn {}({}) {} {{", d.pos(f.span), f.c_name, ps.join(", "), d.ty(&f.ret)).unwrap();
+        writeln!(d.out, "\n{} fn {}({}) {} {{", d.pos(f.span), d.func_name(f), ps.join(", "), d.ty(&f.ret)).unwrap();
         d.indent = 1;
         d.block_body(&f.body);
         d.out.push_str("}\n");
@@ -53,6 +53,10 @@ struct Dumper<'p> {
 impl Dumper<'_> {
     fn ty(&self, t: &Ty) -> String {
         DisplayTy { ty: t, names: self.program }.to_string()
+    }
+
+    fn func_name(&self, f: &Func) -> String {
+        self.program.func_name(f)
     }
 
     fn pos(&self, span: Span) -> String {
@@ -96,7 +100,7 @@ impl Dumper<'_> {
                 self.line(s.span, &text);
             }
             StmtKind::Assign(p, op, e) => {
-                let op = op.map_or("=".to_string(), |o| format!("{}=", o.symbol()));
+                let op = op.map_or("=".to_string(), |o| format!("{}=", binary_op(o)));
                 let text = format!("{} {op} {}", self.place(p), self.expr(e));
                 self.line(s.span, &text);
             }
@@ -168,10 +172,10 @@ impl Dumper<'_> {
             ExprKind::Str(s) => format!("{s:?}"),
             ExprKind::Nil => "nil".into(),
             ExprKind::Local(id) => self.local(*id),
-            ExprKind::FnRef(f) => format!("&{}", self.program.funcs[*f].c_name),
-            ExprKind::Unary(op, a) => format!("({op:?} {})", self.expr(a)),
-            ExprKind::Binary(op, a, b) => format!("({} {} {})", self.expr(a), op.symbol(), self.expr(b)),
-            ExprKind::Call(f, args) => format!("{}({})", self.program.funcs[*f].c_name, self.exprs(args)),
+            ExprKind::FnRef(f) => format!("&{}", self.func_name(&self.program.funcs[*f])),
+            ExprKind::Unary(op, a) => format!("({} {})", unary_op(*op), self.expr(a)),
+            ExprKind::Binary(op, a, b) => format!("({} {} {})", self.expr(a), binary_op(*op), self.expr(b)),
+            ExprKind::Call(f, args) => format!("{}({})", self.func_name(&self.program.funcs[*f]), self.exprs(args)),
             ExprKind::CallExtern(x, args) => format!("extern {}({})", self.program.externs[*x].name, self.exprs(args)),
             ExprKind::CallValue(f, args) => format!("(*{})({})", self.expr(f), self.exprs(args)),
             ExprKind::Builtin(b, args) => {
@@ -251,5 +255,30 @@ impl Dumper<'_> {
                 format!("#{i}({})", subs.join(", "))
             }
         }
+    }
+}
+
+/// An operator with the type it works on where that matters (`+:i64`,
+/// `==:string`); comparisons of scalars and `&&`, `||` read as written.
+fn binary_op(op: BinaryOp) -> String {
+    match op {
+        BinaryOp::Int(o, t) => format!("{}:{}", o.symbol(), t.name()),
+        BinaryOp::F64(o) => format!("{}:f64", o.symbol()),
+        BinaryOp::Scalar(c) => c.symbol().to_string(),
+        BinaryOp::StrConcat => "+:string".into(),
+        BinaryOp::Str(c) => format!("{}:string", c.symbol()),
+        BinaryOp::BytesEq => "==:bytes".into(),
+        BinaryOp::BytesNe => "!=:bytes".into(),
+        BinaryOp::And => "&&".into(),
+        BinaryOp::Or => "||".into(),
+    }
+}
+
+fn unary_op(op: UnaryOp) -> String {
+    match op {
+        UnaryOp::IntNeg(t) => format!("-:{}", t.name()),
+        UnaryOp::F64Neg => "-:f64".into(),
+        UnaryOp::Not => "!".into(),
+        UnaryOp::BitNot(t) => format!("~:{}", t.name()),
     }
 }

@@ -32,6 +32,8 @@ pub enum Tok<'s> {
     Fn,
     #[token("extern")]
     Extern,
+    #[token("priv")]
+    Priv,
     #[token("const")]
     Const,
     #[token("struct")]
@@ -231,6 +233,7 @@ impl Tok<'_> {
             Use => "use",
             Fn => "fn",
             Extern => "extern",
+            Priv => "priv",
             Const => "const",
             Struct => "struct",
             Enum => "enum",

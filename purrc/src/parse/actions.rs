@@ -1,6 +1,6 @@
-//! What the grammar's actions call: node constructors with spans, struct
-//! literals and path patterns from parsed paths, and string literals with
-//! their interpolations parsed.
+//! What the grammar's actions call: node constructors with spans, `priv`,
+//! struct literals and path patterns from parsed paths, and string literals
+//! with their interpolations parsed.
 
 use super::messages::{describe_expected, record};
 use super::{grammar, ParseError};
@@ -44,6 +44,21 @@ pub(crate) fn statement_block(stmt: ast::Stmt) -> Expr {
 pub(crate) fn binary(op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>) -> Box<Expr> {
     let span = lhs.span.to(rhs.span);
     Box::new(Expr { kind: ExprKind::Binary { op, lhs, rhs }, span })
+}
+
+/// `priv DECL`: the declaration is private to its namespace.
+pub(crate) fn private(mut item: Box<ast::Item>) -> Box<ast::Item> {
+    use ast::Item;
+    match &mut *item {
+        Item::Const(d) => d.private = true,
+        Item::Struct(d) | Item::Message(d) => d.private = true,
+        Item::Enum(d) => d.private = true,
+        Item::Fn(d) => d.private = true,
+        Item::ExternFn(d) => d.private = true,
+        Item::Actor(d) => d.private = true,
+        Item::Namespace(_) | Item::Use(_) | Item::Test(_) | Item::Bench(_) => unreachable!("the grammar allows `priv` only before declarations"),
+    }
+    item
 }
 
 /// `PATH { fields }`: the expression before `{` must be a (qualified) name.

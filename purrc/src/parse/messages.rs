@@ -59,7 +59,7 @@ const STMT_START: &[&str] =
 /// Grammar terminals that can start a top-level declaration.
 const ITEM_START: &[&str] = &[
     "\"namespace\"", "\"use\"", "\"const\"", "\"struct\"", "\"enum\"", "\"message\"", "\"fn\"", "\"extern\"",
-    "\"actor\"", "\"test\"", "\"bench\"",
+    "\"actor\"", "\"test\"", "\"bench\"", "\"priv\"",
 ];
 
 /// Grammar terminals that can follow a complete operand.
@@ -302,6 +302,7 @@ pub(super) fn starts_declaration(tok: &Tok) -> bool {
             | Tok::Bench
             | Tok::Const
             | Tok::Extern
+            | Tok::Priv
             | Tok::Namespace
             | Tok::Use
     )

@@ -16,9 +16,10 @@ pub(super) fn declare<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         declare_actor(ck, id, actor, ns);
     }
     for (i, (t, ns, bench)) in decls.tests.iter().enumerate() {
-        let kind = if *bench { "bench" } else { "test" };
         let name = ast::Ident { name: t.name.clone(), span: t.span };
-        let f = add_func(ck, format!("{kind} {:?}", t.name), format!("{}__{kind}_{i}", ns.replace('.', "_")), None, vec![], Ty::Void, t.span);
+        let (namespace, index) = (ns.clone(), i);
+        let kind = if *bench { ir::FuncKind::Bench { namespace, index } } else { ir::FuncKind::Test { namespace, index } };
+        let f = add_func(ck, kind, None, vec![], Ty::Void, t.span);
         ck.fn_decls.push(Some(PendingBody { body: &t.body, name, ns: ns.clone(), actor: None, test: true }));
         let list = if *bench { &mut ck.program.benches } else { &mut ck.program.tests };
         list.push((t.name.clone(), f));
@@ -26,14 +27,13 @@ pub(super) fn declare<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
 }
 
 fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::ActorDecl, ns: &str) {
-    let prefix = ck.program.actors[id].c_name.clone();
-    let state = state_struct(ck, id, actor, ns, &prefix);
+    let state = state_struct(ck, id, actor, ns);
     ck.program.actors[id].state = state;
     let mut handled: Vec<(ir::StructId, Span)> = vec![];
     for member in &actor.members {
         match member {
             ast::ActorMember::State(_) => {}
-            ast::ActorMember::Handler(h) => declare_handler(ck, id, h, ns, &prefix, &mut handled),
+            ast::ActorMember::Handler(h) => declare_handler(ck, id, h, ns, &mut handled),
             ast::ActorMember::Fn(f) => {
                 let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
                 let locals = f
@@ -41,7 +41,7 @@ fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::Acto
                     .iter()
                     .map(|p| ir::Local { name: p.name.name.clone(), ty: resolve_type(ck, ns, &p.ty), mutable: false, span: p.name.span })
                     .collect();
-                let fid = add_func(ck, f.name.name.clone(), format!("{prefix}__{}", f.name.name), Some(id), locals, ret, f.name.span);
+                let fid = add_func(ck, ir::FuncKind::ActorFn(id, f.name.name.clone()), Some(id), locals, ret, f.name.span);
                 ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name.clone(), ns: ns.to_string(), actor: Some(id), test: false }));
                 if let Some(previous) = ck.actor_fns[id].insert(f.name.name.clone(), fid) {
                     let previous = ck.program.funcs[previous].span;
@@ -53,7 +53,7 @@ fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::Acto
 }
 
 /// The state struct and the checked default values of its fields.
-fn state_struct(ck: &mut Checker, id: ir::ActorId, actor: &ast::ActorDecl, ns: &str, prefix: &str) -> ir::StructId {
+fn state_struct(ck: &mut Checker, id: ir::ActorId, actor: &ast::ActorDecl, ns: &str) -> ir::StructId {
     let mut fields: Vec<(String, Ty)> = vec![];
     let mut defaults = vec![];
     let mut seen: Vec<&ast::Ident> = vec![];
@@ -71,10 +71,9 @@ fn state_struct(ck: &mut Checker, id: ir::ActorId, actor: &ast::ActorDecl, ns: &
     }
     let sid = ck.program.structs.len();
     ck.program.structs.push(ir::StructDef {
-        name: format!("{}.state", ck.program.actors[id].name),
-        c_name: format!("{prefix}__state"),
+        name: ir::DeclName { namespace: ns.to_string(), name: format!("{}.state", actor.name.name) },
         fields,
-        kind: ir::StructKind::State,
+        kind: ir::StructKind::State { actor: id },
         span: actor.name.span,
     });
     ck.program.actors[id].defaults = defaults;
@@ -86,7 +85,6 @@ fn declare_handler<'a>(
     id: ir::ActorId,
     h: &'a ast::HandlerDecl,
     ns: &str,
-    prefix: &str,
     handled: &mut Vec<(ir::StructId, Span)>,
 ) {
     let Some(message) = &h.message else {
@@ -94,7 +92,7 @@ fn declare_handler<'a>(
             ck.error(SemaError::DuplicateHandler { message: "start".into(), span: h.span, previous });
             return;
         }
-        let f = add_func(ck, "on start".into(), format!("{prefix}__on_start"), Some(id), vec![], Ty::Void, h.span);
+        let f = add_func(ck, ir::FuncKind::Start(id), Some(id), vec![], Ty::Void, h.span);
         let name = ast::Ident { name: "start".into(), span: h.span };
         ck.fn_decls.push(Some(PendingBody { body: &h.body, name, ns: ns.to_string(), actor: Some(id), test: false }));
         ck.program.actors[id].start = Some(f);
@@ -103,7 +101,7 @@ fn declare_handler<'a>(
     let msg = match ck.resolve(ns, std::slice::from_ref(message)) {
         Some((Global::Struct(sid), _)) if ck.program.structs[sid].message_kind().is_some() => sid,
         Some((Global::Struct(sid), _)) => {
-            let ty = ck.program.structs[sid].name.clone();
+            let ty = ck.program.structs[sid].name.to_string();
             ck.error(SemaError::NotAMessage { ty, span: message.span });
             return;
         }
@@ -119,18 +117,16 @@ fn declare_handler<'a>(
     handled.push((msg, message.span));
     let param = h.param.clone().unwrap_or(ast::Ident { name: "_message".into(), span: message.span });
     let local = ir::Local { name: param.name.clone(), ty: Ty::Struct(msg), mutable: false, span: param.span };
-    let c = format!("{prefix}__on_{}", ck.program.structs[msg].c_name.rsplit("__").next().unwrap_or("message"));
-    let f = add_func(ck, format!("on {}", message.name), c, Some(id), vec![local], Ty::Void, h.span);
+    let f = add_func(ck, ir::FuncKind::Handler(id, msg), Some(id), vec![local], Ty::Void, h.span);
     ck.fn_decls.push(Some(PendingBody { body: &h.body, name: message.clone(), ns: ns.to_string(), actor: Some(id), test: false }));
     ck.program.actors[id].handlers.push((msg, f));
 }
 
 /// Adds a function shell (its body comes later) and returns its id.
-fn add_func(ck: &mut Checker, name: String, c_name: String, actor: Option<ir::ActorId>, locals: Vec<ir::Local>, ret: Ty, span: Span) -> ir::FuncId {
+fn add_func(ck: &mut Checker, kind: ir::FuncKind, actor: Option<ir::ActorId>, locals: Vec<ir::Local>, ret: Ty, span: Span) -> ir::FuncId {
     let params = (0..locals.len()).collect();
     ck.program.funcs.push(ir::Func {
-        name,
-        c_name,
+        kind,
         actor,
         params,
         ret,

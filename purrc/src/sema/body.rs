@@ -69,10 +69,15 @@ fn mk(kind: ExprKind, ty: Ty, span: Span) -> ir::Expr {
 }
 
 pub(super) fn is_untyped_literal(e: &ast::Expr) -> bool {
+    literal_value(e).is_some()
+}
+
+/// The value of an integer literal, possibly negated, before it is typed.
+pub(super) fn literal_value(e: &ast::Expr) -> Option<i128> {
     match &e.kind {
-        ast::ExprKind::Int(_) => true,
-        ast::ExprKind::Unary { op: UnOp::Neg, operand } => is_untyped_literal(operand),
-        _ => false,
+        ast::ExprKind::Int(v) => Some(i128::from(*v)),
+        ast::ExprKind::Unary { op: UnOp::Neg, operand } => literal_value(operand).map(|v| -v),
+        _ => None,
     }
 }
 

@@ -446,7 +446,7 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
             if let Some(a) = c.in_actor("`monitor`") {
                 let handles_exit = c.cx.ck.program.actors[a].handlers.iter().any(|(m, _)| *m == super::ACTOR_EXITED);
                 if !handles_exit {
-                    let actor = c.cx.ck.program.actors[a].name.clone();
+                    let actor = c.cx.ck.program.actors[a].name.to_string();
                     c.cx.error(SemaError::NotHandled { actor, message: "ActorExited".into(), handled: vec![], span: c.span });
                 }
             }

@@ -5,8 +5,7 @@
 use super::body::{fits, FnCtx};
 use super::names::resolve_type;
 use super::{Checker, ConstState, SemaError};
-use crate::ast::{BinOp, UnOp};
-use crate::ir::{Expr, ExprKind, IntTy, Ty};
+use crate::ir::{BinaryOp, Expr, ExprKind, FloatOp, IntOp, IntTy, Ty, UnaryOp};
 use crate::source::Span;
 
 pub(super) fn check_all(ck: &mut Checker) {
@@ -88,10 +87,10 @@ fn fold(ck: &mut Checker, e: &Expr) -> Option<Expr> {
         ExprKind::Unary(op, v) => {
             let v = fold(ck, v)?;
             match (op, int_value(&v), &v.kind) {
-                (UnOp::Neg, Some((n, t)), _) => int(-n, t, e),
-                (UnOp::BitNot, Some((n, t)), _) => int(!n, t, e),
-                (UnOp::Neg, None, ExprKind::Float(f)) => lit(ExprKind::Float(-f), &e.ty, e.span),
-                (UnOp::Not, None, ExprKind::Bool(b)) => lit(ExprKind::Bool(!b), &e.ty, e.span),
+                (UnaryOp::IntNeg(_), Some((n, t)), _) => int(-n, t, e),
+                (UnaryOp::BitNot(_), Some((n, t)), _) => int(!n, t, e),
+                (UnaryOp::F64Neg, None, ExprKind::Float(f)) => lit(ExprKind::Float(-f), &e.ty, e.span),
+                (UnaryOp::Not, None, ExprKind::Bool(b)) => lit(ExprKind::Bool(!b), &e.ty, e.span),
                 _ => None,
             }
         }
@@ -103,65 +102,48 @@ fn fold(ck: &mut Checker, e: &Expr) -> Option<Expr> {
     }
 }
 
-fn binary(ck: &mut Checker, op: BinOp, a: &Expr, b: &Expr, e: &Expr) -> Option<Expr> {
-    use BinOp::*;
+fn binary(ck: &mut Checker, op: BinaryOp, a: &Expr, b: &Expr, e: &Expr) -> Option<Expr> {
     use ExprKind::{Bool as B, Float as F, Str as S};
     if let (Some((x, t)), Some((y, _))) = (int_value(a), int_value(b)) {
         let shift = (y & (i128::from(t.bits()) - 1)) as u32;
         return match op {
-            Add => int(x + y, t, e),
-            Sub => int(x - y, t, e),
-            Mul => int(x.wrapping_mul(y), t, e),
-            Div | Rem if y == 0 => {
-                ck.error(SemaError::InvalidConst { span: e.span });
-                None
-            }
-            Div => int(x / y, t, e),
-            Rem => int(x % y, t, e),
-            Shl => int(x.wrapping_shl(shift), t, e),
-            Shr => int(x >> shift, t, e),
-            BitAnd => int(x & y, t, e),
-            BitOr => int(x | y, t, e),
-            BitXor => int(x ^ y, t, e),
-            _ => lit(B(compare(op, x.cmp(&y))?), &e.ty, e.span),
+            BinaryOp::Int(op, _) => match op {
+                IntOp::Add => int(x + y, t, e),
+                IntOp::Sub => int(x - y, t, e),
+                IntOp::Mul => int(x.wrapping_mul(y), t, e),
+                IntOp::Div | IntOp::Rem if y == 0 => {
+                    ck.error(SemaError::InvalidConst { span: e.span });
+                    None
+                }
+                IntOp::Div => int(x / y, t, e),
+                IntOp::Rem => int(x % y, t, e),
+                IntOp::Shl => int(x.wrapping_shl(shift), t, e),
+                IntOp::Shr => int(x >> shift, t, e),
+                IntOp::BitAnd => int(x & y, t, e),
+                IntOp::BitOr => int(x | y, t, e),
+                IntOp::BitXor => int(x ^ y, t, e),
+            },
+            BinaryOp::Scalar(c) => lit(B(c.holds(x.cmp(&y))), &e.ty, e.span),
+            _ => None,
         };
     }
-    let kind = match (&a.kind, &b.kind) {
-        (F(x), F(y)) => match op {
-            Add => F(x + y),
-            Sub => F(x - y),
-            Mul => F(x * y),
-            Div => F(x / y),
-            Rem => F(x % y),
-            _ => B(compare(op, x.partial_cmp(y)?)?),
-        },
-        (S(x), S(y)) => match op {
-            Add => S(format!("{x}{y}")),
-            _ => B(compare(op, x.cmp(y))?),
-        },
-        (B(x), B(y)) => match op {
-            And => B(*x && *y),
-            Or => B(*x || *y),
-            Eq => B(x == y),
-            Ne => B(x != y),
-            _ => return None,
-        },
+    let kind = match (op, &a.kind, &b.kind) {
+        (BinaryOp::F64(op), F(x), F(y)) => F(match op {
+            FloatOp::Add => x + y,
+            FloatOp::Sub => x - y,
+            FloatOp::Mul => x * y,
+            FloatOp::Div => x / y,
+            FloatOp::Rem => x % y,
+        }),
+        (BinaryOp::Scalar(c), F(x), F(y)) => B(c.holds(x.partial_cmp(y)?)),
+        (BinaryOp::Scalar(c), B(x), B(y)) => B(c.holds(x.cmp(y))),
+        (BinaryOp::StrConcat, S(x), S(y)) => S(format!("{x}{y}")),
+        (BinaryOp::Str(c), S(x), S(y)) => B(c.holds(x.cmp(y))),
+        (BinaryOp::And, B(x), B(y)) => B(*x && *y),
+        (BinaryOp::Or, B(x), B(y)) => B(*x || *y),
         _ => return None,
     };
     lit(kind, &e.ty, e.span)
-}
-
-fn compare(op: BinOp, ord: std::cmp::Ordering) -> Option<bool> {
-    use std::cmp::Ordering::*;
-    Some(match op {
-        BinOp::Eq => ord == Equal,
-        BinOp::Ne => ord != Equal,
-        BinOp::Lt => ord == Less,
-        BinOp::Le => ord != Greater,
-        BinOp::Gt => ord == Greater,
-        BinOp::Ge => ord != Less,
-        _ => return None,
-    })
 }
 
 /// Two's-complement wrap into `t`, as the program's arithmetic does.

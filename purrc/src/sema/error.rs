@@ -84,6 +84,8 @@ pub enum SemaError {
     DuplicateAlias { alias: String, span: Span, previous: Span, explicit: bool },
     /// Namespaces that `use` each other in a circle.
     UseCycle { cycle: Vec<String>, span: Span },
+    /// A `priv` declaration named from another namespace.
+    PrivateName { name: String, namespace: String, span: Span, declared: Span },
     /// A namespace alias where a value is expected.
     NamespaceAsValue { name: String, span: Span },
     /// A message field of a type that cannot travel between actors.
@@ -115,6 +117,7 @@ pub enum SemaError {
 
 crate::diagnostics::diagnostic_ids!(SemaError {
     Duplicate => "duplicate-definition",
+    PrivateName => "private-name",
     UnknownName => "unknown-name",
     UnknownType => "unknown-type",
     TypeMismatch => "type-mismatch",
@@ -335,6 +338,12 @@ impl SemaError {
             )
             .label("this `use` closes the cycle")
             .hint("move what both need into a third namespace"),
+            PrivateName { name, namespace, span, declared } => {
+                Diagnostic::new(id, *span, format!("`{name}` is private to namespace `{namespace}`"))
+                    .label("private")
+                    .with_secondary(*declared, "declared `priv` here")
+                    .hint(format!("only code in namespace `{namespace}` can use it"))
+            }
             NamespaceAsValue { name, span } => {
                 Diagnostic::new(id, *span, format!("`{name}` is a namespace, not a value"))
                     .hint(format!("name something inside it: `{name}.something`"))

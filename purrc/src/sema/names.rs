@@ -1,9 +1,9 @@
 //! Passes 1 and 2: top-level declarations get ids, then their types
 //! (fields, payloads, signatures) are resolved.
 
-use super::{c_name, namespace_of, Checker, ConstState, Global, PendingBody, SemaError};
+use super::{namespace_of, Checker, ConstState, Declared, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
-use crate::ir::{self, IntTy, Ty};
+use crate::ir::{self, ExternPosition, IntTy, Ty};
 use crate::source::Span;
 
 /// The declarations of one program, grouped by kind, each with its namespace.
@@ -28,27 +28,27 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
             match item {
                 // Struct ids start at 1: 0 is the built-in ActorExited.
                 ast::Item::Struct(s) | ast::Item::Message(s) => {
-                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len() + 1));
+                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len() + 1), s.private);
                     decls.structs.push((s, ns.clone(), matches!(item, ast::Item::Message(_))));
                 }
                 ast::Item::Enum(e) => {
-                    define(ck, &ns, &e.name, Global::Enum(decls.enums.len()));
+                    define(ck, &ns, &e.name, Global::Enum(decls.enums.len()), e.private);
                     decls.enums.push((e, ns.clone()));
                 }
                 ast::Item::Fn(f) => {
-                    define(ck, &ns, &f.name, Global::Func(decls.funcs.len()));
+                    define(ck, &ns, &f.name, Global::Func(decls.funcs.len()), f.private);
                     decls.funcs.push((f, ns.clone()));
                 }
                 ast::Item::ExternFn(f) => {
-                    define(ck, &ns, &f.name, Global::Extern(decls.externs.len()));
+                    define(ck, &ns, &f.name, Global::Extern(decls.externs.len()), f.private);
                     decls.externs.push((f, ns.clone()));
                 }
                 ast::Item::Const(c) => {
-                    define(ck, &ns, &c.name, Global::Const(decls.consts.len()));
+                    define(ck, &ns, &c.name, Global::Const(decls.consts.len()), c.private);
                     decls.consts.push((c, ns.clone()));
                 }
                 ast::Item::Actor(a) => {
-                    define(ck, &ns, &a.name, Global::Actor(decls.actors.len()));
+                    define(ck, &ns, &a.name, Global::Actor(decls.actors.len()), a.private);
                     decls.actors.push((a, ns.clone()));
                 }
                 ast::Item::Test(t) => decls.tests.push((t, ns.clone(), false)),
@@ -60,21 +60,20 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
     decls
 }
 
-fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global) {
+fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global, private: bool) {
     let names = ck.globals.entry(ns.to_string()).or_default();
-    if let Some((_, previous)) = names.get(&name.name) {
-        let previous = *previous;
+    if let Some(previous) = names.get(&name.name) {
+        let previous = previous.span;
         ck.error(SemaError::Duplicate { what: "name", name: name.name.clone(), span: name.span, previous });
         return;
     }
-    names.insert(name.name.clone(), (global, name.span));
+    names.insert(name.name.clone(), Declared { global, span: name.span, private });
 }
 
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Struct and enum shells first, so that field types can refer to any of them.
     ck.program.structs.push(ir::StructDef {
-        name: "ActorExited".into(),
-        c_name: "purr_actor_exited".into(),
+        name: ir::DeclName { namespace: String::new(), name: "ActorExited".into() },
         fields: vec![("id".into(), Ty::Int(IntTy::I64)), ("reason".into(), Ty::Str)],
         kind: ir::StructKind::ActorExited,
         span: Span::default(),
@@ -88,8 +87,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             ir::StructKind::Struct
         };
         ck.program.structs.push(ir::StructDef {
-            name: display_name(ns, &s.name.name),
-            c_name: c_name(ns, &s.name.name),
+            name: decl_name(ns, &s.name),
             fields: vec![],
             kind,
             span: s.name.span,
@@ -98,8 +96,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Actor shells, so that `mailbox<A>` resolves in any signature.
     for (a, ns) in &decls.actors {
         ck.program.actors.push(ir::ActorDef {
-            name: display_name(ns, &a.name.name),
-            c_name: c_name(ns, &a.name.name),
+            name: decl_name(ns, &a.name),
             state: 0,
             defaults: vec![],
             start: None,
@@ -109,8 +106,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     }
     for (e, ns) in &decls.enums {
         ck.program.enums.push(ir::EnumDef {
-            name: display_name(ns, &e.name.name),
-            c_name: c_name(ns, &e.name.name),
+            name: decl_name(ns, &e.name),
             variants: vec![],
             span: e.name.span,
         });
@@ -163,8 +159,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             locals.push(ir::Local { name: p.name.name.clone(), ty, mutable: false, span: p.name.span });
         }
         ck.program.funcs.push(ir::Func {
-            name: f.name.name.clone(),
-            c_name: c_name(ns, &f.name.name),
+            kind: ir::FuncKind::Top(decl_name(ns, &f.name)),
             actor: None,
             params,
             ret,
@@ -178,29 +173,25 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         let mut params = vec![];
         for p in &f.params {
             let ty = resolve_type(ck, ns, &p.ty);
-            if !matches!(ty, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Str | Ty::Bytes | Ty::Error) {
+            if ty != Ty::Error && ty.extern_c_type(ExternPosition::Param).is_none() {
                 let t = ck.show(&ty);
                 ck.error(SemaError::InvalidExternType { ty: t, span: p.ty.span(), ret: false });
             }
             params.push(ty);
         }
         let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
-        if !matches!(ret, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Str | Ty::Void | Ty::Error) {
+        if ret != Ty::Error && ret.extern_c_type(ExternPosition::Return).is_none() {
             let t = ck.show(&ret);
             let span = f.ret.as_ref().map_or(f.name.span, |t| t.span());
             ck.error(SemaError::InvalidExternType { ty: t, span, ret: true });
         }
-        ck.program.externs.push(ir::ExternFunc { name: f.name.name.clone(), params, ret, span: f.name.span });
+        ck.program.externs.push(ir::ExternFunc { name: decl_name(ns, &f.name), params, ret, span: f.name.span });
     }
     ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, ns.clone())).collect();
 }
 
-fn display_name(ns: &str, name: &str) -> String {
-    if ns == "main" {
-        name.to_string()
-    } else {
-        format!("{ns}.{name}")
-    }
+fn decl_name(ns: &str, name: &ast::Ident) -> ir::DeclName {
+    ir::DeclName { namespace: ns.to_string(), name: name.name.clone() }
 }
 
 /// Resolves a written type in the context of namespace `ns`.
@@ -345,7 +336,7 @@ fn check_recursive_structs(ck: &mut Checker) {
     for id in 0..ck.program.structs.len() {
         let s = &ck.program.structs[id];
         if s.fields.iter().any(|(_, t)| reaches(&ck.program, t, id, &mut vec![])) {
-            let (name, span) = (s.name.clone(), s.span);
+            let (name, span) = (s.name.to_string(), s.span);
             ck.error(SemaError::RecursiveType { name, span });
         }
     }
@@ -356,7 +347,8 @@ fn find_unique(ck: &Checker, name: &str, wanted: impl Fn(&Global) -> bool) -> Op
     if let Some(found) = ck.lookup("main", name).filter(|(g, _)| wanted(g)) {
         return Some(found);
     }
-    let mut all: Vec<(Global, Span)> = ck.globals.values().filter_map(|names| names.get(name).copied()).filter(|(g, _)| wanted(g)).collect();
+    let mut all: Vec<(Global, Span)> =
+        ck.globals.values().filter_map(|names| names.get(name)).map(|d| (d.global, d.span)).filter(|(g, _)| wanted(g)).collect();
     all.sort_by_key(|(_, span)| (span.file, span.start));
     all.into_iter().next()
 }
@@ -403,7 +395,7 @@ pub(super) fn check_entry(ck: &mut Checker, required: bool) {
         .globals
         .iter()
         .filter_map(|(ns, names)| match names.get("main") {
-            Some((Global::Func(id), span)) => Some((ns.clone(), *id, *span)),
+            Some(Declared { global: Global::Func(id), span, .. }) => Some((ns.clone(), *id, *span)),
             _ => None,
         })
         .collect();

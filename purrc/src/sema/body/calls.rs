@@ -136,7 +136,11 @@ impl FnCtx<'_, '_> {
             self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
             return mk(ExprKind::Int(0), to, span);
         }
-        let v = if is_untyped_literal(&args[0]) { self.expr(&args[0], Some(&to)) } else { self.expr(&args[0], None) };
+        // A literal argument is converted like any other value
+        // (docs/language.md §3: `u8(1000) == 232`), so it is typed by its
+        // own value: `i64`, or `u64` above `i64`'s range.
+        let literal_ty = literal_value(&args[0]).map(|v| if v > i128::from(i64::MAX) { IntTy::U64 } else { IntTy::I64 });
+        let v = self.expr(&args[0], literal_ty.map(Ty::Int).as_ref());
         if !v.ty.is_numeric() && !matches!(v.ty, Ty::Error | Ty::Never) {
             let from = self.show(&v.ty);
             self.error(SemaError::InvalidConversion { from, to: id.name.clone(), span });
@@ -175,19 +179,21 @@ impl FnCtx<'_, '_> {
     }
 
     /// If `e` names an enum type, its id.
-    pub(super) fn enum_named(&self, e: &ast::Expr) -> Option<ir::EnumId> {
-        let found = match &e.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => self.ck.lookup(&self.ns, &id.name),
+    pub(super) fn enum_named(&mut self, e: &ast::Expr) -> Option<ir::EnumId> {
+        match &e.kind {
+            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => match self.ck.lookup(&self.ns, &id.name) {
+                Some((Global::Enum(eid), _)) => Some(eid),
+                _ => None,
+            },
             ast::ExprKind::Field { base, name } => match &base.kind {
                 ast::ExprKind::Name(alias) if self.find_local(&alias.name).is_none() => {
-                    self.ck.lookup(self.ck.alias(alias)?, &name.name)
+                    let ns = self.ck.alias(alias)?.to_string();
+                    let Some((Global::Enum(eid), _)) = self.ck.lookup(&ns, &name.name) else { return None };
+                    self.ck.check_visible(&self.ns, &ns, name);
+                    Some(eid)
                 }
                 _ => None,
             },
-            _ => None,
-        };
-        match found {
-            Some((Global::Enum(eid), _)) => Some(eid),
             _ => None,
         }
     }
@@ -195,7 +201,7 @@ impl FnCtx<'_, '_> {
     pub(super) fn variant(&mut self, enum_id: ir::EnumId, name: &ast::Ident, args: Option<&[ast::Expr]>, span: Span) -> ir::Expr {
         let def = &self.ck.program.enums[enum_id];
         let Some(index) = def.variants.iter().position(|v| v.name == name.name) else {
-            let ty = def.name.clone();
+            let ty = def.name.to_string();
             self.error(SemaError::UnknownVariant { ty, variant: name.name.clone(), span: name.span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         };

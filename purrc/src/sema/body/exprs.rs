@@ -192,7 +192,10 @@ impl FnCtx<'_, '_> {
         }
         let ns = self.ck.alias(alias)?.to_string();
         match self.ck.lookup(&ns, &name.name) {
-            Some((g, _)) => Some(Some(g)),
+            Some((g, _)) => {
+                self.ck.check_visible(&self.ns, &ns, name);
+                Some(Some(g))
+            }
             None => {
                 self.error(SemaError::UnknownName { name: format!("{}.{}", alias.name, name.name), span: name.span, hint: None });
                 Some(None)
@@ -206,22 +209,31 @@ impl FnCtx<'_, '_> {
             return self.int_literal(-i128::from(*v), expected, span);
         }
         let v = self.expr(operand, expected);
-        let ok = match op {
-            UnOp::Neg => matches!(v.ty, Ty::F64) || matches!(v.ty, Ty::Int(t) if t.signed()),
-            UnOp::Not => v.ty == Ty::Bool,
-            UnOp::BitNot => v.ty.is_int(),
+        let uop = match (op, &v.ty) {
+            (UnOp::Neg, Ty::Int(t)) if t.signed() => Some(ir::UnaryOp::IntNeg(*t)),
+            (UnOp::Neg, Ty::F64) => Some(ir::UnaryOp::F64Neg),
+            (UnOp::Not, Ty::Bool) => Some(ir::UnaryOp::Not),
+            (UnOp::BitNot, Ty::Int(t)) => Some(ir::UnaryOp::BitNot(*t)),
+            _ => None,
         };
-        if !ok && !matches!(v.ty, Ty::Error | Ty::Never) {
-            let sym = match op {
-                UnOp::Neg => "-",
-                UnOp::Not => "!",
-                UnOp::BitNot => "~",
-            };
-            let lhs = self.show(&v.ty);
-            self.error(SemaError::InvalidOperands { op: sym.into(), lhs, rhs: None, span, hint: None });
+        match uop {
+            Some(uop) => {
+                let ty = v.ty.clone();
+                mk(ExprKind::Unary(uop, Box::new(v)), ty, span)
+            }
+            // The operand diverges (or is already wrong): so does the whole.
+            None if matches!(v.ty, Ty::Error | Ty::Never) => v,
+            None => {
+                let sym = match op {
+                    UnOp::Neg => "-",
+                    UnOp::Not => "!",
+                    UnOp::BitNot => "~",
+                };
+                let lhs = self.show(&v.ty);
+                self.error(SemaError::InvalidOperands { op: sym.into(), lhs, rhs: None, span, hint: None });
+                mk(ExprKind::Int(0), Ty::Error, span)
+            }
         }
-        let ty = v.ty.clone();
-        mk(ExprKind::Unary(op, Box::new(v)), ty, span)
     }
 
     pub(super) fn binary(&mut self, op: BinOp, lhs: &ast::Expr, rhs: &ast::Expr, expected: Option<&Ty>, span: Span) -> ir::Expr {
@@ -236,27 +248,31 @@ impl FnCtx<'_, '_> {
             let r = self.expr(rhs, Some(&l.ty.clone()));
             (l, r)
         };
-        let bad = |t: &Ty| matches!(t, Ty::Error | Ty::Never);
-        let ty = if bad(&l.ty) || bad(&r.ty) {
-            if arithmetic { if bad(&l.ty) { r.ty.clone() } else { l.ty.clone() } } else { Ty::Bool }
-        } else if l.ty != r.ty {
+        if l.ty == Ty::Error || r.ty == Ty::Error {
+            // Reported already; keep the type the context most likely wants.
+            let ty = if !arithmetic { Ty::Bool } else if l.ty == Ty::Error { r.ty.clone() } else { l.ty.clone() };
+            return mk(ExprKind::Int(0), ty, span);
+        }
+        // An operand that never produces a value fits any type.
+        let operand = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
+        if operand == Ty::Never {
+            return l;
+        }
+        if !fits(&l.ty, &operand) || !fits(&r.ty, &operand) {
             let (lt, rt) = (self.show(&l.ty), self.show(&r.ty));
             let hint = (l.ty.is_numeric() && r.ty.is_numeric()).then(|| format!("convert one side explicitly, e.g. `{lt}(...)`"));
             self.error(SemaError::InvalidOperands { op: op.symbol().into(), lhs: lt, rhs: Some(rt), span, hint });
-            Ty::Error
-        } else {
-            match binary_result(op, &l.ty) {
-                Some(t) => t,
-                None => {
-                    let lt = self.show(&l.ty);
-                    let hint = matches!(op, BinOp::Eq | BinOp::Ne)
-                        .then(|| "`==` compares scalars, strings and bytes".to_string());
-                    self.error(SemaError::InvalidOperands { op: op.symbol().into(), lhs: lt.clone(), rhs: Some(lt), span, hint });
-                    Ty::Error
-                }
+            return mk(ExprKind::Int(0), Ty::Error, span);
+        }
+        match binary_op(op, &operand) {
+            Some((bop, ty)) => mk(ExprKind::Binary(bop, Box::new(l), Box::new(r)), ty, span),
+            None => {
+                let lt = self.show(&operand);
+                let hint = matches!(op, BinOp::Eq | BinOp::Ne).then(|| "`==` compares scalars, strings and bytes".to_string());
+                self.error(SemaError::InvalidOperands { op: op.symbol().into(), lhs: lt.clone(), rhs: Some(lt), span, hint });
+                mk(ExprKind::Int(0), Ty::Error, span)
             }
-        };
-        mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
+        }
     }
 
     pub(super) fn field(&mut self, base: &ast::Expr, name: &ast::Ident, span: Span) -> ir::Expr {
@@ -270,7 +286,7 @@ impl FnCtx<'_, '_> {
                     mk(ExprKind::Field(Box::new(base), i), ty, span)
                 }
                 None => {
-                    let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.clone();
+                    let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.to_string();
                     self.error(SemaError::UnknownField { ty: actor, field: name.name.clone(), span: name.span });
                     mk(ExprKind::Int(0), Ty::Error, span)
                 }
@@ -333,7 +349,7 @@ impl FnCtx<'_, '_> {
             return mk(ExprKind::Int(0), Ty::Error, span);
         };
         let decl = self.ck.program.structs[sid].fields.clone();
-        let owner = self.ck.program.structs[sid].name.clone();
+        let owner = self.ck.program.structs[sid].name.to_string();
         let (values, missing) = self.field_values(&owner, "field", &decl, vec![None; decl.len()], fields);
         if !missing.is_empty() {
             self.error(SemaError::MissingFields { ty: owner, fields: missing, span });
@@ -448,10 +464,8 @@ impl FnCtx<'_, '_> {
         let mut outer: Vec<(String, Span)> = self.outer.clone();
         outer.extend(self.scopes.iter().flatten().map(|(n, id)| (n.clone(), self.locals[*id].span)));
         let id = self.ck.program.funcs.len();
-        let c_name = format!("{}__lambda{}", ns.replace('.', "_"), id);
         self.ck.program.funcs.push(ir::Func {
-            name: format!("lambda#{id}"),
-            c_name,
+            kind: ir::FuncKind::Lambda { namespace: ns.clone(), index: id },
             actor: None,
             params: (0..locals.len()).collect(),
             ret: ret.clone(),
@@ -490,17 +504,56 @@ impl FnCtx<'_, '_> {
     }
 }
 
-/// The result type of `op` on two operands of type `t`, if defined.
-pub(super) fn binary_result(op: BinOp, t: &Ty) -> Option<Ty> {
-    use BinOp::*;
-    match op {
-        Add => matches!(t, Ty::Int(_) | Ty::F64 | Ty::Str).then(|| t.clone()),
-        Sub | Mul | Div | Rem => t.is_numeric().then(|| t.clone()),
-        Shl | Shr | BitAnd | BitOr | BitXor => t.is_int().then(|| t.clone()),
-        Eq | Ne => matches!(t, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Str | Ty::Bytes | Ty::Ptr).then_some(Ty::Bool),
-        Lt | Le | Gt | Ge => matches!(t, Ty::Int(_) | Ty::F64 | Ty::Str).then_some(Ty::Bool),
-        And | Or => (*t == Ty::Bool).then_some(Ty::Bool),
-    }
+/// The operation `op` performs on two operands of type `t`, and its result
+/// type; `None` where `op` is not defined on `t`.
+pub(super) fn binary_op(op: BinOp, t: &Ty) -> Option<(ir::BinaryOp, Ty)> {
+    use ir::{BinaryOp as O, Cmp, FloatOp, IntOp};
+    let cmp = match op {
+        BinOp::Eq => Some(Cmp::Eq),
+        BinOp::Ne => Some(Cmp::Ne),
+        BinOp::Lt => Some(Cmp::Lt),
+        BinOp::Le => Some(Cmp::Le),
+        BinOp::Gt => Some(Cmp::Gt),
+        BinOp::Ge => Some(Cmp::Ge),
+        _ => None,
+    };
+    let int_op = match op {
+        BinOp::Add => Some(IntOp::Add),
+        BinOp::Sub => Some(IntOp::Sub),
+        BinOp::Mul => Some(IntOp::Mul),
+        BinOp::Div => Some(IntOp::Div),
+        BinOp::Rem => Some(IntOp::Rem),
+        BinOp::Shl => Some(IntOp::Shl),
+        BinOp::Shr => Some(IntOp::Shr),
+        BinOp::BitAnd => Some(IntOp::BitAnd),
+        BinOp::BitOr => Some(IntOp::BitOr),
+        BinOp::BitXor => Some(IntOp::BitXor),
+        _ => None,
+    };
+    let float_op = match op {
+        BinOp::Add => Some(FloatOp::Add),
+        BinOp::Sub => Some(FloatOp::Sub),
+        BinOp::Mul => Some(FloatOp::Mul),
+        BinOp::Div => Some(FloatOp::Div),
+        BinOp::Rem => Some(FloatOp::Rem),
+        _ => None,
+    };
+    let equality = matches!(op, BinOp::Eq | BinOp::Ne);
+    let bop = match (t, cmp) {
+        (Ty::Int(i), None) => O::Int(int_op?, *i),
+        (Ty::F64, None) => O::F64(float_op?),
+        (Ty::Str, None) if op == BinOp::Add => O::StrConcat,
+        (Ty::Bool, None) if op == BinOp::And => O::And,
+        (Ty::Bool, None) if op == BinOp::Or => O::Or,
+        (Ty::Int(_) | Ty::F64, Some(c)) => O::Scalar(c),
+        (Ty::Bool | Ty::Ptr, Some(c)) if equality => O::Scalar(c),
+        (Ty::Str, Some(c)) => O::Str(c),
+        (Ty::Bytes, Some(Cmp::Eq)) => O::BytesEq,
+        (Ty::Bytes, Some(Cmp::Ne)) => O::BytesNe,
+        _ => return None,
+    };
+    let ty = if cmp.is_some() { Ty::Bool } else { t.clone() };
+    Some((bop, ty))
 }
 
 /// The kind of a literal element (`1`, `-1`, `2.5`, `"s"`, `true`, `'c'`),

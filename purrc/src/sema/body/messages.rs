@@ -27,7 +27,7 @@ impl FnCtx<'_, '_> {
         let state = self.ck.program.actors[a].state;
         let decl = self.ck.program.structs[state].fields.clone();
         let defaults = self.ck.program.actors[a].defaults.clone();
-        let actor = self.ck.program.actors[a].name.clone();
+        let actor = self.ck.program.actors[a].name.to_string();
         let (values, missing) = self.field_values(&actor, "state field", &decl, defaults, fields);
         if !missing.is_empty() {
             self.error(SemaError::MissingState { actor, fields: missing, span });
@@ -39,7 +39,7 @@ impl FnCtx<'_, '_> {
 
     /// The message types actor `a` handles, by name.
     pub(super) fn handled_names(&self, a: ir::ActorId) -> Vec<String> {
-        self.ck.program.actors[a].handlers.iter().map(|(m, _)| self.ck.program.structs[*m].name.clone()).collect()
+        self.ck.program.actors[a].handlers.iter().map(|(m, _)| self.ck.program.structs[*m].name.to_string()).collect()
     }
 
     pub(super) fn handles(&self, a: ir::ActorId, msg: ir::StructId) -> bool {
@@ -60,8 +60,8 @@ impl FnCtx<'_, '_> {
             (_, Ty::Error | Ty::Never) | (Ty::Error, _) => {}
             (Ty::Mailbox(a), Ty::Struct(sid)) if self.ck.program.structs[*sid].message_kind().is_some() => {
                 if !self.handles(*a, *sid) {
-                    let actor = self.ck.program.actors[*a].name.clone();
-                    let message = self.ck.program.structs[*sid].name.clone();
+                    let actor = self.ck.program.actors[*a].name.to_string();
+                    let message = self.ck.program.structs[*sid].name.to_string();
                     let handled = self.handled_names(*a);
                     self.error(SemaError::NotHandled { actor, message, handled, span: m.span });
                 }

@@ -106,7 +106,7 @@ impl FnCtx<'_, '_> {
                 match def.variants.iter().position(|v| v.name == *variant) {
                     Some(i) => (i, def.variants[i].payload.clone()),
                     None => {
-                        let ty = def.name.clone();
+                        let ty = def.name.to_string();
                         self.error(SemaError::UnknownVariant { ty, variant: variant.to_string(), span: path[path.len() - 1].span });
                         self.bind_all(p);
                         return ir::Pattern::Wildcard;

@@ -1,7 +1,7 @@
 //! Checking blocks and statements: `let`, assignment to places, loops.
 
 use super::*;
-use super::exprs::binary_result;
+use super::exprs::binary_op;
 use crate::sema::error::Binding;
 
 impl FnCtx<'_, '_> {
@@ -161,14 +161,22 @@ impl FnCtx<'_, '_> {
             ast::AssignOp::Shr => Some(BinOp::Shr),
         };
         let value = self.expect(value, &ty);
-        if let Some(op) = bin {
-            if !binary_result(op, &ty).is_some_and(|r| r == ty) && ty != Ty::Error {
-                let lhs = self.show(&ty);
-                self.error(SemaError::InvalidOperands { op: format!("{}=", op.symbol()), lhs: lhs.clone(), rhs: Some(lhs), span, hint: None });
-            }
-        }
+        // `x op= v` performs the operation `x op v` of the same type.
+        let op = match bin {
+            None => None,
+            Some(op) => match binary_op(op, &ty).filter(|(_, result)| *result == ty) {
+                Some((bop, _)) => Some(bop),
+                None => {
+                    if ty != Ty::Error {
+                        let lhs = self.show(&ty);
+                        self.error(SemaError::InvalidOperands { op: format!("{}=", op.symbol()), lhs: lhs.clone(), rhs: Some(lhs), span, hint: None });
+                    }
+                    return StmtKind::Expr(value);
+                }
+            },
+        };
         match place {
-            Some(p) => StmtKind::Assign(Box::new(p), bin, value),
+            Some(p) => StmtKind::Assign(Box::new(p), op, value),
             None => StmtKind::Expr(value),
         }
     }
