@@ -12,6 +12,7 @@ mod actors;
 mod body;
 mod builtins;
 mod consts;
+mod diverge;
 mod error;
 mod exhaustive;
 mod names;

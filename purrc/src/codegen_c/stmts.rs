@@ -81,7 +81,15 @@ impl FnGen<'_, '_> {
                     Some(e) => {
                         self.expr(e);
                         self.unwind(false);
-                        self.line("return;");
+                        // `return f()` where f never returns, in a function
+                        // with a result: C still wants a value here.
+                        match &self.f.ret {
+                            Ty::Void | Ty::Never => self.line("return;"),
+                            ret => {
+                                let zero = self.zero(&ret.clone());
+                                self.line(format_args!("return {zero};"));
+                            }
+                        }
                     }
                     None => {
                         self.unwind(false);

@@ -51,7 +51,8 @@ pub(super) fn check_functions(ck: &mut Checker) {
         let mut ctx = FnCtx::new(ck, pending.ns, ret.clone(), locals);
         ctx.actor = pending.actor;
         ctx.test = pending.test;
-        let body = ctx.fn_body(pending.body, &pending.name);
+        let mut body = ctx.fn_body(pending.body, &pending.name);
+        super::diverge::block(&mut body);
         let locals = std::mem::take(&mut ctx.locals);
         let func = &mut ck.program.funcs[id];
         func.body = body;
