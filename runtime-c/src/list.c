@@ -275,36 +275,24 @@ static bool caller_after(const void *a, const void *b, const void *how) {
     return c->cmp(a, b, c->ctx) > 0;
 }
 
-/* The instances. A word is any 8-byte element; its one-element buffer is a
- * local, which gcc keeps in a register. */
-static void sort_i64(char *data, int64_t n, char *scratch) {
-    uint64_t one;
-    merge_sort(data, n, 8, i64_after, NULL, scratch, (char *)&one);
-}
-static void sort_u64(char *data, int64_t n, char *scratch) {
-    uint64_t one;
-    merge_sort(data, n, 8, u64_after, NULL, scratch, (char *)&one);
-}
-static void sort_f64(char *data, int64_t n, char *scratch) {
-    uint64_t one;
-    merge_sort(data, n, 8, f64_after, NULL, scratch, (char *)&one);
-}
-static void sort_str(char *data, int64_t n, char *scratch) {
-    uint64_t one;
-    merge_sort(data, n, 8, str_after, NULL, scratch, (char *)&one);
-}
-static void sort_words(char *data, int64_t n, after_fn after, const void *how, char *scratch) {
+/* The instance for 8-byte elements ("words"), whose one-element buffer is
+ * a local that gcc keeps in a register. Always inlined, so that each call
+ * with a constant after is an instance with that compare inline. */
+ALWAYS_INLINE void sort_words(char *data, int64_t n, after_fn after, const void *how, char *scratch) {
     uint64_t one;
     merge_sort(data, n, 8, after, how, scratch, (char *)&one);
 }
-/* Here the first element of scratch is the one-element buffer: insertion
- * sort is done with it before merging starts. */
+
+/* The instance for other sizes. The first element of scratch is its
+ * one-element buffer: insertion sort is done with it before merging
+ * starts. */
 static void sort_any(char *data, int64_t n, size_t size, after_fn after, const void *how, char *scratch) {
     merge_sort(data, n, size, after, how, scratch, scratch);
 }
 
-/* Sorts data[0, n) of elements of type elem by after and how, with the
- * instance for their size; scratch has room for n elements. */
+/* Sorts data[0, n) of elements of type elem by after and how (not known
+ * here), with the instance for their size; scratch has room for n
+ * elements. */
 static void sort_elems(const purr_type *elem, char *data, int64_t n, after_fn after, const void *how,
                        char *scratch) {
     if (elem->size == 8)
@@ -323,13 +311,13 @@ void purr_list_sort(purr_list **l) {
     size_t bytes = purr__array_bytes(n, elem->size);
     char *scratch = purr_alloc(bytes);
     if (elem == &purr_type_i64)
-        sort_i64(data, n, scratch);
+        sort_words(data, n, i64_after, NULL, scratch);
     else if (elem == &purr_type_u64)
-        sort_u64(data, n, scratch);
+        sort_words(data, n, u64_after, NULL, scratch);
     else if (elem == &purr_type_f64)
-        sort_f64(data, n, scratch);
+        sort_words(data, n, f64_after, NULL, scratch);
     else if (elem == &purr_type_str)
-        sort_str(data, n, scratch);
+        sort_words(data, n, str_after, NULL, scratch);
     else
         sort_elems(elem, data, n, type_after, &elem->cmp, scratch);
     purr_free(scratch, bytes);
