@@ -337,7 +337,8 @@ bool purr_list_eq(const purr_list *a, const purr_list *b);
 /* ---------- maps (map.c) ----------
  * Hash map that iterates in insertion order (like Python's dict): an entry
  * array in insertion order (removed entries become tombstones until the next
- * rebuild) and an open-addressing index of entry positions.
+ * rebuild), their hashes beside it, and an open-addressing index of entry
+ * positions tagged with hash bits.
  * Invariants: live <= used <= entry_cap; index has 2^k slots, at most 2/3 full
  * counting tombstones; every live entry's key appears exactly once. */
 typedef struct purr_map {
@@ -347,9 +348,11 @@ typedef struct purr_map {
     int64_t entry_cap;
     const purr_type *key;
     const purr_type *val;
-    size_t entry_size; /* header + key + value, aligned */
+    size_t entry_size; /* key + value, each padded to 8 bytes */
+    bool word_keys;    /* i64, u64 or ptr keys: hashed and compared inline */
     char *entries;
-    int32_t *index;    /* -1 empty, -2 deleted, else entry position */
+    uint64_t *hashes;  /* per entry: its key's hash, or all ones if removed */
+    uint64_t *index;   /* all ones empty, all ones - 1 deleted, else hash tag << 32 | entry position */
     uint64_t index_mask;
 } purr_map;
 
@@ -360,7 +363,10 @@ static inline void purr_map_release(purr_map *m) {
 }
 
 purr_map *purr_map_new(const purr_type *key, const purr_type *val);
-void purr_map_make_unique(purr_map **m);
+void purr_map__unshare(purr_map **m); /* clone a shared map into *m */
+static inline void purr_map_make_unique(purr_map **m) {
+    if (PURR_UNLIKELY((*m)->rc != 1)) purr_map__unshare(m);
+}
 static inline int64_t purr_map_len(const purr_map *m) { return m->live; }
 /* Borrowed pointer to the value for key, or NULL. */
 void *purr_map_get(const purr_map *m, const void *key);

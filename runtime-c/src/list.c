@@ -149,91 +149,184 @@ bool purr_list_eq(const purr_list *a, const purr_list *b) {
 /* ---------- sorting ----------
  * Bottom-up merge sort: insertion-sort runs of SORT_RUN elements in place,
  * then merge runs of doubling width between the list and a scratch array.
- * Stable because a merge takes from the left run unless the right element
- * is strictly smaller, and insertion sort only moves past strictly greater
- * elements. O(n log n) comparisons, n elements of scratch.
+ * Stable because a merge takes from the left run unless the left element
+ * sorts strictly after the right one, and insertion sort only moves past
+ * elements that sort strictly after the new one. O(n log n) comparisons,
+ * n elements of scratch. Every compare passes the element from the
+ * earlier position first, which is what a Purr comparator that panics
+ * reports.
+ *
+ * The sort is written once (merge_sort and its helpers, always inlined)
+ * and instantiated below for the elements worth it: i64, u64, f64 and
+ * strings, whose compare is then inline (or a direct call), and any other
+ * 8-byte element. In those the element size is a constant, so a move is
+ * one 8-byte load and store, where a size known only at run time makes
+ * every move a call to memcpy. (With those calls and two indirect calls
+ * per compare, the one generic sort that came before sorted a list<i64>
+ * 1.3x slower than glibc's qsort; the i64 instance is about 2x faster.)
  *
  * A comparator written in Purr may panic half-way, when the elements are
  * spread over both arrays with some bits duplicated. So list_sort_by sorts
  * a copy and writes the list only once sorting is done: a panic leaves the
  * list as it was, and the work area (a bytes object on the owned stack,
- * purr.h) is released with the rest of the abandoned frames. */
+ * purr.h) is released with the rest of the abandoned frames. The built-in
+ * compares never panic, so purr_list_sort sorts in place. */
 
-typedef int (*cmp_ctx_fn)(const void *a, const void *b, void *ctx);
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* after(a, b, how): a sorts strictly after b; how is what the compare needs. */
+typedef bool (*after_fn)(const void *a, const void *b, const void *how);
 
 enum { SORT_RUN = 16 };
 
-/* Sorts base[0, n) in place; scratch holds one element. */
-static void insertion_sort(char *base, int64_t n, size_t size, cmp_ctx_fn cmp, void *ctx, char *scratch) {
+/* Sorts base[0, n) in place; one has room for one element. Moving one
+ * element at a time (not one memmove per insertion) keeps the moves of
+ * 8-byte elements inline. */
+ALWAYS_INLINE void insertion_sort(char *base, int64_t n, size_t size, after_fn after, const void *how, char *one) {
     for (int64_t i = 1; i < n; i++) {
-        char *x = base + (size_t)i * size;
-        if (cmp(x - size, x, ctx) <= 0) continue;
-        memcpy(scratch, x, size);
-        int64_t j = i - 1;
-        while (j > 0 && cmp(base + (size_t)(j - 1) * size, scratch, ctx) > 0) j--;
-        memmove(base + (size_t)(j + 1) * size, base + (size_t)j * size, (size_t)(i - j) * size);
-        memcpy(base + (size_t)j * size, scratch, size);
+        char *p = base + (size_t)i * size;
+        if (!after(p - size, p, how)) continue;
+        memcpy(one, p, size);
+        do {
+            memcpy(p, p - size, size);
+            p -= size;
+        } while (p > base && after(p - size, one, how));
+        memcpy(p, one, size);
     }
 }
 
+/* Moves the element that sorts first of *a and *b to *out and advances
+ * past it, without a branch (gcc emits a cmov when the compare is inline):
+ * on random keys a branch would be mispredicted every other element. Ties
+ * take *a, which keeps the merge stable. */
+ALWAYS_INLINE void merge_step(const char **a, const char **b, char **out, size_t size, after_fn after,
+                              const void *how) {
+    size_t take_b = after(*a, *b, how);
+    memcpy(*out, take_b ? *b : *a, size);
+    *out += size;
+    *b += take_b * size;
+    *a += (1 - take_b) * size;
+}
+
 /* Merges the sorted runs src[lo, mid) and src[mid, hi) into dst[lo, hi). */
-static void merge(const char *src, char *dst, int64_t lo, int64_t mid, int64_t hi, size_t size,
-                  cmp_ctx_fn cmp, void *ctx) {
+ALWAYS_INLINE void merge(const char *src, char *dst, int64_t lo, int64_t mid, int64_t hi, size_t size,
+                         after_fn after, const void *how) {
     const char *a = src + (size_t)lo * size, *a_end = src + (size_t)mid * size;
     const char *b = a_end, *b_end = src + (size_t)hi * size;
     char *out = dst + (size_t)lo * size;
-    if (a == a_end || b == b_end || cmp(a_end - size, b, ctx) <= 0) {
+    if (a == a_end || b == b_end || !after(a_end - size, b, how)) {
         memcpy(out, a, (size_t)(b_end - a)); /* already in order */
         return;
     }
-    while (a < a_end && b < b_end) {
-        if (cmp(b, a, ctx) < 0) {
-            memcpy(out, b, size);
-            b += size;
-        } else {
-            memcpy(out, a, size);
-            a += size;
-        }
-        out += size;
-    }
+    /* The run holding the element that sorts last is used up second, so
+     * each loop tests one bound. */
+    if (after(a_end - size, b_end - size, how))
+        while (b < b_end) merge_step(&a, &b, &out, size, after, how);
+    else
+        while (a < a_end) merge_step(&a, &b, &out, size, after, how);
     memcpy(out, a, (size_t)(a_end - a));
     out += a_end - a;
     memcpy(out, b, (size_t)(b_end - b));
 }
 
-/* Sorts data[0, n); scratch has room for n elements. */
-static void merge_sort(char *data, int64_t n, size_t size, cmp_ctx_fn cmp, void *ctx, char *scratch) {
-    size_t bytes = (size_t)n * size;
+/* Sorts data[0, n); scratch has room for n elements, one for one. */
+ALWAYS_INLINE void merge_sort(char *data, int64_t n, size_t size, after_fn after, const void *how, char *scratch,
+                              char *one) {
     for (int64_t lo = 0; lo < n; lo += SORT_RUN)
-        insertion_sort(data + (size_t)lo * size, n - lo < SORT_RUN ? n - lo : SORT_RUN, size, cmp, ctx, scratch);
+        insertion_sort(data + (size_t)lo * size, n - lo < SORT_RUN ? n - lo : SORT_RUN, size, after, how, one);
     char *src = data, *dst = scratch;
     for (int64_t width = SORT_RUN; width < n; width *= 2) {
         for (int64_t lo = 0; lo < n; lo += 2 * width) {
             int64_t mid = lo + width < n ? lo + width : n;
             int64_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            merge(src, dst, lo, mid, hi, size, cmp, ctx);
+            merge(src, dst, lo, mid, hi, size, after, how);
         }
         char *t = src;
         src = dst;
         dst = t;
     }
-    if (src != data) memcpy(data, src, bytes);
+    if (src != data) memcpy(data, src, (size_t)n * size);
 }
 
-/* Adapts a purr_type's two-argument cmp; ctx points at it. */
-static int elem_cmp(const void *a, const void *b, void *ctx) {
-    int (*const *cmp)(const void *, const void *) = ctx;
-    return (*cmp)(a, b);
+/* The compares, as types.c's cmp functions order the built-in types. */
+static bool i64_after(const void *a, const void *b, const void *how) {
+    (void)how;
+    return *(const int64_t *)a > *(const int64_t *)b;
+}
+static bool u64_after(const void *a, const void *b, const void *how) {
+    (void)how;
+    return *(const uint64_t *)a > *(const uint64_t *)b;
+}
+/* NaN sorts after every number and with itself; -0.0 with 0.0. */
+static bool f64_after(const void *a, const void *b, const void *how) {
+    (void)how;
+    double x = *(const double *)a, y = *(const double *)b;
+    return x > y || (x != x && y == y);
+}
+static bool str_after(const void *a, const void *b, const void *how) {
+    (void)how;
+    return purr_str_cmp(*(purr_str *const *)a, *(purr_str *const *)b) > 0;
+}
+/* how points at a purr_type's cmp. */
+static bool type_after(const void *a, const void *b, const void *how) {
+    int (*const *cmp)(const void *, const void *) = how;
+    return (*cmp)(a, b) > 0;
+}
+/* A caller's comparator and its context (purr_list_sort_with). */
+typedef struct caller_cmp {
+    int (*cmp)(const void *a, const void *b, void *ctx);
+    void *ctx;
+} caller_cmp;
+static bool caller_after(const void *a, const void *b, const void *how) {
+    const caller_cmp *c = how;
+    return c->cmp(a, b, c->ctx) > 0;
+}
+
+/* The instance for 8-byte elements ("words"), whose one-element buffer is
+ * a local that gcc keeps in a register. Always inlined, so that each call
+ * with a constant after is an instance with that compare inline. */
+ALWAYS_INLINE void sort_words(char *data, int64_t n, after_fn after, const void *how, char *scratch) {
+    uint64_t one;
+    merge_sort(data, n, 8, after, how, scratch, (char *)&one);
+}
+
+/* The instance for other sizes. The first element of scratch is its
+ * one-element buffer: insertion sort is done with it before merging
+ * starts. */
+static void sort_any(char *data, int64_t n, size_t size, after_fn after, const void *how, char *scratch) {
+    merge_sort(data, n, size, after, how, scratch, scratch);
+}
+
+/* Sorts data[0, n) of elements of type elem by after and how (not known
+ * here), with the instance for their size; scratch has room for n
+ * elements. */
+static void sort_elems(const purr_type *elem, char *data, int64_t n, after_fn after, const void *how,
+                       char *scratch) {
+    if (elem->size == 8)
+        sort_words(data, n, after, how, scratch);
+    else
+        sort_any(data, n, elem->size, after, how, scratch);
 }
 
 void purr_list_sort(purr_list **l) {
-    int (*cmp)(const void *, const void *) = (*l)->elem->cmp;
-    if (cmp == NULL) purr__fatal("list_sort on a list whose element type has no cmp");
-    if ((*l)->len < 2) return;
+    const purr_type *elem = (*l)->elem;
+    if (elem->cmp == NULL) purr__fatal("list_sort on a list whose element type has no cmp");
+    int64_t n = (*l)->len;
+    if (n < 2) return;
     purr_list_make_unique(l);
-    size_t bytes = purr__array_bytes((*l)->len, (*l)->elem->size);
+    char *data = (*l)->data;
+    size_t bytes = purr__array_bytes(n, elem->size);
     char *scratch = purr_alloc(bytes);
-    merge_sort((*l)->data, (*l)->len, (*l)->elem->size, elem_cmp, &cmp, scratch);
+    if (elem == &purr_type_i64)
+        sort_words(data, n, i64_after, NULL, scratch);
+    else if (elem == &purr_type_u64)
+        sort_words(data, n, u64_after, NULL, scratch);
+    else if (elem == &purr_type_f64)
+        sort_words(data, n, f64_after, NULL, scratch);
+    else if (elem == &purr_type_str)
+        sort_words(data, n, str_after, NULL, scratch);
+    else
+        sort_elems(elem, data, n, type_after, &elem->cmp, scratch);
     purr_free(scratch, bytes);
 }
 
@@ -241,12 +334,14 @@ void purr_list_sort_with(purr_list **l, int (*cmp)(const void *a, const void *b,
     int64_t n = (*l)->len;
     if (n < 2) return;
     purr_list_make_unique(l);
-    size_t bytes = purr__array_bytes(n, (*l)->elem->size);
+    const purr_type *elem = (*l)->elem;
+    size_t bytes = purr__array_bytes(n, elem->size);
     size_t base = purr_owned_enter(1);
     purr_bytes *work = purr_bytes_new((int64_t)(2 * bytes), NULL);
     purr_own(base, &work, &purr_type_bytes);
     memcpy(work->data, (*l)->data, bytes);
-    merge_sort((char *)work->data, n, (*l)->elem->size, cmp, ctx, (char *)work->data + bytes);
+    caller_cmp how = {cmp, ctx};
+    sort_elems(elem, (char *)work->data, n, caller_after, &how, (char *)work->data + bytes);
     memcpy((*l)->data, work->data, bytes);
     purr_owned_pop(base);
     purr_bytes_release(work);

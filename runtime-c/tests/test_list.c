@@ -1,4 +1,5 @@
-/* test_list.c — lists: copy-on-write, insert/remove/pop/slice, stable sort. */
+/* test_list.c — lists: copy-on-write, insert/remove/pop/slice, stable sort
+ * (each of its instances against a model). */
 #include "test.h"
 
 static purr_list *ints(int64_t n) {
@@ -352,6 +353,124 @@ static void test_sort_stable(void) {
     purr_list_release(l);
 }
 
+/* ---------- the sort's instances against a model ----------
+ * Each case fills a list from a pool of values that tie in every way the
+ * type allows (equal integers, 0.0 and -0.0, NaNs with different payloads,
+ * equal strings in distinct objects), sorts it, and compares the bits with
+ * a stable insertion sort by the type's own cmp: the same bits in the same
+ * places means the same order and stability. The sizes leave a partial
+ * run and need odd and even numbers of merge passes. */
+
+static const int64_t SORT_SIZES[] = {0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 48, 64, 65, 100, 255, 256, 257, 1000};
+
+/* An 8-byte element of none of the built-in types (the instance for other
+ * words): sorted by key, seq shows the order of equal keys. */
+typedef struct word {
+    int32_t key, seq;
+} word;
+static int word_cmp(const void *a, const void *b) {
+    int32_t x = ((const word *)a)->key, y = ((const word *)b)->key;
+    return (x > y) - (x < y);
+}
+static int word_cmp_desc(const void *a, const void *b) { return word_cmp(b, a); }
+static int word_cmp_desc_ctx(const void *a, const void *b, void *ctx) {
+    (void)ctx;
+    return word_cmp(b, a);
+}
+static const purr_type word_type = {sizeof(word), NULL, NULL, NULL, NULL, word_cmp};
+
+static void model_sort(char *data, int64_t n, size_t size, int (*cmp)(const void *, const void *)) {
+    char held[sizeof(keyed)];
+    for (int64_t i = 1; i < n; i++) {
+        memcpy(held, data + (size_t)i * size, size);
+        int64_t j = i;
+        for (; j > 0 && cmp(data + (size_t)(j - 1) * size, held) > 0; j--)
+            memcpy(data + (size_t)j * size, data + (size_t)(j - 1) * size, size);
+        memcpy(data + (size_t)j * size, held, size);
+    }
+}
+
+static void fill_i64(void *slot, int64_t i) {
+    static const int64_t pool[] = {INT64_MIN, INT64_MAX, -1, 0, 1, 2, -2};
+    *(int64_t *)slot = i % 3 == 0 ? (int64_t)rng() : pool[rng() % 7];
+}
+static void fill_u64(void *slot, int64_t i) {
+    static const uint64_t pool[] = {0, 1, 5, UINT64_MAX, 1ULL << 63, (1ULL << 63) - 1};
+    *(uint64_t *)slot = i % 3 == 0 ? rng() : pool[rng() % 6];
+}
+static double f64_bits(uint64_t bits) {
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+static void fill_f64(void *slot, int64_t i) {
+    static const uint64_t pool[] = {
+        0x0000000000000000ULL, 0x8000000000000000ULL, /* 0.0, -0.0 */
+        0x7ff8000000000000ULL, 0x7ff8000000000001ULL, /* NaNs */
+        0xfff8000000000000ULL, 0x7ff0000000000001ULL, /* negative NaN, signalling NaN */
+        0x7ff0000000000000ULL, 0xfff0000000000000ULL, /* inf, -inf */
+        0x3ff8000000000000ULL, 0xbff8000000000000ULL, /* 1.5, -1.5 */
+        0x0000000000000001ULL, 0x8000000000000001ULL, /* +- the smallest subnormal */
+    };
+    (void)i;
+    *(double *)slot = f64_bits(pool[rng() % 12]);
+}
+static void fill_str(void *slot, int64_t i) {
+    static const char *pool[] = {"b", "a", "", "ab", "ba", "\xff"};
+    (void)i;
+    *(purr_str **)slot = purr_str_from_cstr(pool[rng() % 6]);
+}
+static void fill_word(void *slot, int64_t i) { *(word *)slot = (word){(int32_t)(rng() % 5) - 2, (int32_t)i}; }
+
+/* Sorts n elements made by fill, with purr_list_sort or, given cmp_ctx,
+ * purr_list_sort_with; model_cmp is the order they should end in. */
+static bool sorts_like_model(const purr_type *t, int64_t n, void (*fill)(void *slot, int64_t i),
+                             int (*model_cmp)(const void *, const void *),
+                             int (*cmp_ctx)(const void *, const void *, void *)) {
+    purr_list *l = purr_list_new(t);
+    for (int64_t i = 0; i < n; i++) fill(purr_list_push_slot(&l), i);
+    size_t bytes = (size_t)n * t->size;
+    char *want = malloc(bytes + 1);
+    if (n > 0) memcpy(want, l->data, bytes);
+    model_sort(want, n, t->size, model_cmp);
+    if (cmp_ctx != NULL)
+        purr_list_sort_with(&l, cmp_ctx, NULL);
+    else
+        purr_list_sort(&l);
+    bool ok = l->len == n && (n == 0 || memcmp(l->data, want, bytes) == 0);
+    free(want);
+    purr_list_release(l);
+    return ok;
+}
+
+static void test_sort_instances(void) {
+    for (size_t i = 0; i < sizeof SORT_SIZES / sizeof SORT_SIZES[0]; i++) {
+        int64_t n = SORT_SIZES[i];
+        CHECK(sorts_like_model(&purr_type_i64, n, fill_i64, purr_type_i64.cmp, NULL));
+        CHECK(sorts_like_model(&purr_type_u64, n, fill_u64, purr_type_u64.cmp, NULL));
+        CHECK(sorts_like_model(&purr_type_f64, n, fill_f64, purr_type_f64.cmp, NULL));
+        CHECK(sorts_like_model(&purr_type_str, n, fill_str, purr_type_str.cmp, NULL));
+        CHECK(sorts_like_model(&word_type, n, fill_word, word_cmp, NULL));
+        CHECK(sorts_like_model(&word_type, n, fill_word, word_cmp_desc, word_cmp_desc_ctx));
+    }
+}
+
+/* The f64 order spelled out: NaN after +inf, -0.0 and 0.0 equal (so they
+ * keep their order), whatever the NaN's sign. */
+static void test_sort_f64_order(void) {
+    const uint64_t in[] = {0x7ff8000000000001ULL, 0x8000000000000000ULL, 0x3ff0000000000000ULL,
+                           0xfff8000000000000ULL, 0x0000000000000000ULL, 0xfff0000000000000ULL,
+                           0x7ff0000000000000ULL, 0xbff0000000000000ULL, 0x7ff8000000000002ULL};
+    const uint64_t want[] = {0xfff0000000000000ULL, 0xbff0000000000000ULL, 0x8000000000000000ULL,
+                             0x0000000000000000ULL, 0x3ff0000000000000ULL, 0x7ff0000000000000ULL,
+                             0x7ff8000000000001ULL, 0xfff8000000000000ULL, 0x7ff8000000000002ULL};
+    purr_list *l = purr_list_new(&purr_type_f64);
+    for (int i = 0; i < 9; i++) *(double *)purr_list_push_slot(&l) = f64_bits(in[i]);
+    purr_list_sort(&l);
+    CHECK(memcmp(l->data, want, sizeof want) == 0);
+    purr_list_release(l);
+}
+
 static void test_nested(void) {
     purr_list *outer = purr_list_new(&purr_type_list);
     for (int i = 0; i < 10; i++) {
@@ -393,6 +512,8 @@ int main(void) {
     RUN(test_sort_ints);
     RUN(test_sort_strings);
     RUN(test_sort_stable);
+    RUN(test_sort_instances);
+    RUN(test_sort_f64_order);
     RUN(test_nested);
     RUN(test_args);
     return test_finish();

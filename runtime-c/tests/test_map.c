@@ -1,6 +1,9 @@
 /* test_map.c — maps: insertion order through overwrite, removal, growth and
- * compaction; copy-on-write; value and key ownership. */
+ * compaction (also over keys whose hashes share tags, home slots, or all
+ * bits); copy-on-write; value and key ownership. */
 #include "test.h"
+
+#include "internal.h" /* purr__mix64, to build keys with chosen hashes */
 
 static void set_ii(purr_map **m, int64_t k, int64_t v) { purr_map_set(m, &k, &v); }
 
@@ -117,20 +120,22 @@ static void test_churn_stays_small(void) {
     purr_map_release(m);
 }
 
-/* Random operations checked against a plain array kept in insertion order. */
-static void test_against_model(void) {
-    enum { KEYS = 300, OPS = 40000 };
+/* Random operations checked against a plain array kept in insertion order.
+ * key_of maps the model's keys (-150..149) to the map's 8-byte keys, which
+ * lets the same workload run over keys whose hashes collide. */
+static void check_against_model(const purr_type *key_type, int64_t (*key_of)(int64_t), int ops) {
+    enum { KEYS = 300 };
     int64_t order[KEYS], vals[KEYS];
     int64_t n = 0;
     uint64_t x = 0x2545F4914F6CDD1DULL;
-    purr_map *m = purr_map_new(&purr_type_i64, &purr_type_i64);
+    purr_map *m = purr_map_new(key_type, &purr_type_i64);
     purr_map *snapshot = NULL;
     bool ok = true;
-    for (int op = 0; op < OPS && ok; op++) {
+    for (int op = 0; op < ops && ok; op++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        int64_t k = (int64_t)(x % KEYS) - KEYS / 2;
+        int64_t k = key_of((int64_t)(x % KEYS) - KEYS / 2);
         int64_t at = -1;
         for (int64_t i = 0; i < n; i++)
             if (order[i] == k) at = i;
@@ -161,10 +166,93 @@ static void test_against_model(void) {
             ok = ok && i >= 0 && *(int64_t *)purr_map_key_at(m, i) == order[j] &&
                  *(int64_t *)purr_map_val_at(m, i) == vals[j];
         ok = ok && i == -1 && purr_map_len(m) == n;
+        if (op % 97 == 0)
+            for (int64_t j = 0; j < n; j++) ok = ok && get_ii(m, order[j]) == vals[j];
     }
     CHECK(ok);
     purr_map_release(m);
     purr_map_release(snapshot);
+}
+
+/* The inverse of purr__mix64, to build i64 keys with chosen hashes. */
+static uint64_t odd_inverse(uint64_t c) {
+    uint64_t x = c; /* Newton's iteration doubles the correct low bits */
+    for (int i = 0; i < 6; i++) x *= 2 - c * x;
+    return x;
+}
+static uint64_t unxorshift(uint64_t x, int shift) {
+    for (int s = shift; s < 64; s += shift) x ^= x >> s;
+    return x;
+}
+static uint64_t unmix64(uint64_t h) {
+    h = unxorshift(h, 31);
+    h *= odd_inverse(0x94d049bb133111ebULL);
+    h = unxorshift(h, 27);
+    h *= odd_inverse(0xbf58476d1ce4e5b9ULL);
+    return unxorshift(h, 30);
+}
+
+#define SHARED_TAG 0x5eed1234ULL
+
+static int64_t plain_key(int64_t k) { return k; }
+/* Every hash has the same tag and, in tables of up to 2^20 slots, the same
+ * home slot: each probe matches tags and only the key compare tells the
+ * keys apart. */
+static int64_t same_tag_key(int64_t k) { return (int64_t)unmix64(SHARED_TAG << 32 | (uint64_t)(k + 150) << 20); }
+/* Pairs of hashes that differ only in bit 63, which the map clears: equal
+ * hashes for different keys. */
+static int64_t top_bit_key(int64_t k) {
+    return (int64_t)unmix64((uint64_t)(k & 1) << 63 | SHARED_TAG << 32 | (uint64_t)((k + 150) >> 1) << 20);
+}
+
+/* Keys that are not words (so hashed through the type) with only four
+ * hashes among them, all with bit 63 set: after masking, their tag is
+ * 0x7fffffff, one short of the all-ones tag of EMPTY and DELETED slots. */
+static uint64_t clash_hash(const void *a) { return UINT64_MAX - ((uint64_t)*(const int64_t *)a & 3); }
+static bool clash_eq(const void *a, const void *b) { return *(const int64_t *)a == *(const int64_t *)b; }
+static const purr_type clash_type = {sizeof(int64_t), NULL, NULL, clash_eq, clash_hash, NULL};
+static const purr_type clash_bytes_type = {sizeof(int64_t), NULL, NULL, NULL, clash_hash, NULL}; /* eq by memcmp */
+
+static void test_against_model(void) {
+    CHECK(purr__mix64(unmix64(0x0123456789abcdefULL)) == 0x0123456789abcdefULL);
+    CHECK((purr__mix64((uint64_t)same_tag_key(7)) >> 32) == SHARED_TAG);
+    check_against_model(&purr_type_i64, plain_key, 40000);
+    check_against_model(&purr_type_i64, same_tag_key, 10000);
+    check_against_model(&purr_type_i64, top_bit_key, 10000);
+    check_against_model(&clash_type, plain_key, 10000);
+    check_against_model(&clash_bytes_type, plain_key, 10000);
+}
+
+/* u64 and ptr keys take the inline path too; i32 and string keys do not. */
+static void test_word_key_types(void) {
+    purr_map *u = purr_map_new(&purr_type_u64, &purr_type_i64);
+    const uint64_t keys[] = {0, 1, UINT64_MAX, 1ULL << 63, (1ULL << 63) - 1, 0xdeadbeefULL};
+    for (int64_t i = 0; i < 6; i++) purr_map_set(&u, &keys[i], &i);
+    bool ok = u->word_keys && purr_map_len(u) == 6;
+    for (int64_t i = 0; i < 6; i++) ok = ok && *(int64_t *)purr_map_at(u, &keys[i], &LOC) == i;
+    uint64_t absent = 2;
+    ok = ok && !purr_map_has(u, &absent) && purr_map_remove(&u, &keys[2], NULL) && !purr_map_has(u, &keys[2]);
+    CHECK(ok && purr_map_len(u) == 5);
+    purr_map_release(u);
+
+    static int cells[100];
+    purr_map *p = purr_map_new(&purr_type_ptr, &purr_type_i64);
+    for (int64_t i = 0; i < 100; i++) {
+        void *k = &cells[(i * 37) % 100];
+        purr_map_set(&p, &k, &i);
+    }
+    ok = p->word_keys && purr_map_len(p) == 100;
+    for (int64_t i = 0; i < 100; i++) {
+        void *k = &cells[(i * 37) % 100];
+        ok = ok && *(int64_t *)purr_map_at(p, &k, &LOC) == i;
+    }
+    CHECK(ok);
+    purr_map_release(p);
+
+    purr_map *s = purr_map_new(&purr_type_str, &purr_type_i64), *w = purr_map_new(&purr_type_i32, &purr_type_i64);
+    CHECK(!s->word_keys && !w->word_keys);
+    purr_map_release(s);
+    purr_map_release(w);
 }
 
 static void test_cow(void) {
@@ -349,6 +437,7 @@ int main(void) {
     RUN(test_large);
     RUN(test_churn_stays_small);
     RUN(test_against_model);
+    RUN(test_word_key_types);
     RUN(test_cow);
     RUN(test_string_keys);
     RUN(test_small_key_types);
