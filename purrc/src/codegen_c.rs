@@ -21,7 +21,7 @@ mod program;
 mod stmts;
 mod types;
 
-pub use program::Mode;
+pub use program::{Mode, Scheduler};
 
 use crate::ir::{Func, LocalId, Program, Ty};
 use crate::source::{SourceMap, Span};
@@ -35,8 +35,8 @@ use types::TypeTable;
 const FUNCS_PER_PIECE: usize = 2048;
 
 /// Generates the C translation of a checked program; `mode` picks what its
-/// `main` runs, `epoll` the scheduler of actor programs.
-pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, epoll: bool) -> String {
+/// `main` runs, `scheduler` what runs its actors (and benches).
+pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, scheduler: Scheduler) -> String {
     let live = program::reachable_funcs(program, mode);
     let spawn_main = if mode == Mode::Program { program::spawn_main_func(program) } else { None };
     let mut funcs: Vec<&Func> = program.funcs.iter().zip(&live).filter(|(_, l)| **l).map(|(f, _)| f).collect();
@@ -57,7 +57,7 @@ pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, epoll: bool)
     for part in parts {
         first.absorb(part);
     }
-    first.assemble(mode, epoll, &live, spawn_main.as_ref().map(|f| f.c_name.as_str()))
+    first.assemble(mode, scheduler, &live, spawn_main.as_ref().map(|f| f.c_name.as_str()))
 }
 
 /// The C of a run of functions, with the types, literals and locations it uses.
@@ -107,7 +107,7 @@ impl Piece<'_> {
         self.bodies.push_str(&other.bodies);
     }
 
-    fn assemble(mut self, mode: Mode, epoll: bool, live: &[bool], spawn_main: Option<&str>) -> String {
+    fn assemble(mut self, mode: Mode, scheduler: Scheduler, live: &[bool], spawn_main: Option<&str>) -> String {
         let (program, sources) = (self.g.program, self.g.sources);
         let externs = self.g.extern_decls();
         let mut out = String::with_capacity(self.bodies.len() + self.protos.len() + (64 << 10));
@@ -127,7 +127,7 @@ impl Piece<'_> {
         out.push_str(&self.protos);
         out.push_str(&actors::actor_decls(program, &mut self.g.types, live));
         out.push_str(&self.bodies);
-        out.push_str(&program::c_main(program, mode, epoll, spawn_main));
+        out.push_str(&program::c_main(program, mode, scheduler, spawn_main));
         out
     }
 }

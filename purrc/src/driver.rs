@@ -54,9 +54,10 @@ pub struct Cli {
     /// Keep the generated C in DIR.
     #[arg(long, value_name = "DIR")]
     pub keep_c: Option<PathBuf>,
-    /// Which scheduler the program runs on.
-    #[arg(long, value_enum, default_value_t = Scheduler::Epoll)]
-    pub scheduler: Scheduler,
+    /// Which scheduler runs the program (default: epoll) or the benches
+    /// (default: det); tests always run on det.
+    #[arg(long, value_enum)]
+    pub scheduler: Option<Scheduler>,
     /// Print how long each compiler phase took (to stderr).
     #[arg(long, hide = true)]
     pub time_phases: bool,
@@ -174,7 +175,12 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     } else {
         codegen_c::Mode::Program
     };
-    let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
+    let default = if cli.bench { Scheduler::Det } else { Scheduler::Epoll };
+    let scheduler = match cli.scheduler.unwrap_or(default) {
+        Scheduler::Det => codegen_c::Scheduler::Det,
+        Scheduler::Epoll => codegen_c::Scheduler::Epoll,
+    };
+    let c = codegen_c::generate(&program, sources, mode, scheduler);
     std::mem::forget(program);
     clock.lap("generate C");
     if cli.emit == Some(Emit::C) {

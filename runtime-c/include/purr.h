@@ -690,10 +690,11 @@ typedef struct purr_test_case {
  * failed). The exact formats are at the top of test.c. */
 int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count);
 /* The main of `purrc --bench` (`--json` for JSON lines, `--filter TEXT`):
- * per bench `bench NAME: time_ms=… message_count=… scheduler_steps=…
+ * runs each bench on a fresh scheduler of kind `sched` and prints
+ * `bench NAME: time_ms=… message_count=… scheduler_steps=…
  * msgs_per_sec=… max_mailbox_depth=… actors_spawned=… dropped_messages=…
  * peak_heap_bytes=…`. The body's print output is discarded. */
-int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count);
+int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count, purr_sched_kind sched);
 /* Failing expectations end the current test (FAILED, with file:line and
  * the values compared). */
 void purr_expect(bool cond, const purr_loc *loc);
