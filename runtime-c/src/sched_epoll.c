@@ -3,8 +3,10 @@
  *
  * Each turn of the loop:
  *   1. runs the actors of the run queue (runq.h) in FIFO order, each for a
- *      batch of up to BATCH messages (an actor with more goes to the back),
- *      until the queue is empty or TURN_MESSAGES messages have run;
+ *      batch of PURR__LOOP_BATCH messages (an actor with more goes to the
+ *      back; one alone in the queue runs on), until the queue is empty or
+ *      PURR__LOOP_TURN_MESSAGES messages have run (values and measurements
+ *      in scheduler.h);
  *   2. fires the timers that are due on the monotonic clock (ms);
  *   3. waits for fd readiness with epoll_wait: timeout 0 while actors are
  *      runnable, else until the next timer's deadline, else indefinitely
@@ -14,10 +16,11 @@
  * I/O is open. A handler's fault ends that actor (and so its batch) and the
  * loop goes on, as under the deterministic scheduler (purr__sched_guard).
  *
- * Batches: an actor's messages run back to back, with its state and
- * mailbox in cache, and the run queue is touched once per batch instead of
- * once per message. Per-sender order is the mailbox's FIFO whatever the
- * batch; a busy actor delays the others by at most one batch per turn.
+ * Batches: an actor's messages run back to back, and the run queue is
+ * touched once per batch instead of once per message; an actor alone in
+ * the queue keeps running, since nobody waits for it. Per-sender order is
+ * the mailbox's FIFO whatever the batch; a runnable actor waits for at most
+ * one batch of each actor ahead of it.
  *
  * Step 3 is skipped while actors are runnable and nothing could be ready
  * (no fd watched, no I/O open): a program that only exchanges messages
@@ -36,12 +39,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-/* Messages an actor may handle per turn. */
-#define BATCH 64
-/* Messages the loop runs between two looks at timers and I/O while actors
- * stay runnable: bounds the latency of a timer or of readiness under load,
- * and makes the epoll_wait(0) of a busy loop cost little per message. */
-#define TURN_MESSAGES 1024
 /* Readiness collected per epoll_wait. */
 #define MAX_EVENTS 64
 
@@ -153,16 +150,19 @@ static void shutdown(void) {
     loop.running = false;
 }
 
-/* Step 1: batches until the queue is empty or the turn's messages are
- * spent (a batch is never cut short by the turn). */
+/* Step 1: runs actors until the queue is empty or the turn's messages are
+ * spent. An actor runs PURR__LOOP_BATCH messages while others wait, and on
+ * while it is alone in the queue (nobody waits for its turn to end), up to
+ * the end of the turn. */
 static void run_ready(purr__runq *q) {
-    int64_t turn_end = purr__metrics.message_count + TURN_MESSAGES;
+    int64_t turn_end = purr__metrics.message_count + PURR__LOOP_TURN_MESSAGES;
     while (!purr__runq_empty(q) && purr__metrics.message_count < turn_end) {
         purr__actor *a = purr__runq_pop(q);
         purr__metrics.scheduler_steps++;
-        int left = BATCH;
+        int64_t batch_end = purr__metrics.message_count + PURR__LOOP_BATCH;
         while (purr__actor_run_one(a)) {
-            if (--left == 0) {
+            int64_t n = purr__metrics.message_count;
+            if ((n >= batch_end && !purr__runq_empty(q)) || n >= turn_end) {
                 purr__runq_push(q, a);
                 break;
             }

@@ -78,6 +78,27 @@ void purr__sched_schedule(purr__actor *a);
  * (step counts) lives in static storage, written before each handler runs. */
 void purr__sched_guard(void (*turns)(void));
 
+/* sched_epoll.c's tuning, here so the tests can check the bounds.
+ *
+ * PURR__LOOP_BATCH: messages an actor handles per turn while other actors
+ * wait (alone in the queue, it runs on to the end of the turn). Measured on
+ * the Savina benches (event loop / deterministic msgs/s, medians of 15
+ * interleaved runs): 1 → forkjoin 1.05, counting 1.02 (with the run-on
+ * rule; 1.00 without); 16, 64, 256 → forkjoin 0.77-0.89, counting
+ * 1.01-1.05; pingpong and threadring never hold two messages in a mailbox,
+ * so batches change nothing there. Fork-join queues 3M messages before
+ * running, each worker's nodes 60 apart in memory: one message per actor
+ * reads the nodes in the order they were allocated (independent loads, the
+ * hardware streams them), while a batch chases one mailbox's links (a
+ * dependent cache miss per message). The mailbox is a linked list, unlike
+ * the C reference's ring buffer, which gained from batches of 64.
+ *
+ * PURR__LOOP_TURN_MESSAGES: messages between two looks at the timers and
+ * at I/O while actors stay runnable: bounds how late a timer or readiness
+ * is seen under load, and spreads an epoll_wait(0) over many messages. */
+#define PURR__LOOP_BATCH 1
+#define PURR__LOOP_TURN_MESSAGES 1024
+
 /* sched_det.c: the test controls behind purr_drain_steps and
  * purr_advance_ms (purr.h), valid only while purr__sched_det runs. */
 int64_t purr__det_run_steps(int64_t max_steps);
