@@ -113,3 +113,13 @@ fn bench_counts_are_identical_run_to_run() {
     assert!(first.contains("\"message_count\":1000"), "1000 messages delivered: {first}");
     assert_eq!(first, counts());
 }
+
+/// `--bench --scheduler epoll` runs the benches on the event loop: the same
+/// messages; an actor alone in the run queue handles up to 1024 in one step.
+#[test]
+fn bench_runs_on_the_event_loop_when_asked() {
+    let out = run_in_actors_dir(&["--bench", "--scheduler", "epoll", "-O0", "scheduler_order.pu"], &[]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(" message_count=1000 scheduler_steps=1 "), "{text}");
+}

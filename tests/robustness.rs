@@ -27,7 +27,7 @@ fn compile(text: &str) -> Option<String> {
     sources.add("fuzz.pu".into(), text.to_string());
     let files = purrc::driver::parse_program(&mut sources).ok()?;
     let program = purrc::sema::check(&files, true).ok()?;
-    Some(purrc::codegen_c::generate(&program, &sources, purrc::codegen_c::Mode::Program, false))
+    Some(purrc::codegen_c::generate(&program, &sources, purrc::codegen_c::Mode::Program, purrc::codegen_c::Scheduler::Det))
 }
 
 /// Compiles the C of `mutant` (warnings allowed: only errors are bugs here).

@@ -21,7 +21,7 @@ mod program;
 mod stmts;
 mod types;
 
-pub use program::Mode;
+pub use program::{Mode, Scheduler};
 
 use crate::ir::{Func, LocalId, Program, Ty};
 use crate::source::{SourceMap, Span};
@@ -36,8 +36,8 @@ use types::TypeTable;
 const FUNCS_PER_PIECE: usize = 2048;
 
 /// Generates the C translation of a checked program; `mode` picks what its
-/// `main` runs, `epoll` the scheduler of actor programs.
-pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, epoll: bool) -> String {
+/// `main` runs, `scheduler` what runs its actors (and benches).
+pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, scheduler: Scheduler) -> String {
     let names = CNames::new(program);
     let names = &names;
     let live = program::reachable_funcs(program, mode);
@@ -60,7 +60,7 @@ pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, epoll: bool)
     for part in parts {
         first.absorb(part);
     }
-    first.assemble(mode, epoll, &live, spawn_main.as_ref().map(|f| names.func(f)).as_deref())
+    first.assemble(mode, scheduler, &live, spawn_main.as_ref().map(|f| names.func(f)).as_deref())
 }
 
 /// The C of a run of functions, with the types, literals and locations it uses.
@@ -117,7 +117,7 @@ impl Piece<'_> {
         self.bodies.push_str(&other.bodies);
     }
 
-    fn assemble(mut self, mode: Mode, epoll: bool, live: &[bool], spawn_main: Option<&str>) -> String {
+    fn assemble(mut self, mode: Mode, scheduler: Scheduler, live: &[bool], spawn_main: Option<&str>) -> String {
         let (program, sources) = (self.g.program, self.g.sources);
         let externs = self.g.extern_decls();
         let mut out = String::with_capacity(self.bodies.len() + self.protos.len() + (64 << 10));
@@ -137,7 +137,7 @@ impl Piece<'_> {
         out.push_str(&self.protos);
         out.push_str(&actors::actor_decls(program, self.g.names, &mut self.g.types, live));
         out.push_str(&self.bodies);
-        out.push_str(&program::c_main(program, self.g.names, mode, epoll, spawn_main));
+        out.push_str(&program::c_main(program, self.g.names, mode, scheduler, spawn_main));
         out
     }
 }

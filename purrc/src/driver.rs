@@ -62,9 +62,10 @@ pub struct Cli {
     /// Keep the generated C in DIR.
     #[arg(long, value_name = "DIR")]
     pub keep_c: Option<PathBuf>,
-    /// Which scheduler the program runs on.
-    #[arg(long, value_enum, default_value_t = Scheduler::Epoll)]
-    pub scheduler: Scheduler,
+    /// Which scheduler runs the program (default: epoll) or the benches
+    /// (default: det); tests always run on det.
+    #[arg(long, value_enum)]
+    pub scheduler: Option<Scheduler>,
     /// Print how long each compiler phase took (to stderr).
     #[arg(long, hide = true)]
     pub time_phases: bool,
@@ -203,7 +204,12 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     } else {
         codegen_c::Mode::Program
     };
-    let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
+    let default = if cli.bench { Scheduler::Det } else { Scheduler::Epoll };
+    let scheduler = match cli.scheduler.unwrap_or(default) {
+        Scheduler::Det => codegen_c::Scheduler::Det,
+        Scheduler::Epoll => codegen_c::Scheduler::Epoll,
+    };
+    let c = codegen_c::generate(&program, sources, mode, scheduler);
     let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.clone(), x.span)).collect();
     std::mem::forget(program);
     clock.lap("generate C");

@@ -53,7 +53,7 @@ typedef struct purr_loc {
 /* Outside actors (main, a test or bench body): flushes stdout, prints
  * "panic at FILE:LINE:COL: MSG" to stderr, exits 101. loc may be NULL where
  * no source location is known ("panic: MSG").
- * Inside a handler, ends only that actor (PURR.md §7): flushes stdout,
+ * Inside a handler, ends only that actor (docs/actors.md §8): flushes stdout,
  * prints "panic in actor NAME handling MSGTYPE at FILE:LINE:COL: MSG" (or
  * "...handling MSGTYPE: MSG" without loc), and returns to the scheduler;
  * watchers get ActorExited. */
@@ -467,12 +467,12 @@ static inline uint16_t purr_f64_to_u16(double v) { return v != v || v <= 0 ? 0 :
 static inline uint32_t purr_f64_to_u32(double v) { return v != v || v <= 0 ? 0 : v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v; }
 
 /* ======================================================================
- * Actors (PURR.md §7) — actor.c, fault.c, mailbox.c, scheduler.c,
- * sched_det.c, timer.c, reply.c, probe.c, metrics.c, test.c
+ * Actors (docs/actors.md) — actor.c, fault.c, mailbox.c, scheduler.c,
+ * sched_det.c, sched_epoll.c, timer.c, reply.c, probe.c, metrics.c, test.c
  *
  * Generated code sees actors only through this API. Scheduling goes
  * through the scheduler interface in scheduler.c, so the deterministic
- * scheduler and (later) the epoll event loop are interchangeable without
+ * scheduler and the epoll event loop are interchangeable without
  * changes to generated code.
  * ====================================================================== */
 
@@ -500,7 +500,7 @@ struct purr_msg {
 /* Runtime-private, exposed for the inline fast paths below (msg_pool.c, rc.c,
  * mailbox.c; never use them from generated code directly):
  *   - purr__single_threaded: set while one thread runs every send and
- *     handler (the deterministic scheduler, both clocks); see mailbox.h.
+ *     handler (either scheduler); see mailbox.h.
  *   - purr__msg_cache: message nodes of up to PURR__MSG_CACHE_MAX bytes in
  *     size classes of PURR__MSG_CACHE_STEP, each class a free list (linked
  *     through next) of at most PURR__MSG_CACHE_CAP nodes, used only while
@@ -654,18 +654,21 @@ purr_list *purr_probe_received(purr_actor *probe);       /* owned list<T>, arriv
 void purr_register_messages(const char *const *names, uint32_t count);
 
 /* ---------- schedulers ---------- */
+/* PURR_SCHED_DET: the deterministic scheduler (virtual clock, one message
+ * per step). PURR_SCHED_EPOLL: the event loop (monotonic clock, batches of
+ * messages, fd readiness). */
 typedef enum purr_sched_kind { PURR_SCHED_DET, PURR_SCHED_EPOLL } purr_sched_kind;
-/* Starts a fresh scheduler (fresh actors, clock at 0, zeroed metrics, heap
- * peak restarted); shuts down a running one first. PURR_SCHED_EPOLL has no
- * event loop yet: it runs the deterministic run queue on the monotonic wall
- * clock (timers wait in real time, now_ms() is wall time). */
+/* Starts a fresh scheduler (fresh actors, zeroed metrics, heap peak
+ * restarted; the deterministic clock at 0); shuts down a running one first. */
 void purr_sched_init(purr_sched_kind kind);
-/* Runs until no actor has a message and no timer is pending. */
+/* Runs until no actor has a message, no timer is pending and (event loop)
+ * no I/O is open. */
 void purr_sched_run(void);
 /* Releases every remaining timer, then ends every actor (in spawn order,
  * no ActorExited): states, queued messages. No-op without a scheduler. */
 void purr_sched_shutdown(void);
-/* Test controls on the deterministic scheduler: drain() = run();
+/* Test controls: drain() = run(), on either scheduler. On the
+ * deterministic scheduler only (an internal error elsewhere):
  * drain_steps(n) runs at most n steps and returns how many ran (the clock
  * jumps to timers as in run); advance_ms(n) runs as drain does but lets the
  * clock reach no further than now + n (firing and running what falls due
@@ -673,7 +676,8 @@ void purr_sched_shutdown(void);
 void purr_drain(void);
 int64_t purr_drain_steps(int64_t n);
 void purr_advance_ms(int64_t ms);
-/* now_ms(): virtual time under the deterministic scheduler. */
+/* now_ms(): virtual time under the deterministic scheduler, the monotonic
+ * clock under the event loop. */
 int64_t purr_sched_now_ms(void);
 
 /* ---------- metrics (bench) ---------- */
@@ -687,7 +691,7 @@ typedef struct purr_metrics {
 } purr_metrics;
 purr_metrics purr_metrics_get(void);
 
-/* ---------- tests and benches (PURR.md §8) ---------- */
+/* ---------- tests and benches (docs/actors.md §10, §11) ---------- */
 typedef struct purr_test_case {
     const char *name;
     void (*run)(void);
@@ -699,10 +703,11 @@ typedef struct purr_test_case {
  * failed). The exact formats are at the top of test.c. */
 int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count);
 /* The main of `purrc --bench` (`--json` for JSON lines, `--filter TEXT`):
- * per bench `bench NAME: time_ms=… message_count=… scheduler_steps=…
+ * runs each bench on a fresh scheduler of kind `sched` and prints
+ * `bench NAME: time_ms=… message_count=… scheduler_steps=…
  * msgs_per_sec=… max_mailbox_depth=… actors_spawned=… dropped_messages=…
  * peak_heap_bytes=…`. The body's print output is discarded. */
-int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count);
+int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count, purr_sched_kind sched);
 /* Failing expectations end the current test (FAILED, with file:line and
  * the values compared). */
 void purr_expect(bool cond, const purr_loc *loc);

@@ -15,12 +15,13 @@
  * collected early: a program ends when nothing is runnable, and then they
  * all go at shutdown.
  *
- * Faults. The scheduler sets purr__fault_jump once per run (not once per
- * message: setjmp was a measurable share of a message's cost) and calls
- * run_one for each message; purr_panic inside a handler reports (fault.c)
- * and longjmps to the scheduler, which calls purr__actor_recover: the
+ * Faults. Each scheduler runs its loop under purr__sched_guard
+ * (scheduler.c), which sets purr__fault_jump once per run (not once per
+ * message: setjmp was a measurable share of a message's cost); the loop
+ * calls run_one for each message. purr_panic inside a handler reports
+ * (fault.c) and longjmps to the guard, which calls purr__actor_recover: the
  * message is dropped and the actor ended, exactly as if run_one had
- * returned false, and the scheduler goes on with the next step. Before the
+ * returned false, and the guard re-enters the loop. Before the
  * jump, the values the handler's frames own (strings, lists held in C
  * locals and temporaries) are released through the owned stack (purr.h);
  * its message and the actor's state are released here, because the
@@ -30,7 +31,7 @@
  * that can panic. */
 #include "actor.h"
 #include "metrics.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #include <setjmp.h>
 
@@ -40,7 +41,7 @@ static purr__actor *live_head, *live_tail;
 static int64_t next_id = 1;
 
 /* The handler running now (NULL between handlers), its message (owned by
- * run_one), where a fault in it unwinds to (set by the scheduler), and the
+ * run_one), where a fault in it unwinds to (set by purr__sched_guard), and the
  * fault's reason until purr__actor_recover takes it. */
 purr__actor *purr__current;
 purr_msg *purr__current_msg;
@@ -109,7 +110,7 @@ void purr_send(purr_actor *target, purr_msg *m) {
     }
     if (++a->depth > purr__metrics.max_mailbox_depth) purr__metrics.max_mailbox_depth = a->depth;
     if (PURR_LIKELY(purr__single_threaded)) {
-        if (purr__mailbox_push_st(&a->mailbox, m)) purr__runq_push(a);
+        if (purr__mailbox_push_st(&a->mailbox, m)) purr__runq_push(&purr__sched_runq, a);
     } else if (purr__mailbox_push(&a->mailbox, m)) {
         purr__sched->schedule(a);
     }

@@ -62,16 +62,17 @@ static inline bool purr__actor_run_one(purr__actor *a);
 /* The actor whose handler is running and its message, or NULL. */
 purr__actor *purr__actor_current(void);
 const purr_msg *purr__actor_current_msg(void);
-/* Where a fault in a handler unwinds to. The scheduler sets it with setjmp
- * in the frame that calls purr__actor_run_one (once per run, not per
- * message); when setjmp returns nonzero, a handler has faulted, and the
- * scheduler must call purr__actor_recover before anything else and then
- * treat that step as if run_one had returned false. Handlers run only
- * under run_one, so the buffer is always set while one runs. */
+/* Where a fault in a handler unwinds to. purr__sched_guard (scheduler.h) sets
+ * it with setjmp in a frame below the scheduler loop that calls
+ * purr__actor_run_one (once per run, not per message); when setjmp returns
+ * nonzero, a handler has faulted, and the guard calls purr__actor_recover
+ * before anything else, which finishes that step as if run_one had
+ * returned false. Handlers run only under run_one, inside the guard, so the
+ * buffer is always set while one runs. */
 extern jmp_buf purr__fault_jump;
-/* The owned stack's top (purr.h) where handlers begin: set by the
- * scheduler with purr__fault_jump. A fault releases the entries above it,
- * which the handler's abandoned frames registered. */
+/* The owned stack's top (purr.h) where handlers begin: set by
+ * purr__sched_guard with purr__fault_jump. A fault releases the entries
+ * above it, which the handler's abandoned frames registered. */
 extern size_t purr__handler_owned_base;
 /* Finishes the step whose handler faulted: drops its message and ends the
  * actor with the fault's reason (tells its watchers). */

@@ -27,8 +27,8 @@ typedef struct purr__mailbox {
 } purr__mailbox;
 
 /* True while the scheduler in use runs every producer and the consumer of
- * every mailbox on its one thread (the deterministic scheduler, also on the
- * wall clock: set by its init, cleared at purr_sched_shutdown). push, pop
+ * every mailbox on its one thread (both schedulers: set by
+ * purr_sched_init, cleared at purr_sched_shutdown). push, pop
  * and mark_empty then use plain loads and stores instead of atomic
  * read-modify-writes; the queue's layout and invariants are the same on
  * both paths, so the flag may change while mailboxes hold messages, but

@@ -10,7 +10,7 @@
  * count the same from run to run. */
 typedef struct purr__counters {
     int64_t message_count;     /* messages delivered to handlers (start and ActorExited included) */
-    int64_t scheduler_steps;   /* scheduler steps: one message each under det */
+    int64_t scheduler_steps;   /* actor turns: one message each under det, a batch on the event loop */
     int64_t max_mailbox_depth; /* most messages ever waiting in one mailbox */
     int64_t actors_spawned;    /* purr_spawn calls (probes are not actors) */
     int64_t dropped_messages;  /* messages to ended actors, and those left in an ending actor's mailbox */

@@ -1,7 +1,7 @@
 /* process.c — program start and end, argv, the clock. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,27 +1,36 @@
-/* scheduler.c — the scheduler interface and the public scheduler API.
+/* scheduler.c — the scheduler interface, what both schedulers share, and
+ * the public scheduler API.
  *
  * Generated code and the rest of the runtime reach the scheduler only
- * through purr__sched (sched.h), a table of functions: schedule an actor,
- * run, read the clock, set and cancel timers. That is the seam where the
- * epoll event loop will plug in.
- *
- * PURR_SCHED_EPOLL has no event loop yet: it runs the deterministic run
- * queue on the real monotonic clock (purr__sched_wall in sched_det.c), so
- * now_ms() is wall time and send_after waits in real time (sleeping when
- * nothing else is runnable). Programs behave as they will under the event
- * loop, except that there is no I/O readiness to wait for and each turn
- * runs one message instead of a batch. */
+ * through purr__sched (scheduler.h), a table of functions: schedule an actor,
+ * run, read the clock, set and cancel timers, watch fds. Two tables fill
+ * it: the deterministic scheduler (sched_det.c; tests, benches by default,
+ * `--scheduler det`) and the event loop (sched_epoll.c; programs by
+ * default). Both run every handler on the calling thread, so both set
+ * purr__single_threaded and share one run queue that purr_send feeds
+ * inline. This file also holds the fault point both run their actors
+ * under, and the I/O registrations the net and file layers make. */
 #include "metrics.h"
-#include "sched.h"
+#include "scheduler.h"
+
+#include <errno.h>
+#include <setjmp.h>
 
 const purr__sched_ops *purr__sched;
+purr__runq purr__sched_runq;
+int64_t purr__io_refs;
 
 void purr_sched_init(purr_sched_kind kind) {
     if (purr__sched != NULL) purr_sched_shutdown();
     purr__install_overflow_handler();
     purr__metrics_reset();
     purr__actors_reset();
-    purr__sched = kind == PURR_SCHED_DET ? &purr__sched_det : &purr__sched_wall;
+    purr__runq_clear(&purr__sched_runq);
+    purr__io_refs = 0;
+    /* Both schedulers run every send and handler on this thread (worker
+     * threads hand results back through purr__loop_post, never a mailbox). */
+    purr__single_threaded = true;
+    purr__sched = kind == PURR_SCHED_DET ? &purr__sched_det : &purr__sched_epoll;
     purr__sched->init();
     purr__msg_pool_start();
 }
@@ -31,23 +40,66 @@ static const purr__sched_ops *running(const char *what) {
     return purr__sched;
 }
 
-void purr_sched_run(void) { running("run")->run(INT64_MAX); }
+void purr_sched_run(void) { running("run")->run(); }
 
 /* Timers go first: their messages are dropped while every actor they name
- * still exists, then actor.c ends the actors in spawn order. */
+ * still exists, then actor.c ends the actors in spawn order (the queued
+ * ones included: only the queue's links are forgotten here). */
 void purr_sched_shutdown(void) {
     if (purr__sched == NULL) return;
     purr__sched->shutdown();
+    purr__runq_clear(&purr__sched_runq);
     purr__actors_shutdown();
     purr__sched = NULL;
     purr__single_threaded = false; /* back to the atomic mailbox path */
     purr__msg_cache_release();
 }
 
-void purr_drain(void) { running("drain()")->run(INT64_MAX); }
+void purr__sched_schedule(purr__actor *a) { purr__runq_push(&purr__sched_runq, a); }
 
-int64_t purr_drain_steps(int64_t n) { return n <= 0 ? 0 : running("drain_steps()")->run(n); }
+void purr__sched_guard(void (*turns)(void)) {
+    purr__handler_owned_base = purr__owned_top;
+    if (setjmp(purr__fault_jump) != 0) purr__actor_recover();
+    turns();
+}
 
-void purr_advance_ms(int64_t ms) { running("advance_ms()")->advance(ms); }
+/* ---------- test controls ---------- */
+
+/* drain() runs either scheduler to its end (a bench may run on the event
+ * loop); the bounded forms need the virtual clock and a step count that
+ * only the deterministic scheduler has. */
+void purr_drain(void) { running("drain()")->run(); }
+
+static void need_det(const char *what) {
+    if (running(what) != &purr__sched_det) purr__fatal("%s needs the deterministic scheduler", what);
+}
+
+int64_t purr_drain_steps(int64_t n) {
+    if (n <= 0) return 0;
+    need_det("drain_steps()");
+    return purr__det_run_steps(n);
+}
+
+void purr_advance_ms(int64_t ms) {
+    need_det("advance_ms()");
+    purr__det_advance(ms);
+}
 
 int64_t purr_sched_now_ms(void) { return running("now_ms()")->now(); }
+
+/* ---------- I/O registrations ---------- */
+
+int purr__io_watch(int fd, uint32_t events, purr__io_ready on_ready, void *ctx) {
+    return running("watching an fd")->watch(fd, events, on_ready, ctx);
+}
+
+int purr__io_modify(int fd, uint32_t events) { return purr__sched == NULL ? -ENOENT : purr__sched->modify(fd, events); }
+
+int purr__io_unwatch(int fd) { return purr__sched == NULL ? -ENOENT : purr__sched->unwatch(fd); }
+
+void purr__io_ref(void) { purr__io_refs++; }
+
+void purr__io_unref(void) {
+    if (purr__io_refs <= 0) purr__fatal("I/O reference released twice");
+    purr__io_refs--;
+}

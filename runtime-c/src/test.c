@@ -1,9 +1,11 @@
-/* test.c — the mains of `purrc --test` and `purrc --bench` (PURR.md §8):
+/* test.c — the mains of `purrc --test` and `purrc --bench` (docs/actors.md §10, §11):
  * running cases, expectations, and stdout capture.
  *
- * Each case runs on a fresh deterministic scheduler (fresh actors, clock at
- * 0, zeroed metrics), which is shut down after it, releasing every actor,
- * message and timer the case left behind.
+ * Each case runs on a fresh scheduler (fresh actors, zeroed metrics), which
+ * is shut down after it, releasing every actor, message and timer the case
+ * left behind. Tests always run on the deterministic scheduler (clock at
+ * 0); benches on the one the generated main names (`purrc --bench
+ * --scheduler`, deterministic by default).
  *
  * Tests. print/println write into a capture buffer (print.c); expect_output
  * compares the buffer with its argument and empties it. Output that no
@@ -313,13 +315,13 @@ static int64_t mono_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Runs one case body on a fresh scheduler with print going to `out`.
- * Returns true when it finished, false when an expectation failed (the text
- * is in `failure`). With `m`, also measures the body: wall time into *ns,
- * the metrics into *m (before shutdown releases everything). */
-static bool run_case(const char *kind, const purr_test_case *c, purr__out_mode out, purr_metrics *m,
-                     int64_t *ns) {
-    purr_sched_init(PURR_SCHED_DET);
+/* Runs one case body on a fresh scheduler of kind `sched` with print going
+ * to `out`. Returns true when it finished, false when an expectation failed
+ * (the text is in `failure`). With `m`, also measures the body: wall time
+ * into *ns, the metrics into *m (before shutdown releases everything). */
+static bool run_case(const char *kind, const purr_test_case *c, purr_sched_kind sched, purr__out_mode out,
+                     purr_metrics *m, int64_t *ns) {
+    purr_sched_init(sched);
     captured.len = 0;
     case_kind = kind;
     case_name = c->name;
@@ -347,7 +349,7 @@ int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t co
     int64_t passed = 0, failed = 0;
     for (size_t i = 0; i < count; i++) {
         if (filter != NULL && strstr(cases[i].name, filter) == NULL) continue;
-        if (run_case("test", &cases[i], PURR__OUT_CAPTURE, NULL, NULL)) {
+        if (run_case("test", &cases[i], PURR_SCHED_DET, PURR__OUT_CAPTURE, NULL, NULL)) {
             printf("test %s ... ok\n", cases[i].name);
             passed++;
         } else {
@@ -377,7 +379,7 @@ static void json_string(const char *s) {
     putc('"', stdout);
 }
 
-int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count) {
+int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count, purr_sched_kind sched) {
     const char *filter = option(argc, argv, "--filter");
     bool json = flag(argc, argv, "--json");
     int status = 0;
@@ -386,7 +388,7 @@ int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t c
         if (filter != NULL && strstr(c->name, filter) == NULL) continue;
         purr_metrics m;
         int64_t ns;
-        if (!run_case("bench", c, PURR__OUT_DISCARD, &m, &ns)) {
+        if (!run_case("bench", c, sched, PURR__OUT_DISCARD, &m, &ns)) {
             printf("bench %s ... FAILED\n  %s\n", c->name, buf_text(&failure));
             status = 1;
             continue;

@@ -9,7 +9,7 @@
  * memory and never reach the top, and the index by id answers "is it still
  * pending?" for cancel_timer's result. Invariants: see timer.h. */
 #include "timer.h"
-#include "sched.h"
+#include "scheduler.h"
 
 int64_t purr_send_after(purr_actor *target, int64_t delay_ms, purr_msg *m) {
     if (purr__sched == NULL) purr__fatal("send_after before purr_sched_init");

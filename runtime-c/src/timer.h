@@ -29,6 +29,12 @@ typedef struct purr__timers {
     int64_t next_id;
 } purr__timers;
 
+/* now + delay (delay >= 0), saturating: a delay too long for the clock
+ * never falls due rather than wrapping into the past. */
+static inline int64_t purr__timer_deadline(int64_t now, int64_t delay) {
+    return delay > INT64_MAX - now ? INT64_MAX : now + delay;
+}
+
 void purr__timers_init(purr__timers *t);
 /* Adds a timer for m (owned) to target (retained); returns its id. */
 int64_t purr__timers_add(purr__timers *t, int64_t deadline, purr_actor *target, purr_msg *m);

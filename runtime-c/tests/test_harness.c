@@ -192,12 +192,17 @@ static const purr_test_case benches[] = {{"self-send 1k", bench_self_send}, {"fa
 static void benches_text(void) {
     char *argv[] = {"prog", NULL};
     purr_init(1, argv);
-    exit(purr_bench_main(1, argv, benches, 2));
+    exit(purr_bench_main(1, argv, benches, 2, PURR_SCHED_DET));
 }
 static void benches_json(void) {
     char *argv[] = {"prog", "--json", NULL};
     purr_init(2, argv);
-    exit(purr_bench_main(2, argv, benches, 2));
+    exit(purr_bench_main(2, argv, benches, 2, PURR_SCHED_DET));
+}
+static void benches_on_loop(void) {
+    char *argv[] = {"prog", NULL};
+    purr_init(1, argv);
+    exit(purr_bench_main(1, argv, benches, 2, PURR_SCHED_EPOLL));
 }
 
 /* Runs fn in a child and returns its stdout (static buffer). */
@@ -271,6 +276,13 @@ static void test_bench_main(void) {
     strip_times(a);
     strip_times(b);
     CHECK(strcmp(a, b) == 0);
+    /* On the event loop: the same messages, in fewer steps (batches). */
+    snprintf(a, sizeof a, "%s", output_of(benches_on_loop));
+    long long steps;
+    CHECK(sscanf(a, "bench self-send 1k: time_ms=%lld.%3lld message_count=1002 scheduler_steps=%lld ", &ms_int,
+                 &ms_frac, &steps) == 3);
+    CHECK(steps > 0 && steps < 1002);
+    CHECK(strstr(a, " message_count=396 ") != NULL);
 }
 
 int main(void) {

@@ -160,30 +160,10 @@ static void test_virtual_clock(void) {
     CHECK(!purr_cancel_timer(1)); /* no scheduler */
 }
 
-/* PURR_SCHED_EPOLL, for now the same run queue on the wall clock: timers
- * wait in real time. */
-static void test_wall_clock(void) {
-    purr_sched_init(PURR_SCHED_EPOLL);
-    log_reset();
-    purr_actor *a = purr_spawn(&clock_type, NULL, false);
-    int64_t t0 = purr__clock_ms();
-    CHECK(purr_now_ms() >= t0 && purr_now_ms() - t0 < 1000);
-    purr_send_after(a, 30, int_msg_new(K_INT, 0));
-    int64_t cancelled = purr_send_after(a, 20, int_msg_new(K_INT, 1));
-    CHECK(purr_cancel_timer(cancelled));
-    purr_sched_run();
-    int64_t waited = purr__clock_ms() - t0;
-    CHECK(waited >= 30 && waited < 5000);
-    CHECK(test_log_len > 0 && strncmp(test_log, "1:2:", 4) == 0);
-    purr_actor_release(a);
-    purr_sched_shutdown();
-}
-
 int main(void) {
     RUN(test_order_with_equal_deadlines);
     RUN(test_cancel);
     RUN(test_against_model);
     RUN(test_virtual_clock);
-    RUN(test_wall_clock);
     return test_finish();
 }

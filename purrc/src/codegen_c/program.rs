@@ -19,6 +19,25 @@ pub enum Mode {
     Bench,
 }
 
+/// Which scheduler runs the program's actors, and its benches (`purrc
+/// --scheduler`); tests always run on the deterministic one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduler {
+    /// Virtual clock, one message per step (`PURR_SCHED_DET`).
+    Det,
+    /// The event loop: monotonic clock, batches, fd readiness (`PURR_SCHED_EPOLL`).
+    Epoll,
+}
+
+impl Scheduler {
+    fn c_name(self) -> &'static str {
+        match self {
+            Scheduler::Det => "PURR_SCHED_DET",
+            Scheduler::Epoll => "PURR_SCHED_EPOLL",
+        }
+    }
+}
+
 /// Which functions the program can call, starting from its entry point:
 /// only those are generated (unused library functions would be dead C, and
 /// unused `static` functions draw C compiler warnings).
@@ -69,27 +88,27 @@ pub(super) fn uses_actors(program: &Program, mode: Mode) -> bool {
 }
 
 /// The C `main` for `mode`.
-pub(super) fn c_main(program: &Program, names: &CNames, mode: Mode, epoll: bool, spawn_main: Option<&str>) -> String {
-    let sched = if epoll { "PURR_SCHED_EPOLL" } else { "PURR_SCHED_DET" };
+pub(super) fn c_main(program: &Program, names: &CNames, mode: Mode, scheduler: Scheduler, spawn_main: Option<&str>) -> String {
+    let sched = scheduler.c_name();
     let mut out = String::from("\nint main(int argc, char **argv) {\n    purr_init(argc, argv);\n");
     if uses_actors(program, mode) {
         writeln!(out, "    purr_register_messages({MESSAGE_NAMES}, sizeof {MESSAGE_NAMES} / sizeof *{MESSAGE_NAMES});").unwrap();
     }
     let cases = match mode {
         Mode::Program => None,
-        Mode::Test => Some((&program.tests, "purr_test_main")),
-        Mode::Bench => Some((&program.benches, "purr_bench_main")),
+        Mode::Test => Some((&program.tests, "purr_test_main", String::new())),
+        Mode::Bench => Some((&program.benches, "purr_bench_main", format!(", {sched}"))),
     };
-    if let Some((cases, runner)) = cases {
+    if let Some((cases, runner, sched_arg)) = cases {
         let entries: Vec<String> = cases
             .iter()
             .map(|(name, f)| format!("{{ {}, {} }}", c_string(name.as_bytes()), names.func_id(*f)))
             .collect();
         if entries.is_empty() {
-            writeln!(out, "    int status = {runner}(argc, argv, NULL, 0);").unwrap();
+            writeln!(out, "    int status = {runner}(argc, argv, NULL, 0{sched_arg});").unwrap();
         } else {
             writeln!(out, "    static const purr_test_case cases[] = {{\n        {}\n    }};", entries.join(",\n        ")).unwrap();
-            writeln!(out, "    int status = {runner}(argc, argv, cases, sizeof cases / sizeof *cases);").unwrap();
+            writeln!(out, "    int status = {runner}(argc, argv, cases, sizeof cases / sizeof *cases{sched_arg});").unwrap();
         }
         out.push_str("    purr_shutdown();\n    return status;\n}\n");
         return out;
