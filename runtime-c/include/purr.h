@@ -565,6 +565,15 @@ static inline void purr_msg_free(purr_msg *m) {
     purr__msg_free_slow(m);
 }
 
+/* Messages the runtime builds (I/O events, ActorExited) are `extern
+ * message`s of the standard library: the generated main registers a
+ * constructor for each one the program uses, by its qualified name
+ * ("std.net.Data"). A constructor takes the fields in declaration order,
+ * owned, and returns the node; the runtime calls it through the signature
+ * it knows for that name (runtime-c/src/rtmsg.h). */
+typedef void (*purr_msg_ctor)(void);
+void purr_register_message_ctor(const char *name, purr_msg_ctor ctor);
+
 /* The payload of the built-in ActorExited message. */
 typedef struct purr_actor_exited {
     int64_t id;

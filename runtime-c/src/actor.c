@@ -6,7 +6,8 @@
  * spawn until the actor ends, so an actor lives on while no mailbox value
  * points at it (a timer or another actor's reply may still reach it). It
  * ends by stop() (after the handler returns), by a fault in a handler, or
- * at purr_sched_shutdown; ending releases the state (type->drop_state),
+ * at purr_sched_shutdown; ending closes the resources it owns (listeners,
+ * connections, files: actor.h), releases the state (type->drop_state),
  * drops and counts the messages still queued, tells watchers about a fault,
  * and gives up the runtime's reference. The record itself outlives the actor
  * while references remain, so sends to an ended actor can be dropped and
@@ -129,6 +130,38 @@ void purr__actor_unwind(purr_str *reason) {
     longjmp(purr__fault_jump, 1);
 }
 
+void purr__resource_own(purr__resource *r, purr__actor *owner) {
+    purr__resource_disown(r);
+    purr__actor_extra *x = purr__actor_extra_of(owner);
+    r->owner = owner;
+    r->prev = NULL;
+    r->next = x->resources;
+    if (x->resources != NULL) x->resources->prev = r;
+    x->resources = r;
+}
+
+void purr__resource_disown(purr__resource *r) {
+    if (r->owner == NULL) return;
+    purr__actor_extra *x = r->owner->pub.rt;
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        x->resources = r->next;
+    if (r->next != NULL) r->next->prev = r->prev;
+    r->owner = NULL;
+    r->prev = r->next = NULL;
+}
+
+/* Closes what `a` owns, newest first. */
+static void close_resources(purr__actor *a) {
+    purr__actor_extra *x = a->pub.rt;
+    while (x != NULL && x->resources != NULL) {
+        purr__resource *r = x->resources;
+        purr__resource_disown(r);
+        r->owner_ended(r);
+    }
+}
+
 /* Ends `a` (not DEAD yet): see the top of the file. */
 void purr__actor_end(purr__actor *a, purr_str *reason) {
     a->pub.status = PURR__DEAD;
@@ -142,6 +175,7 @@ void purr__actor_end(purr__actor *a, purr_str *reason) {
         live_tail = a->live_prev;
     a->live_prev = a->live_next = NULL;
 
+    close_resources(a);
     if (a->pub.type->drop_state != NULL) a->pub.type->drop_state(a->pub.state);
     purr_msg *m;
     while ((m = purr__mailbox_pop(&a->mailbox)) != NULL) {

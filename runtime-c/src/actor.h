@@ -41,12 +41,38 @@ struct purr__actor {
     int64_t depth;
 };
 
-/* Behind pub.rt: what only monitored actors need. */
+/* A resource an actor owns — a listener, a connection, an open file — which
+ * the runtime closes when the actor ends (stop, fault or shutdown), so that
+ * an actor that dies never leaks a descriptor. The I/O layer embeds it in
+ * its own record.
+ * Invariants: `owner` is NULL or an actor that is not DEAD; the resources
+ * of an actor form a doubly linked list through prev/next, headed in its
+ * purr__actor_extra, and a resource is on at most one list (its owner's). */
+typedef struct purr__resource purr__resource;
+struct purr__resource {
+    purr__resource *prev, *next;
+    purr__actor *owner;
+    /* The owner ended: close. Called after the resource left the list; it
+     * must not touch the owner. */
+    void (*owner_ended)(purr__resource *r);
+};
+
+/* Behind pub.rt: what only monitored actors and actors owning resources
+ * need. */
 typedef struct purr__actor_extra {
     purr__actor **watchers; /* retained; told when this actor faults */
     int32_t nwatchers, capwatchers;
     purr_str *exit_reason;  /* the panic message once faulted, else NULL */
+    purr__resource *resources;
 } purr__actor_extra;
+
+/* fault.c: a's extra record, allocated on first use. */
+purr__actor_extra *purr__actor_extra_of(purr__actor *a);
+/* actor.c: `owner` (not DEAD) owns r from now on; r leaves its previous
+ * owner's list, if any. */
+void purr__resource_own(purr__resource *r, purr__actor *owner);
+/* r has no owner any more (it was closed). */
+void purr__resource_disown(purr__resource *r);
 
 static inline purr__actor *purr__actor_of(purr_actor *a) { return (purr__actor *)(void *)a; }
 

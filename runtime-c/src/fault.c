@@ -43,12 +43,13 @@ void purr__actor_fault(const purr_loc *loc, purr_str *reason) {
     purr__actor_unwind(reason);
 }
 
-static purr__actor_extra *extra_of(purr__actor *a) {
+purr__actor_extra *purr__actor_extra_of(purr__actor *a) {
     if (a->pub.rt == NULL) {
         purr__actor_extra *x = purr_alloc(sizeof *x);
         x->watchers = NULL;
         x->nwatchers = x->capwatchers = 0;
         x->exit_reason = NULL;
+        x->resources = NULL;
         a->pub.rt = x;
     }
     return a->pub.rt;
@@ -81,7 +82,7 @@ void purr_monitor(purr_actor *watcher, purr_actor *target) {
         if (x != NULL && x->exit_reason != NULL) send_exited(watcher, target->id, x->exit_reason);
         return;
     }
-    purr__actor_extra *x = extra_of(t);
+    purr__actor_extra *x = purr__actor_extra_of(t);
     if (x->nwatchers == x->capwatchers) {
         int32_t cap = x->capwatchers == 0 ? 2 : x->capwatchers * 2;
         x->watchers = purr_realloc(x->watchers, (size_t)x->capwatchers * sizeof *x->watchers,
@@ -94,7 +95,7 @@ void purr_monitor(purr_actor *watcher, purr_actor *target) {
 
 void purr__actor_exit_notify(purr__actor *a, purr_str *reason) {
     if (reason != NULL) {
-        purr__actor_extra *x = extra_of(a);
+        purr__actor_extra *x = purr__actor_extra_of(a);
         purr_str_retain(reason);
         x->exit_reason = reason;
     }

@@ -4,7 +4,7 @@
 #include "test.h"
 
 #include "actor_util.h"
-#include "internal.h"
+#include "actor.h"
 
 /* ---------- a logging actor ----------
  * Logs every message; K_SEND forwards v to the actor in its state; K_STOP
@@ -127,6 +127,40 @@ static void test_stop_and_dropped(void) {
     purr_actor_release(b);
     purr_sched_shutdown();
     CHECK(states_dropped == 2);
+    CHECK(purr_heap_bytes() == heap0);
+}
+
+/* Resources an actor owns are closed when it ends, newest first; one moved
+ * to another owner, or disowned, is not closed with the first. */
+static int closed_log[8], nclosed;
+typedef struct test_resource {
+    purr__resource r;
+    int id;
+} test_resource;
+static void test_resource_closed(purr__resource *r) { closed_log[nclosed++] = ((test_resource *)(void *)r)->id; }
+
+static void test_owned_resources(void) {
+    size_t heap0 = purr_heap_bytes();
+    purr_sched_init(PURR_SCHED_DET);
+    log_reset();
+    nclosed = 0;
+    purr_actor *a = spawn_logger(NULL, false);
+    purr_actor *b = spawn_logger(NULL, false);
+    test_resource res[4];
+    for (int i = 0; i < 4; i++) {
+        res[i] = (test_resource){{NULL, NULL, NULL, test_resource_closed}, i + 1};
+        purr__resource_own(&res[i].r, purr__actor_of(a));
+    }
+    purr__resource_own(&res[1].r, purr__actor_of(b)); /* moved */
+    purr__resource_disown(&res[2].r);                 /* closed by its layer */
+    purr_send(a, int_msg_new(K_STOP, 0));
+    purr_drain();
+    CHECK(nclosed == 2 && closed_log[0] == 4 && closed_log[1] == 1);
+    CHECK(res[0].r.owner == NULL && res[1].r.owner == purr__actor_of(b));
+    purr_actor_release(a);
+    purr_actor_release(b);
+    purr_sched_shutdown(); /* b ends at shutdown: its resource closes */
+    CHECK(nclosed == 3 && closed_log[2] == 2);
     CHECK(purr_heap_bytes() == heap0);
 }
 
@@ -412,6 +446,7 @@ int main(void) {
     RUN(test_step_order);
     RUN(test_start_and_forwarding);
     RUN(test_stop_and_dropped);
+    RUN(test_owned_resources);
     RUN(test_shutdown_releases_everything);
     RUN(test_reply_and_probe);
     RUN(test_panic_isolation);
