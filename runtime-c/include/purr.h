@@ -93,6 +93,64 @@ void purr_free(void *p, size_t size);
 size_t purr_heap_bytes(void);
 size_t purr_heap_peak_bytes(void);
 
+/* ---------- files (file.c, file_sync.c): std.file, docs/io.md ----------
+ * Handles are int64_t ids > 0; an id stays stale after close (calls on it
+ * fail with -EBADF, even once its slot serves another file). Every call
+ * runs on the scheduler thread. Failures are -errno (purr_error_text gives
+ * the system's text). Declared before the string and bytes types, which
+ * these take as struct pointers. */
+struct purr_str;
+struct purr_bytes;
+
+/* file.Mode */
+enum { PURR_FILE_READ = 0, PURR_FILE_APPEND = 1 };
+
+/* Opens path (O_CLOEXEC): PURR_FILE_READ an existing file, read-only;
+ * PURR_FILE_APPEND creating a missing one (mode 0666 less the umask), for
+ * append and read_at. Only regular files (a directory is -EISDIR, anything
+ * else -EINVAL). Returns the id, or -errno. The calling actor (if a handler
+ * runs) owns the handle, which closes when that actor ends; opened outside
+ * an actor, it stays open until purr_file_close. */
+int64_t purr_file_open(const struct purr_str *path, int32_t mode);
+/* Appends data (a plain write to the page cache, repeated until all is
+ * written) and returns the offset where it starts, or -errno (-EBADF: a
+ * Read handle, or closed). The handle keeps the end of file itself, so the
+ * offsets are right while it is the file's only writer; after a failure,
+ * what was written before it stays, and size() counts it. */
+int64_t purr_file_append(int64_t f, const struct purr_bytes *data);
+/* Up to n bytes from offset (fewer at the end of the file; none past it):
+ * owned. NULL on failure (-EINVAL for a negative offset or n), and then
+ * purr_file_last_error() is the -errno. */
+struct purr_bytes *purr_file_read_at(int64_t f, int64_t offset, int64_t n);
+int64_t purr_file_last_error(void);
+/* The file's size in bytes, or -errno. */
+int64_t purr_file_size(int64_t f);
+/* Cuts (or extends with zeros) the file to len bytes; later appends start
+ * there. 0 or -errno. */
+int32_t purr_file_truncate(int64_t f, int64_t len);
+/* Closes the handle: later calls on f fail (-EBADF). A sync in flight
+ * finishes first, and its callers get their Synced; the descriptor closes
+ * then. 0, or -EBADF when f is not open. */
+int32_t purr_file_close(int64_t f);
+/* file.sync, inside a handler: makes everything appended to f before the
+ * call durable (fdatasync), off the scheduler thread, and sends the caller
+ * exactly one std.file.Synced { file, upto, error } for this call: upto
+ * is f's size when the fdatasync that covered the call started, error ""
+ * on success. Calls made while an fdatasync of f runs share the next one
+ * (group commit). A failed fdatasync is sticky: it and every later sync of
+ * f report its error, with upto the size the last successful one made
+ * durable (0 if none). A closed or stale f: Synced at once with EBADF's
+ * text and upto 0. Each call holds the program open until its Synced is
+ * sent. Under the deterministic scheduler, fdatasync runs within the
+ * calling step, and Synced follows as a message. */
+void purr_file_sync(int64_t f);
+
+/* ---------- os and time (os.c) ---------- */
+
+/* The system's text for an error number, given as -errno or errno
+ * ("No such file or directory"): owned. */
+struct purr_str *purr_error_text(int64_t code);
+
 /* ---------- type descriptors (types.c) ----------
  * Containers are generic over their element types through a descriptor.
  * dup/drop NULL mean "plain data": copy bits, nothing to release. */

@@ -1,5 +1,6 @@
 /* os.c — thin POSIX file-system wrappers that std.fs calls through
- * `extern fn` (the Purr side declares them; purr.h does not).
+ * `extern fn` (the Purr side declares them; purr.h does not), and the
+ * text of an error number for the I/O layers (purr_error_text, in purr.h).
  *
  * Conventions, chosen for what a Purr extern can express:
  * - Failures return -errno instead of setting errno: generated code may call
@@ -12,6 +13,7 @@
  * - Only types an extern can carry: int32_t/int64_t, bool, const char *
  *   (a Purr string), uint8_t * (a Purr bytes buffer), void * (ptr). */
 #define _POSIX_C_SOURCE 200809L
+#include "internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -119,6 +121,10 @@ const char *purr_os_strerror(int32_t e) {
     static char buf[256]; /* not thread-local: see last_error */
     if (strerror_r(e, buf, sizeof buf) != 0) snprintf(buf, sizeof buf, "error %d", (int)e);
     return buf;
+}
+
+purr_str *purr_error_text(int64_t code) {
+    return purr_str_from_cstr(purr_os_strerror((int32_t)(code < 0 ? -code : code)));
 }
 
 /* Whether a -errno result means "no such file or directory", so that Purr

@@ -10,6 +10,7 @@
  * purr__single_threaded and share one run queue that purr_send feeds
  * inline. This file also holds the fault point both run their actors
  * under, and the I/O registrations the net and file layers make. */
+#include "file.h"
 #include "metrics.h"
 #include "scheduler.h"
 
@@ -42,11 +43,14 @@ static const purr__sched_ops *running(const char *what) {
 
 void purr_sched_run(void) { running("run")->run(); }
 
-/* Timers go first: their messages are dropped while every actor they name
- * still exists, then actor.c ends the actors in spawn order (the queued
- * ones included: only the queue's links are forgotten here). */
+/* File syncs still out finish first, while the event loop can take their
+ * results (loop_post.h). Timers go next: their messages are dropped while
+ * every actor they name still exists, then actor.c ends the actors in
+ * spawn order (the queued ones included: only the queue's links are
+ * forgotten here). */
 void purr_sched_shutdown(void) {
     if (purr__sched == NULL) return;
+    purr__file_sync_shutdown();
     purr__sched->shutdown();
     purr__runq_clear(&purr__sched_runq);
     purr__actors_shutdown();

@@ -1,0 +1,80 @@
+/* file.h — std.file's handle record (docs/io.md), shared by file.c (the
+ * handle table, reads, appends, close) and file_sync.c (file.sync: group
+ * commit, fdatasync on a worker thread). */
+#ifndef PURR_FILE_H
+#define PURR_FILE_H
+
+#include "actor.h"
+
+/* The callers of file.sync that one fdatasync answers: each retained until
+ * its Synced is sent, each holding one I/O reference (scheduler.h) until
+ * then. A plain malloc'd array (see purr__file). */
+typedef struct purr__sync_group {
+    purr_actor **callers;
+    int32_t len, cap;
+} purr__sync_group;
+
+typedef struct purr__file purr__file;
+
+/* One fdatasync handed to the worker thread (file_sync.c). The scheduler
+ * thread fills file and fd before queueing it; the worker writes only err
+ * (and next, under the worker's lock), then posts the job back. */
+typedef struct purr__sync_job {
+    struct purr__sync_job *next; /* the worker's queue */
+    purr__file *file;            /* never dereferenced by the worker */
+    int fd;
+    int err; /* 0, or the errno of the failed fdatasync */
+} purr__sync_job;
+
+/* An open handle. Allocated with plain malloc, not purr_alloc: the worker
+ * thread writes into `job`, and purr_alloc's counters belong to the
+ * scheduler thread; everything else is read and written on the scheduler
+ * thread only.
+ * Invariants:
+ *   - fd stays open until purr__file_release; closing marks a handle that
+ *     file.close or its owner's end closed: lookups fail from then on, and
+ *     it is released as soon as syncing is false.
+ *   - size is the end of file, kept by append and truncate (Append mode
+ *     only: a Read handle asks the system each time).
+ *   - syncing is true exactly while `job` is with the worker (event loop)
+ *     or running inline (deterministic scheduler); `running` holds the
+ *     callers that fdatasync answers, `waiting` those that came after it
+ *     started; waiting is empty while syncing is false.
+ *   - sync_error is 0 or the errno of the first failed fdatasync (sticky);
+ *     durable is the upto of the last one that succeeded (0 before any). */
+struct purr__file {
+    purr__resource res; /* the opener, which closes it by ending */
+    int64_t id;
+    int fd;
+    bool appendable;
+    bool closing;
+    int64_t size;
+    bool syncing;
+    int sync_error;
+    int64_t sync_upto; /* the size when the running fdatasync started */
+    int64_t durable;
+    purr__sync_group running, waiting;
+    purr__sync_job job;
+};
+
+/* file.c: the open handle `id` names, or NULL (never opened, closed,
+ * closing, or of an earlier generation of its slot). */
+purr__file *purr__file_lookup(int64_t id);
+/* file.c: f's size now: tracked for Append, fstat for Read; or -errno. */
+int64_t purr__file_current_size(purr__file *f);
+/* file.c: closes f's fd and frees it; its id is stale from then on.
+ * Only once closing is set and syncing is false. */
+void purr__file_release(purr__file *f);
+
+/* file_sync.c: the fdatasync every sync runs (EINTR retried), returning 0
+ * or an errno. A test may replace it to count calls, note the thread, or
+ * fail, but only while no sync is queued or running: the worker reads it
+ * after taking a job under the worker's lock, which orders that read after
+ * the write. */
+extern int (*purr__file_datasync)(int fd);
+/* file_sync.c, at purr_sched_shutdown before the scheduler's own shutdown:
+ * finishes every sync queued or running (their Synced messages are sent),
+ * then stops and joins the worker thread. */
+void purr__file_sync_shutdown(void);
+
+#endif /* PURR_FILE_H */
