@@ -145,11 +145,26 @@ int32_t purr_file_close(int64_t f);
  * calling step, and Synced follows as a message. */
 void purr_file_sync(int64_t f);
 
-/* ---------- os and time (os.c) ---------- */
+/* ---------- os and time (process.c, signal.c, os.c) ---------- */
 
 /* The system's text for an error number, given as -errno or errno
  * ("No such file or directory"): owned. */
 struct purr_str *purr_error_text(int64_t code);
+/* time.unix_ms(): wall-clock milliseconds since 1970 (CLOCK_REALTIME).
+ * Under the deterministic scheduler, virtual: 1767225600000
+ * (2026-01-01T00:00:00Z) plus now_ms(). */
+int64_t purr_time_unix_ms(void);
+/* os.getenv(name): the value (owned), or NULL when unset. */
+struct purr_str *purr_os_getenv(const struct purr_str *name);
+/* os.on_signal(name), inside a handler, name "TERM", "INT" or "HUP": from
+ * now on until the calling actor ends, that signal no longer takes its
+ * default action on the event loop but sends the actor std.os.Signal
+ * { name }. Every actor registered for a signal gets one message per
+ * signal, in the order they registered; registering twice is once. The
+ * registration does not keep the program running. Under the deterministic
+ * scheduler it does nothing (signals keep their default action). 0, or
+ * -EINVAL for another name. */
+int32_t purr_os_on_signal(const struct purr_str *name);
 
 /* ---------- type descriptors (types.c) ----------
  * Containers are generic over their element types through a descriptor.

@@ -1,4 +1,4 @@
-/* process.c — program start and end, argv, the clock. */
+/* process.c — program start and end, argv, the clocks, the environment. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 #include "scheduler.h"
@@ -55,6 +55,25 @@ int64_t purr__clock_ms(void) {
  * deterministic scheduler (§7), so that a program's output does not depend
  * on how fast it ran. */
 int64_t purr_now_ms(void) { return purr__sched != NULL ? purr__sched->now() : purr__clock_ms(); }
+
+/* 2026-01-01T00:00:00Z in ms since 1970: the wall clock at virtual time 0. */
+#define DET_UNIX_EPOCH_MS 1767225600000
+
+/* Virtual under the deterministic scheduler too (docs/io.md), or IDs made
+ * from it would differ from run to run. */
+int64_t purr_time_unix_ms(void) {
+    if (purr__sched == &purr__sched_det) return DET_UNIX_EPOCH_MS + purr__sched->now();
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+purr_str *purr_os_getenv(const purr_str *name) {
+    /* A NUL inside the name would look up another variable. */
+    if (strlen(name->data) != (size_t)name->len) return NULL;
+    const char *value = getenv(name->data);
+    return value == NULL ? NULL : purr_str_from_cstr(value);
+}
 
 purr_list *purr_args(void) {
     purr_list *l = purr_list_with_cap(&purr_type_str, purr__argc);
