@@ -136,8 +136,9 @@ int32_t purr_file_close(int64_t f);
  * call durable (fdatasync), off the scheduler thread, and sends the caller
  * exactly one std.file.Synced { file, upto, error } for this call: upto
  * is f's size when the fdatasync that covered the call started, error ""
- * on success. Calls made while an fdatasync of f runs share the next one
- * (group commit). A failed fdatasync is sticky: it and every later sync of
+ * on success. Group commit: on the event loop an fdatasync starts at the
+ * end of the loop's turn, so the calls of one turn share it, and calls
+ * made while one runs share the next. A failed fdatasync is sticky: it and every later sync of
  * f report its error, with upto the size the last successful one made
  * durable (0 if none). A closed or stale f: Synced at once with EBADF's
  * text and upto 0. Each call holds the program open until its Synced is

@@ -36,10 +36,12 @@ typedef struct purr__sync_job {
  *     it is released as soon as syncing is false.
  *   - size is the end of file, kept by append and truncate (Append mode
  *     only: a Read handle asks the system each time).
- *   - syncing is true exactly while `job` is with the worker (event loop)
- *     or running inline (deterministic scheduler); `running` holds the
- *     callers that fdatasync answers, `waiting` those that came after it
- *     started; waiting is empty while syncing is false.
+ *   - syncing is true from when an fdatasync of f is due to start (on the
+ *     event loop: at the end of the turn) until it has run and its
+ *     callers are answered: its start is posted, or `job` is with the
+ *     worker, or it runs inline (deterministic scheduler). `running` holds
+ *     the callers that the fdatasync under way answers, `waiting` those
+ *     for the next one; waiting is empty while syncing is false.
  *   - sync_error is 0 or the errno of the first failed fdatasync (sticky);
  *     durable is the upto of the last one that succeeded (0 before any). */
 struct purr__file {

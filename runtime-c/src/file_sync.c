@@ -2,13 +2,15 @@
  * file before the call durable with fdatasync, off the scheduler thread,
  * one fdatasync for many callers.
  *
- * Group commit. Per file, at most one fdatasync runs at a time. A call
- * finds the file idle, and an fdatasync starts at once, covering every
- * byte appended so far; or it finds one running, which may have started
- * before the caller's last append, so the caller waits in the file's
- * `waiting` group, and when the running fdatasync ends, one more starts for
- * the whole group. N callers at once cost at most two fdatasyncs, and a
- * caller waits for at most the one running and its own.
+ * Group commit. Per file, at most one fdatasync runs at a time, and on the
+ * event loop it starts at the end of the loop's turn (the run queue done),
+ * so that every call made in that turn shares it. A call that finds one
+ * running (which may have started before the caller's last append) waits
+ * in the file's `waiting` group; when the running one ends, its callers
+ * get their Synced, and the next fdatasync starts at the end of the turn
+ * in which they run: the group and whatever they sync again share it. N
+ * callers at once cost one fdatasync, two when one was running already,
+ * and a caller waits for at most the running one and its own.
  *
  * Results. Each call gets exactly one Synced { file, upto, error }, in the
  * order of the calls: upto is the file's size when the fdatasync that
@@ -73,8 +75,9 @@ int (*purr__file_datasync)(int fd) = datasync;
  *   - `work` is signalled when a job is queued or stop is set; `idle` when
  *     the worker finds the queue empty after a job.
  *   - started (scheduler thread only): the thread exists and has not been
- *     joined. out (scheduler thread only): jobs queued and not yet
- *     back through job_back. */
+ *     joined. out (scheduler thread only): what will come back
+ *     through purr__loop_post and has not yet: a job from queue_job to
+ *     job_back, a start from start_after_turn to start_later. */
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t work, idle;
@@ -137,15 +140,16 @@ static void queue_job(purr__sync_job *j) {
 }
 
 void purr__file_sync_shutdown(void) {
-    if (!worker.started) return;
-    /* Running the posted results may start the next group's fdatasync:
-     * wait and run again until nothing is out. */
+    /* Running what was posted may start an fdatasync, and its result
+     * posts again: wait for the worker and run the posts until nothing is
+     * out. */
     while (worker.out > 0) {
         pthread_mutex_lock(&worker.lock);
         while (worker.head != NULL || worker.busy) pthread_cond_wait(&worker.idle, &worker.lock);
         pthread_mutex_unlock(&worker.lock);
         purr__posts_ready(NULL, 0);
     }
+    if (!worker.started) return;
     pthread_mutex_lock(&worker.lock);
     worker.stop = true;
     pthread_cond_signal(&worker.work);
@@ -191,7 +195,8 @@ static void answer(purr__file *f, purr__sync_group *g) {
 
 static void sync_done(purr__file *f);
 
-/* An fdatasync for the waiting group, which becomes the running one. */
+/* The fdatasync for the waiting group, which becomes the running one:
+ * inline under the deterministic scheduler, else on the worker. */
 static void start(purr__file *f) {
     purr__sync_group ran = f->running;
     f->running = f->waiting;
@@ -209,6 +214,24 @@ static void start(purr__file *f) {
     }
 }
 
+static void start_later(void *ctx) {
+    worker.out--;
+    start(ctx);
+}
+
+/* Event loop: f's next fdatasync starts once the actors that are runnable
+ * now have had their turn, so that the syncs they call join it: the
+ * writers a Synced wakes append and sync again at once, and share one
+ * fdatasync instead of splitting across two (docs/performance.md, "File
+ * sync"). A post from this thread runs after the loop's next epoll_wait
+ * (loop_post.h), which comes when the run queue is empty or after 1,024
+ * messages. */
+static void start_after_turn(purr__file *f) {
+    f->syncing = true;
+    worker.out++;
+    purr__loop_post(start_later, f);
+}
+
 /* The fdatasync of f->job has run (inline, or on the worker). No other
  * fdatasync of f starts after a failure, so an error here is the first. */
 static void sync_done(purr__file *f) {
@@ -219,10 +242,11 @@ static void sync_done(purr__file *f) {
         f->durable = f->sync_upto;
     answer(f, &f->running);
     if (f->waiting.len > 0) {
+        /* On the event loop only: under det no call ever waits. */
         if (f->sync_error != 0)
             answer(f, &f->waiting);
         else
-            start(f);
+            start_after_turn(f);
     }
     if (f->closing && !f->syncing) purr__file_release(f);
 }
@@ -245,6 +269,8 @@ void purr_file_sync(int64_t id) {
     if (f->syncing) return; /* the next fdatasync of f answers it */
     if (f->sync_error != 0)
         answer(f, &f->waiting);
-    else
+    else if (purr__sched == &purr__sched_det)
         start(f);
+    else
+        start_after_turn(f);
 }
