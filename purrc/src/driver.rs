@@ -257,7 +257,9 @@ fn exit_code_of(status: std::process::ExitStatus) -> u8 {
     }
 }
 
-/// `--time-phases`: prints the time since the previous lap to stderr.
+/// `--time-phases`: prints the time since the previous lap to stderr, and
+/// the process's peak resident memory so far (memory is what the front
+/// end's speed depends on most: docs/performance.md).
 struct PhaseClock {
     last: Option<std::time::Instant>,
 }
@@ -269,10 +271,20 @@ impl PhaseClock {
 
     fn lap(&mut self, phase: &str) {
         if let Some(last) = self.last {
-            let _ = writeln!(std::io::stderr(), "{phase:>12}: {:8.1} ms", last.elapsed().as_secs_f64() * 1e3);
+            let ms = last.elapsed().as_secs_f64() * 1e3;
+            let peak = peak_rss_kb().map_or(String::new(), |kb| format!("  peak {:6.1} MB", kb as f64 / 1e3));
+            let _ = writeln!(std::io::stderr(), "{phase:>12}: {ms:8.1} ms{peak}");
             self.last = Some(std::time::Instant::now());
         }
     }
+}
+
+/// The peak resident set size of this process in kB (`VmHWM`), where the
+/// system tells it (Linux).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Loads every input file; a directory stands for its `*.pu` files, sorted.
