@@ -203,15 +203,13 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     } else {
         codegen_c::Mode::Program
     };
-    let c = codegen_c::generate(&program, sources, mode, cli.scheduler == Scheduler::Epoll);
-    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.clone(), x.span)).collect();
-    std::mem::forget(program);
-    clock.lap("generate C");
+    let epoll = cli.scheduler == Scheduler::Epoll;
     if cli.emit == Some(Emit::C) {
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         // A closed pipe (`purrc --emit c | head`) is not an error of the program.
-        let _ = stdout.write_all(c.as_bytes()).and_then(|()| stdout.flush());
-        clock.lap("write");
+        let _ = codegen_c::generate(&program, sources, mode, epoll, &mut stdout).and_then(|()| stdout.flush());
+        std::mem::forget(program);
+        clock.lap("generate C");
         return Ok(ExitCode::SUCCESS);
     }
     let work = tempfile::tempdir().map_err(|e| Failure::Usage(format!("cannot create a temporary directory: {e}")))?;
@@ -219,7 +217,13 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     std::fs::create_dir_all(&c_dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", c_dir.display())))?;
     let stem = cli.inputs[0].file_stem().map_or("main".into(), |s| s.to_string_lossy().into_owned());
     let c_path = c_dir.join(format!("{stem}.c"));
-    std::fs::write(&c_path, &c).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", c_path.display())))?;
+    let cannot_write = |e: std::io::Error| Failure::Usage(format!("cannot write {}: {e}", c_path.display()));
+    let mut c_file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&c_path).map_err(cannot_write)?);
+    codegen_c::generate(&program, sources, mode, epoll, &mut c_file).and_then(|()| c_file.flush()).map_err(cannot_write)?;
+    drop(c_file);
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.clone(), x.span)).collect();
+    std::mem::forget(program);
+    clock.lap("generate C");
     let runs = cli.run || ((cli.test || cli.bench) && cli.output.is_none());
     let exe = if runs {
         work.path().join(&stem)
@@ -228,7 +232,6 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         cc::check_output(&exe, cli.output.is_none())?;
         exe
     };
-    clock.lap("write");
     cc::compile(cli, &c_path, &exe, &externs)?;
     clock.lap("C compiler");
     if !runs {

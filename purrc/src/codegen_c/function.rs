@@ -3,7 +3,7 @@
 //! locals the body uses.
 
 use super::names::{local_names, OWNED_BASE};
-use super::{FnGen, Gen, LevelKind, Val};
+use super::{FnGen, Gen, LevelKind, Text, Val};
 use crate::ir::visit::{walk_block, Visitor};
 use crate::ir::{self, ExprKind, Func, LocalId, Ty};
 use crate::source::Span;
@@ -29,7 +29,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
     }
 
     /// Appends the function's C definition to `dest`.
-    pub(super) fn generate(mut self, sig: &str, dest: &mut String) {
+    pub(super) fn generate(mut self, sig: &str, dest: &mut Text) {
         let f = self.f;
         self.line_directive(f.span);
         let header = std::mem::take(&mut self.out);
