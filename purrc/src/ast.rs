@@ -1,11 +1,12 @@
 //! The syntax tree produced by the parser: what the programmer wrote, with a
 //! span on every node. Names are unresolved strings; sema turns this into IR.
 
+use crate::intern::Symbol;
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Symbol,
     pub span: Span,
 }
 

@@ -4,6 +4,7 @@
 //! lints) are printed as soon as they are known and never stop the build.
 
 use crate::diagnostics::{self, Diagnostic};
+use crate::intern::Symbol;
 use crate::source::{SourceMap, Span};
 use crate::{ast, codegen_c, lexer, lint, parse, sema};
 use clap::{Parser, ValueEnum};
@@ -221,7 +222,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let mut c_file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&c_path).map_err(cannot_write)?);
     codegen_c::generate(&program, sources, mode, epoll, &mut c_file).and_then(|()| c_file.flush()).map_err(cannot_write)?;
     drop(c_file);
-    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.clone(), x.span)).collect();
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.to_string(), x.span)).collect();
     std::mem::forget(program);
     clock.lap("generate C");
     let runs = cli.run || ((cli.test || cli.bench) && cli.output.is_none());
@@ -366,13 +367,13 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Di
 /// Adds the `std.*` namespaces the program uses (and those they use) from
 /// the standard library embedded in purrc.
 fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Vec<Diagnostic>> {
-    let mut declared: Vec<String> = files.iter().map(sema::namespace_of).collect();
+    let mut declared: Vec<Symbol> = files.iter().map(sema::namespace_of).collect();
     loop {
-        let wanted: Vec<String> = files
+        let wanted: Vec<Symbol> = files
             .iter()
             .flat_map(|f| &f.items)
             .filter_map(|item| match item {
-                ast::Item::Use(u) => Some(u.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")),
+                ast::Item::Use(u) => Some(sema::dotted(&u.path)),
                 _ => None,
             })
             .filter(|ns| ns.starts_with("std.") && !declared.contains(ns))
@@ -382,7 +383,7 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<()
             if declared.contains(&ns) {
                 continue;
             }
-            declared.push(ns.clone());
+            declared.push(ns);
             if let Some((name, text)) = crate::stdlib::source_of(&ns) {
                 sources.add(name, text.to_string());
             }

@@ -10,6 +10,7 @@ pub mod visit;
 
 pub use dump::dump;
 
+use crate::intern::Symbol;
 use crate::source::Span;
 use std::fmt;
 
@@ -302,10 +303,10 @@ impl BinaryOp {
 
 /// A top-level declaration's name: the namespace that declares it and its
 /// name there. (Code generation derives C names from these.)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DeclName {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Symbol,
+    pub name: Symbol,
 }
 
 impl fmt::Display for DeclName {
@@ -378,7 +379,7 @@ pub enum StructKind {
 pub struct StructDef {
     /// `Counter.state` for the state of actor `Counter`.
     pub name: DeclName,
-    pub fields: Vec<(String, Ty)>,
+    pub fields: Vec<(Symbol, Ty)>,
     pub kind: StructKind,
     pub span: Span,
 }
@@ -411,7 +412,7 @@ pub struct ActorDef {
 
 #[derive(Debug, Clone)]
 pub struct VariantDef {
-    pub name: String,
+    pub name: Symbol,
     pub payload: Vec<Ty>,
 }
 
@@ -432,7 +433,7 @@ impl EnumDef {
 
 #[derive(Debug, Clone)]
 pub struct Local {
-    pub name: String,
+    pub name: Symbol,
     pub ty: Ty,
     pub mutable: bool,
     pub span: Span,
@@ -444,16 +445,16 @@ pub enum FuncKind {
     /// A top-level `fn`.
     Top(DeclName),
     /// An actor's own `fn name`.
-    ActorFn(ActorId, String),
+    ActorFn(ActorId, Symbol),
     /// An actor's `on start()`.
     Start(ActorId),
     /// An actor's handler of a message type.
     Handler(ActorId, StructId),
     /// A lambda written in `namespace`; `index` tells the lambdas apart.
-    Lambda { namespace: String, index: usize },
+    Lambda { namespace: Symbol, index: usize },
     /// The body of the `index`th test or bench of the program.
-    Test { namespace: String, index: usize },
-    Bench { namespace: String, index: usize },
+    Test { namespace: Symbol, index: usize },
+    Bench { namespace: Symbol, index: usize },
     /// The entry of an actor program, made by code generation: spawns
     /// `actor Main` with its defaults.
     SpawnMain,

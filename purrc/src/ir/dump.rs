@@ -18,7 +18,7 @@ pub fn dump(program: &Program, sources: &SourceMap) -> String {
             .iter()
             .map(|v| {
                 if v.payload.is_empty() {
-                    v.name.clone()
+                    v.name.to_string()
                 } else {
                     let ps: Vec<String> = v.payload.iter().map(|t| d.ty(t)).collect();
                     format!("{}({})", v.name, ps.join(", "))

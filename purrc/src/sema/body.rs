@@ -13,6 +13,7 @@ mod stmts;
 use super::names::{resolve_type, scalar_type};
 use super::{builtins, exhaustive, Checker, Global, SemaError};
 use crate::ast::{self, BinOp, UnOp};
+use crate::intern::Symbol;
 use crate::ir::{self, Builtin, ExprKind, IntTy, LocalId, StmtKind, Ty};
 use crate::source::Span;
 
@@ -26,13 +27,13 @@ pub(super) enum Want<'t> {
 /// Per-function state while checking a body.
 pub(super) struct FnCtx<'c, 'a> {
     pub ck: &'c mut Checker<'a>,
-    pub ns: String,
+    pub ns: Symbol,
     pub locals: Vec<ir::Local>,
-    scopes: Vec<Vec<(String, LocalId)>>,
+    scopes: Vec<Vec<(Symbol, LocalId)>>,
     ret: Ty,
     loops: usize,
     /// Locals of enclosing functions, visible but not capturable (lambdas).
-    outer: Vec<(String, Span)>,
+    outer: Vec<(Symbol, Span)>,
     /// The actor whose handler or function this is (`self` refers to it).
     pub actor: Option<ir::ActorId>,
     /// A test or bench body: `spawn_test`/`send_test` instead of `spawn`/`send`.
@@ -83,8 +84,8 @@ pub(super) fn literal_value(e: &ast::Expr) -> Option<i128> {
 }
 
 impl<'c, 'a> FnCtx<'c, 'a> {
-    pub fn new(ck: &'c mut Checker<'a>, ns: String, ret: Ty, locals: Vec<ir::Local>) -> Self {
-        let params = locals.iter().enumerate().map(|(i, l)| (l.name.clone(), i)).collect();
+    pub fn new(ck: &'c mut Checker<'a>, ns: Symbol, ret: Ty, locals: Vec<ir::Local>) -> Self {
+        let params = locals.iter().enumerate().map(|(i, l)| (l.name, i)).collect();
         let count = locals.len();
         FnCtx { ck, ns, locals, scopes: vec![params], ret, loops: 0, outer: vec![], actor: None, test: false, params: count, lets: vec![] }
     }
@@ -104,20 +105,20 @@ impl<'c, 'a> FnCtx<'c, 'a> {
         if ret != Ty::Void && ty != Ty::Never && block.value.is_none() {
             let ret = self.show(&ret);
             let span = Span { start: body.span.end.saturating_sub(1), ..body.span };
-            self.error(SemaError::MissingReturn { name: name.name.clone(), ret, span });
+            self.error(SemaError::MissingReturn { name: name.name.to_string(), ret, span });
         }
         block
     }
 
     pub fn declare(&mut self, name: &ast::Ident, ty: Ty, mutable: bool) -> LocalId {
         let id = self.locals.len();
-        self.locals.push(ir::Local { name: name.name.clone(), ty, mutable, span: name.span });
-        self.scopes.last_mut().expect("a scope is open").push((name.name.clone(), id));
+        self.locals.push(ir::Local { name: name.name, ty, mutable, span: name.span });
+        self.scopes.last_mut().expect("a scope is open").push((name.name, id));
         id
     }
 
-    fn find_local(&self, name: &str) -> Option<LocalId> {
-        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|(_, id)| *id)
+    fn find_local(&self, name: Symbol) -> Option<LocalId> {
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| *n == name).map(|(_, id)| *id)
     }
 
     fn with_scope<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {

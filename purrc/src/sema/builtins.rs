@@ -132,7 +132,7 @@ impl Call<'_, '_, '_> {
 pub(super) fn check(cx: &mut FnCtx, b: Builtin, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> Expr {
     let arity = arity(b);
     if args.len() != arity {
-        cx.error(SemaError::ArgCount { callee: id.name.clone(), expected: arity, found: args.len(), span });
+        cx.error(SemaError::ArgCount { callee: id.name.to_string(), expected: arity, found: args.len(), span });
         for a in args {
             cx.expr(a, None);
         }

@@ -27,7 +27,7 @@ pub(super) fn value(ck: &mut Checker, id: usize, used_at: Span) -> Expr {
         }
         ConstState::Pending(decl, ns) => (decl, ns),
     };
-    let ty = decl.ty.as_ref().map(|t| resolve_type(ck, &ns, t));
+    let ty = decl.ty.as_ref().map(|t| resolve_type(ck, ns, t));
     let checked = FnCtx::new(ck, ns, Ty::Void, vec![]).expr(&decl.value, ty.as_ref());
     let folded = if checked.ty == Ty::Error {
         Some(checked.clone())

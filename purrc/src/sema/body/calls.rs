@@ -6,7 +6,7 @@ use super::*;
 impl FnCtx<'_, '_> {
     pub(super) fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         match &callee.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => {
+            ast::ExprKind::Name(id) if self.find_local(id.name).is_none() => {
                 self.call_named(id, args, expected, span)
             }
             ast::ExprKind::Field { base, name } => {
@@ -107,7 +107,7 @@ impl FnCtx<'_, '_> {
         if let Some(f) = self.actor.and_then(|a| self.ck.actor_fns[a].get(&id.name).copied()) {
             return self.call_global(Global::Func(f), id, args, span);
         }
-        if let Some((global, _)) = self.ck.lookup(&self.ns, &id.name) {
+        if let Some((global, _)) = self.ck.lookup(self.ns, id.name) {
             return self.call_global(global, id, args, span);
         }
         if let Some(to) = scalar_type(&id.name).filter(|t| t.is_numeric()) {
@@ -120,7 +120,7 @@ impl FnCtx<'_, '_> {
         if let Some(b) = Builtin::from_name(&id.name) {
             return builtins::check(self, b, id, args, expected, span);
         }
-        if let Some(local) = self.find_local(&id.name) {
+        if let Some(local) = self.find_local(id.name) {
             let f = mk(ExprKind::Local(local), self.locals[local].ty.clone(), id.span);
             return self.call_value(f, args, span);
         }
@@ -133,7 +133,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn conversion(&mut self, id: &ast::Ident, to: Ty, args: &[ast::Expr], span: Span) -> ir::Expr {
         if args.len() != 1 {
-            self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
+            self.error(SemaError::ArgCount { callee: id.name.to_string(), expected: 1, found: args.len(), span });
             return mk(ExprKind::Int(0), to, span);
         }
         // A literal argument is converted like any other value
@@ -143,7 +143,7 @@ impl FnCtx<'_, '_> {
         let v = self.expr(&args[0], literal_ty.map(Ty::Int).as_ref());
         if !v.ty.is_numeric() && !matches!(v.ty, Ty::Error | Ty::Never) {
             let from = self.show(&v.ty);
-            self.error(SemaError::InvalidConversion { from, to: id.name.clone(), span });
+            self.error(SemaError::InvalidConversion { from, to: id.name.to_string(), span });
         }
         mk(ExprKind::Cast(Box::new(v)), to, span)
     }
@@ -152,7 +152,7 @@ impl FnCtx<'_, '_> {
     /// the context.
     pub(super) fn wrap(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         if args.len() != 1 {
-            self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
+            self.error(SemaError::ArgCount { callee: id.name.to_string(), expected: 1, found: args.len(), span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         }
         match (id.name.as_str(), expected) {
@@ -181,15 +181,15 @@ impl FnCtx<'_, '_> {
     /// If `e` names an enum type, its id.
     pub(super) fn enum_named(&mut self, e: &ast::Expr) -> Option<ir::EnumId> {
         match &e.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => match self.ck.lookup(&self.ns, &id.name) {
+            ast::ExprKind::Name(id) if self.find_local(id.name).is_none() => match self.ck.lookup(self.ns, id.name) {
                 Some((Global::Enum(eid), _)) => Some(eid),
                 _ => None,
             },
             ast::ExprKind::Field { base, name } => match &base.kind {
-                ast::ExprKind::Name(alias) if self.find_local(&alias.name).is_none() => {
-                    let ns = self.ck.alias(alias)?.to_string();
-                    let Some((Global::Enum(eid), _)) = self.ck.lookup(&ns, &name.name) else { return None };
-                    self.ck.check_visible(&self.ns, &ns, name);
+                ast::ExprKind::Name(alias) if self.find_local(alias.name).is_none() => {
+                    let ns = self.ck.alias(alias)?;
+                    let Some((Global::Enum(eid), _)) = self.ck.lookup(ns, name.name) else { return None };
+                    self.ck.check_visible(self.ns, ns, name);
                     Some(eid)
                 }
                 _ => None,
@@ -202,7 +202,7 @@ impl FnCtx<'_, '_> {
         let def = &self.ck.program.enums[enum_id];
         let Some(index) = def.variants.iter().position(|v| v.name == name.name) else {
             let ty = def.name.to_string();
-            self.error(SemaError::UnknownVariant { ty, variant: name.name.clone(), span: name.span });
+            self.error(SemaError::UnknownVariant { ty, variant: name.name.to_string(), span: name.span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         };
         let payload = def.variants[index].payload.clone();

@@ -119,7 +119,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn name(&mut self, id: &ast::Ident, expected: Option<&Ty>) -> ir::Expr {
         let span = id.span;
-        if let Some(local) = self.find_local(&id.name) {
+        if let Some(local) = self.find_local(id.name) {
             return mk(ExprKind::Local(local), self.locals[local].ty.clone(), span);
         }
         if id.name == "none" {
@@ -131,19 +131,19 @@ impl FnCtx<'_, '_> {
                 }
             };
         }
-        match self.ck.lookup(&self.ns, &id.name) {
+        match self.ck.lookup(self.ns, id.name) {
             Some((global, _)) => self.global_value(global, id),
             None => {
                 if let Some((_, declared)) = self.outer.iter().rev().find(|(n, _)| *n == id.name) {
                     let declared = *declared;
-                    self.error(SemaError::LambdaCapture { name: id.name.clone(), span, declared });
+                    self.error(SemaError::LambdaCapture { name: id.name.to_string(), span, declared });
                 } else if self.ck.alias(id).is_some() {
-                    self.error(SemaError::NamespaceAsValue { name: id.name.clone(), span });
+                    self.error(SemaError::NamespaceAsValue { name: id.name.to_string(), span });
                 } else {
                     let hint = self.ck.qualified_suggestion(id).or_else(|| {
                         Builtin::from_name(&id.name).map(|_| format!("`{}` is a builtin function: call it", id.name))
                     });
-                    self.error(SemaError::UnknownName { name: id.name.clone(), span, hint });
+                    self.error(SemaError::UnknownName { name: id.name.to_string(), span, hint });
                 }
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
@@ -187,13 +187,13 @@ impl FnCtx<'_, '_> {
     /// local): the declaration it names, or an error.
     pub(super) fn qualified(&mut self, base: &ast::Expr, name: &ast::Ident) -> Option<Option<Global>> {
         let ast::ExprKind::Name(alias) = &base.kind else { return None };
-        if self.find_local(&alias.name).is_some() {
+        if self.find_local(alias.name).is_some() {
             return None;
         }
-        let ns = self.ck.alias(alias)?.to_string();
-        match self.ck.lookup(&ns, &name.name) {
+        let ns = self.ck.alias(alias)?;
+        match self.ck.lookup(ns, name.name) {
             Some((g, _)) => {
-                self.ck.check_visible(&self.ns, &ns, name);
+                self.ck.check_visible(self.ns, ns, name);
                 Some(Some(g))
             }
             None => {
@@ -287,7 +287,7 @@ impl FnCtx<'_, '_> {
                 }
                 None => {
                     let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.to_string();
-                    self.error(SemaError::UnknownField { ty: actor, field: name.name.clone(), span: name.span });
+                    self.error(SemaError::UnknownField { ty: actor, field: name.name.to_string(), span: name.span });
                     mk(ExprKind::Int(0), Ty::Error, span)
                 }
             };
@@ -310,12 +310,12 @@ impl FnCtx<'_, '_> {
                     return mk(ExprKind::Field(Box::new(b), i), ty, span);
                 }
                 let ty = self.show(&b.ty);
-                self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
             }
             Ty::Error => {}
             other => {
                 let ty = self.show(&other);
-                self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
             }
         }
         mk(ExprKind::Int(0), Ty::Error, span)
@@ -338,7 +338,7 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn struct_lit(&mut self, path: &[ast::Ident], fields: &[ast::FieldInit], span: Span) -> ir::Expr {
-        let found = self.ck.resolve(&self.ns, path);
+        let found = self.ck.resolve(self.ns, path);
         let Some((Global::Struct(sid), _)) = found else {
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
             let span = path.first().map_or(span, |f| f.span.to(path.last().map_or(f.span, |l| l.span)));
@@ -367,7 +367,7 @@ impl FnCtx<'_, '_> {
         &mut self,
         owner: &str,
         what: &'static str,
-        decl: &[(String, Ty)],
+        decl: &[(Symbol, Ty)],
         initial: Vec<Option<ir::Expr>>,
         fields: &[ast::FieldInit],
     ) -> (Vec<Option<ir::Expr>>, Vec<String>) {
@@ -375,19 +375,19 @@ impl FnCtx<'_, '_> {
         let mut seen: Vec<&ast::Ident> = vec![];
         for f in fields {
             if let Some(prev) = seen.iter().find(|p| p.name == f.name.name) {
-                self.error(SemaError::Duplicate { what, name: f.name.name.clone(), span: f.name.span, previous: prev.span });
+                self.error(SemaError::Duplicate { what, name: f.name.name.to_string(), span: f.name.span, previous: prev.span });
                 continue;
             }
             seen.push(&f.name);
             match decl.iter().position(|(n, _)| *n == f.name.name) {
                 Some(i) => values[i] = Some(self.expect(&f.value, &decl[i].1)),
                 None => {
-                    self.error(SemaError::UnknownField { ty: owner.to_string(), field: f.name.name.clone(), span: f.name.span });
+                    self.error(SemaError::UnknownField { ty: owner.to_string(), field: f.name.name.to_string(), span: f.name.span });
                     self.expr(&f.value, None);
                 }
             }
         }
-        let missing = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.clone()).collect();
+        let missing = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.to_string()).collect();
         (values, missing)
     }
 
@@ -454,18 +454,18 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn lambda(&mut self, params: &[ast::Param], ret: &ast::TypeExpr, body: &ast::Expr, span: Span) -> ir::Expr {
-        let ns = self.ns.clone();
-        let ret = resolve_type(self.ck, &ns, ret);
+        let ns = self.ns;
+        let ret = resolve_type(self.ck, ns, ret);
         let locals: Vec<ir::Local> = params
             .iter()
-            .map(|p| ir::Local { name: p.name.name.clone(), ty: resolve_type(self.ck, &ns, &p.ty), mutable: false, span: p.name.span })
+            .map(|p| ir::Local { name: p.name.name, ty: resolve_type(self.ck, ns, &p.ty), mutable: false, span: p.name.span })
             .collect();
         let ptys: Vec<Ty> = locals.iter().map(|l| l.ty.clone()).collect();
-        let mut outer: Vec<(String, Span)> = self.outer.clone();
-        outer.extend(self.scopes.iter().flatten().map(|(n, id)| (n.clone(), self.locals[*id].span)));
+        let mut outer: Vec<(Symbol, Span)> = self.outer.clone();
+        outer.extend(self.scopes.iter().flatten().map(|(n, id)| (*n, self.locals[*id].span)));
         let id = self.ck.program.funcs.len();
         self.ck.program.funcs.push(ir::Func {
-            kind: ir::FuncKind::Lambda { namespace: ns.clone(), index: id },
+            kind: ir::FuncKind::Lambda { namespace: ns, index: id },
             actor: None,
             params: (0..locals.len()).collect(),
             ret: ret.clone(),

@@ -15,7 +15,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn spawn(&mut self, test: bool, path: &[ast::Ident], fields: &[ast::FieldInit], span: Span) -> ir::Expr {
         self.check_form(test, "spawn", span);
-        let Some((Global::Actor(a), _)) = self.ck.resolve(&self.ns, path) else {
+        let Some((Global::Actor(a), _)) = self.ck.resolve(self.ns, path) else {
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
             let span = path.first().map_or(span, |f| f.span);
             self.error(SemaError::NotAnActor { name, span });
@@ -106,8 +106,7 @@ impl FnCtx<'_, '_> {
                 ),
             });
         }
-        let ns = self.ns.clone();
-        let t = resolve_type(self.ck, &ns, &ty_args[0]);
+        let t = resolve_type(self.ck, self.ns, &ty_args[0]);
         let is_message = matches!(&t, Ty::Struct(id) if self.ck.program.structs[*id].message_kind().is_some());
         if !is_message && t != Ty::Error {
             let ty = self.show(&t);

@@ -100,7 +100,7 @@ impl FnCtx<'_, '_> {
             (["ok"], Ty::Result(t, _)) => (0, vec![(**t).clone()]),
             (["err"], Ty::Result(_, e)) => (1, vec![(**e).clone()]),
             ([.., variant], Ty::Enum(eid))
-                if path.len() >= 2 && self.ck.resolve(&self.ns, &path[..path.len() - 1]).map(|(g, _)| g) == Some(Global::Enum(*eid)) =>
+                if path.len() >= 2 && self.ck.resolve(self.ns, &path[..path.len() - 1]).map(|(g, _)| g) == Some(Global::Enum(*eid)) =>
             {
                 let def = &self.ck.program.enums[*eid];
                 match def.variants.iter().position(|v| v.name == *variant) {

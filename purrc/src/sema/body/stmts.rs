@@ -94,7 +94,7 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn let_stmt(&mut self, name: &ast::Ident, mutable: bool, ty: Option<&ast::TypeExpr>, value: Option<&ast::Expr>, span: Span) -> StmtKind {
-        let declared = ty.map(|t| resolve_type(self.ck, &self.ns.clone(), t));
+        let declared = ty.map(|t| resolve_type(self.ck, self.ns, t));
         let value = match (value, &declared) {
             (Some(v), Some(t)) => self.expect(v, t),
             (Some(v), None) => {
@@ -137,7 +137,7 @@ impl FnCtx<'_, '_> {
             Ty::Error => ExprKind::Int(0),
             _ => {
                 let t = self.show(ty);
-                self.error(SemaError::NoInitialValue { name: name.name.clone(), ty: t, span });
+                self.error(SemaError::NoInitialValue { name: name.name.to_string(), ty: t, span });
                 ExprKind::Int(0)
             }
         };
@@ -185,9 +185,9 @@ impl FnCtx<'_, '_> {
     pub fn place(&mut self, e: &ast::Expr) -> Option<ir::Place> {
         match &e.kind {
             ast::ExprKind::Name(id) => {
-                let Some(local) = self.find_local(&id.name) else {
+                let Some(local) = self.find_local(id.name) else {
                     self.expr(e, None); // reports the unknown name
-                    if self.ck.lookup(&self.ns, &id.name).is_some() {
+                    if self.ck.lookup(self.ns, id.name).is_some() {
                         self.error(SemaError::InvalidAssignTarget { span: e.span });
                     }
                     return None;
@@ -202,7 +202,7 @@ impl FnCtx<'_, '_> {
                     } else {
                         Binding::Other
                     };
-                    self.error(SemaError::Immutable { name, span: e.span, declared, binding });
+                    self.error(SemaError::Immutable { name: name.to_string(), span: e.span, declared, binding });
                 }
                 Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty.clone(), path: vec![], span: e.span })
             }
@@ -227,7 +227,7 @@ impl FnCtx<'_, '_> {
                             }
                             None => {
                                 let ty = self.show(&ty);
-                                self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                                self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
                                 None
                             }
                         }
@@ -235,7 +235,7 @@ impl FnCtx<'_, '_> {
                     Ty::Error => None,
                     _ => {
                         let ty = self.show(&ty);
-                        self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                        self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
                         None
                     }
                 }
