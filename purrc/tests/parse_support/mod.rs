@@ -113,7 +113,7 @@ pub fn item(i: &Item) -> String {
             list(
                 &e.variants,
                 |v| if v.payload.is_empty() {
-                    v.name.name.clone()
+                    v.name.name.to_string()
                 } else {
                     format!("{}({})", v.name.name, list(&v.payload, ty, ", "))
                 },
@@ -237,7 +237,7 @@ pub fn expr(e: &Expr) -> String {
         ),
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Nil => "nil".into(),
-        ExprKind::Name(i) => i.name.clone(),
+        ExprKind::Name(i) => i.name.to_string(),
         ExprKind::SelfValue => "self".into(),
         ExprKind::Unary { op, operand } => {
             let op = match op {
