@@ -40,6 +40,8 @@ struct Index<T> {
 }
 
 impl<T: Copy + Eq + Hash + 'static> Table<T> {
+    /// Tables are statics, hence a `const fn` and no `Default`.
+    #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Table { chunks: [const { AtomicPtr::new(std::ptr::null_mut()) }; CHUNKS], index: Mutex::new(Index { handles: HashMap::with_hasher(BuildHasherDefault::new()), len: 0 }) }
     }

@@ -10,7 +10,7 @@ pub mod visit;
 
 pub use dump::dump;
 
-use crate::intern::Symbol;
+use crate::intern::{Symbol, Table};
 use crate::source::Span;
 use std::fmt;
 
@@ -106,7 +106,10 @@ pub type ActorId = usize;
 /// Message kinds 0 and 1 are the runtime's (`ActorExited`, `start`).
 pub const FIRST_USER_MESSAGE_KIND: u32 = 2;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// An IR type. Small and `Copy`: the types inside a type are interned
+/// ([`TyRef`], [`TyList`]), so copying one, as every expression's type is
+/// copied from its operands', never allocates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ty {
     Int(IntTy),
     F64,
@@ -115,24 +118,77 @@ pub enum Ty {
     Str,
     Bytes,
     Ptr,
-    List(Box<Ty>),
-    Map(Box<Ty>, Box<Ty>),
-    Option(Box<Ty>),
-    Result(Box<Ty>, Box<Ty>),
-    Fn(Vec<Ty>, Box<Ty>),
+    List(TyRef),
+    Map(TyRef, TyRef),
+    Option(TyRef),
+    Result(TyRef, TyRef),
+    Fn(TyList, TyRef),
     Struct(StructId),
     Enum(EnumId),
     /// `mailbox<A>`: the address of an actor.
     Mailbox(ActorId),
     /// `reply<T>`: a single-use channel for one message of type `T`.
-    Reply(Box<Ty>),
+    Reply(TyRef),
     /// `probe<T>` (tests): collects the `T` messages sent to it.
-    Probe(Box<Ty>),
+    Probe(TyRef),
     /// The type of expressions that never produce a value (`return`,
     /// `panic(..)`); it fits wherever a value is expected.
     Never,
     /// Stands in after an error so that one mistake is reported once.
     Error,
+}
+
+/// A type inside another (`T` in `list<T>`), interned (crate::intern): it
+/// reads as a `&Ty`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TyRef(u32);
+
+static INNER_TYPES: Table<Ty> = Table::new();
+
+impl From<Ty> for TyRef {
+    fn from(ty: Ty) -> TyRef {
+        TyRef(INNER_TYPES.intern(&ty, || ty))
+    }
+}
+
+impl std::ops::Deref for TyRef {
+    type Target = Ty;
+
+    fn deref(&self) -> &Ty {
+        INNER_TYPES.get(self.0)
+    }
+}
+
+impl fmt::Debug for TyRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// The parameter types of a function type, interned: it reads as a `&[Ty]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TyList(u32);
+
+static TYPE_LISTS: Table<&'static [Ty]> = Table::new();
+
+impl From<&[Ty]> for TyList {
+    fn from(tys: &[Ty]) -> TyList {
+        TyList(TYPE_LISTS.intern(tys, || Box::leak(Box::from(tys))))
+    }
+}
+
+impl std::ops::Deref for TyList {
+    type Target = [Ty];
+
+    fn deref(&self) -> &[Ty] {
+        TYPE_LISTS.get(self.0)
+    }
+}
+
+impl fmt::Debug for TyList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
 }
 
 impl Ty {

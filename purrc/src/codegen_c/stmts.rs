@@ -186,7 +186,7 @@ impl FnGen<'_, '_> {
         self.line(format_args!("{ct} {it_name} = {it};"));
         self.own(&it_name, &coll.ty);
         let idx = self.fresh();
-        let (ety, name) = (self.f.locals[id].ty.clone(), self.names[id].clone());
+        let (ety, name) = (self.f.locals[id].ty, self.names[id].clone());
         let ect = self.c(&ety);
         self.open(&format!("for (int64_t {idx} = 0; {idx} < {it_name}->len; {idx}++)"));
         let elem = match coll.ty {
@@ -267,7 +267,7 @@ impl FnGen<'_, '_> {
     /// container on the way unique (copy-on-write).
     pub(super) fn place_ptr(&mut self, place: &ir::Place, upto: usize, operands: &[String]) -> String {
         let mut ptr = format!("&{}", self.root_lvalue(place));
-        let mut ty = place.root_ty.clone();
+        let mut ty = place.root_ty;
         let mut ops = operands.iter();
         for (proj, next) in &place.path[..upto] {
             ptr = match (proj, &ty) {
@@ -286,13 +286,13 @@ impl FnGen<'_, '_> {
                 }
                 (ir::Proj::Field(_), _) => unreachable!("sema only projects fields of structs"),
             };
-            ty = next.clone();
+            ty = *next;
         }
         ptr
     }
 
     pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinaryOp>, value: &ir::Expr) {
-        let ty = place.ty().clone();
+        let ty = *place.ty();
         if value.ty == Ty::Never {
             self.expr(value);
             return;
@@ -336,7 +336,7 @@ impl FnGen<'_, '_> {
                 self.line(format_args!("{ct} {t} = {v};"));
                 // The key was evaluated as a borrowed value: the map keeps its own reference.
                 let kty = match &place.path[..n - 1].last().map_or(&place.root_ty, |(_, t)| t) {
-                    Ty::Map(k, _) => (**k).clone(),
+                    Ty::Map(k, _) => **k,
                     _ => unreachable!("key projection on a map"),
                 };
                 let k = self.into_owned(Val::Plain(key.clone()), &kty);

@@ -48,8 +48,8 @@ pub(super) fn check_functions(ck: &mut Checker) {
     for id in 0..ck.fn_decls.len() {
         let Some(pending) = ck.fn_decls[id].clone() else { continue };
         let func = &ck.program.funcs[id];
-        let (ret, locals) = (func.ret.clone(), func.locals.clone());
-        let mut ctx = FnCtx::new(ck, pending.ns, ret.clone(), locals);
+        let (ret, locals) = (func.ret, func.locals.clone());
+        let mut ctx = FnCtx::new(ck, pending.ns, ret, locals);
         ctx.actor = pending.actor;
         ctx.test = pending.test;
         let mut body = ctx.fn_body(pending.body, &pending.name);
@@ -99,7 +99,7 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     }
 
     fn fn_body(&mut self, body: &ast::Block, name: &ast::Ident) -> ir::Block {
-        let ret = self.ret.clone();
+        let ret = self.ret;
         let want = if ret == Ty::Void { Want::Stmt } else { Want::Value(Some(&ret)) };
         let (block, ty) = self.block(body, want);
         if ret != Ty::Void && ty != Ty::Never && block.value.is_none() {

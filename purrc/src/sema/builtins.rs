@@ -11,11 +11,11 @@ use crate::source::Span;
 const I64: Ty = Ty::Int(IntTy::I64);
 
 fn list_of(t: Ty) -> Ty {
-    Ty::List(Box::new(t))
+    Ty::List(t.into())
 }
 
 fn option_of(t: Ty) -> Ty {
-    Ty::Option(Box::new(t))
+    Ty::Option(t.into())
 }
 
 /// Accumulates the checked arguments of one builtin call.
@@ -36,7 +36,7 @@ impl Call<'_, '_, '_> {
     fn value(&mut self, ty: &Ty) -> Ty {
         let Some(e) = self.arg(self.out.len()).cloned() else { return Ty::Error };
         let v = self.cx.expect(&e, ty);
-        let t = v.ty.clone();
+        let t = v.ty;
         self.out.push(Arg::Value(v));
         t
     }
@@ -45,7 +45,7 @@ impl Call<'_, '_, '_> {
     fn any(&mut self) -> Ty {
         let Some(e) = self.arg(self.out.len()).cloned() else { return Ty::Error };
         let v = self.cx.expr(&e, None);
-        let t = v.ty.clone();
+        let t = v.ty;
         self.out.push(Arg::Value(v));
         t
     }
@@ -55,7 +55,7 @@ impl Call<'_, '_, '_> {
         let Some(e) = self.arg(self.out.len()).cloned() else { return Ty::Error };
         match self.cx.place(&e) {
             Some(p) => {
-                let t = p.ty().clone();
+                let t = *p.ty();
                 self.out.push(Arg::Place(p));
                 t
             }
@@ -93,7 +93,7 @@ impl Call<'_, '_, '_> {
 
     fn list_elem(&mut self, i: usize, ty: &Ty) -> Ty {
         match ty {
-            Ty::List(t) => (**t).clone(),
+            Ty::List(t) => **t,
             _ => {
                 self.wrong(i, ty, "list<T>");
                 Ty::Error
@@ -103,7 +103,7 @@ impl Call<'_, '_, '_> {
 
     fn map_kv(&mut self, i: usize, ty: &Ty) -> (Ty, Ty) {
         match ty {
-            Ty::Map(k, v) => ((**k).clone(), (**v).clone()),
+            Ty::Map(k, v) => ((**k), (**v)),
             _ => {
                 self.wrong(i, ty, "map<K, V>");
                 (Ty::Error, Ty::Error)
@@ -116,7 +116,7 @@ impl Call<'_, '_, '_> {
         let i = self.out.len();
         let t = self.any();
         match &t {
-            Ty::Fn(ps, r) if ps.as_slice() == params && ret.is_none_or(|want| **r == *want) => (**r).clone(),
+            Ty::Fn(ps, r) if **ps == *params && ret.is_none_or(|want| **r == *want) => **r,
             Ty::Error => Ty::Error,
             _ => {
                 let names: Vec<String> = params.iter().map(|p| self.cx.show(p)).collect();
@@ -239,7 +239,7 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
             option_of(Ty::F64)
         }
         ListNew => match expected {
-            Some(t @ Ty::List(_)) => t.clone(),
+            Some(t @ Ty::List(_)) => *t,
             _ => {
                 c.cx.error(SemaError::CannotInfer { what: "`list_new()`".into(), span: c.span });
                 Ty::Error
@@ -321,11 +321,11 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
         ListSortBy => {
             let l = c.place();
             let e = c.list_elem(0, &l);
-            c.func(&[e.clone(), e], Some(&Ty::Bool));
+            c.func(&[e, e], Some(&Ty::Bool));
             Ty::Void
         }
         MapNew => match expected {
-            Some(t @ Ty::Map(..)) => t.clone(),
+            Some(t @ Ty::Map(..)) => *t,
             _ => {
                 c.cx.error(SemaError::CannotInfer { what: "`map_new()`".into(), span: c.span });
                 Ty::Error
@@ -484,7 +484,7 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
                 // `expect_eq(5, x)`: the literal takes x's type.
                 let right = c.cx.expr(&c.args[1].clone(), None);
                 let left = c.cx.expect(&c.args[0].clone(), &right.ty);
-                let t = right.ty.clone();
+                let t = right.ty;
                 c.out.push(Arg::Value(left));
                 c.out.push(Arg::Value(right));
                 t

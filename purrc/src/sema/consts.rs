@@ -54,7 +54,7 @@ pub(super) fn value(ck: &mut Checker, id: usize, used_at: Span) -> Expr {
 }
 
 fn lit(kind: ExprKind, ty: &Ty, span: Span) -> Option<Expr> {
-    Some(Expr { kind, ty: ty.clone(), span })
+    Some(Expr { kind, ty: *ty, span })
 }
 
 /// An integer literal of type `t` holding `v` wrapped into its range.

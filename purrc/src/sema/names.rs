@@ -256,24 +256,24 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: Symbol, t: &TypeExpr) -> Ty {
                         let t = ck.show(&args[0]);
                         ck.error(SemaError::NotAMessage { ty: t, span: targs[0].span() });
                     }
-                    if name.name == "reply" { Ty::Reply(Box::new(args[0].clone())) } else { Ty::Probe(Box::new(args[0].clone())) }
+                    if name.name == "reply" { Ty::Reply(args[0].into()) } else { Ty::Probe(args[0].into()) }
                 }
-                "list" => Ty::List(Box::new(args[0].clone())),
-                "option" => Ty::Option(Box::new(args[0].clone())),
-                "result" => Ty::Result(Box::new(args[0].clone()), Box::new(args[1].clone())),
+                "list" => Ty::List(args[0].into()),
+                "option" => Ty::Option(args[0].into()),
+                "result" => Ty::Result(args[0].into(), args[1].into()),
                 _ => {
                     if !is_map_key(&args[0]) {
                         let ty = ck.show(&args[0]);
                         ck.error(SemaError::InvalidMapKey { ty, span: *span });
                     }
-                    Ty::Map(Box::new(args[0].clone()), Box::new(args[1].clone()))
+                    Ty::Map(args[0].into(), args[1].into())
                 }
             }
         }
         TypeExpr::Fn { params, ret, .. } => {
-            let params = params.iter().map(|p| resolve_type(ck, ns, p)).collect();
+            let params: Vec<Ty> = params.iter().map(|p| resolve_type(ck, ns, p)).collect();
             let ret = ret.as_ref().map_or(Ty::Void, |r| resolve_type(ck, ns, r));
-            Ty::Fn(params, Box::new(ret))
+            Ty::Fn(params.as_slice().into(), ret.into())
         }
     }
 }

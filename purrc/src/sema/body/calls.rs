@@ -35,7 +35,7 @@ impl FnCtx<'_, '_> {
                 if let Ty::Struct(sid) = b.ty {
                     let fields = &self.ck.program.structs[sid].fields;
                     if let Some(i) = fields.iter().position(|(n, _)| *n == name.name) {
-                        let fty = fields[i].1.clone();
+                        let fty = fields[i].1;
                         let f = mk(ExprKind::Field(Box::new(b), i), fty, callee.span);
                         return self.call_value(f, args, span);
                     }
@@ -52,7 +52,7 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn call_value(&mut self, f: ir::Expr, args: &[ast::Expr], span: Span) -> ir::Expr {
-        match f.ty.clone() {
+        match f.ty {
             Ty::Fn(params, ret) => {
                 let args = self.args(&f_name(&f), &params, args, span);
                 mk(ExprKind::CallValue(Box::new(f), args), *ret, span)
@@ -85,14 +85,14 @@ impl FnCtx<'_, '_> {
         match global {
             Global::Func(f) => {
                 let func = &self.ck.program.funcs[f];
-                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty.clone()).collect();
-                let ret = func.ret.clone();
+                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty).collect();
+                let ret = func.ret;
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::Call(f, args), ret, span)
             }
             Global::Extern(x) => {
                 let ext = &self.ck.program.externs[x];
-                let (params, ret) = (ext.params.clone(), ext.ret.clone());
+                let (params, ret) = (ext.params.clone(), ext.ret);
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::CallExtern(x, args), ret, span)
             }
@@ -121,7 +121,7 @@ impl FnCtx<'_, '_> {
             return builtins::check(self, b, id, args, expected, span);
         }
         if let Some(local) = self.find_local(id.name) {
-            let f = mk(ExprKind::Local(local), self.locals[local].ty.clone(), id.span);
+            let f = mk(ExprKind::Local(local), self.locals[local].ty, id.span);
             return self.call_value(f, args, span);
         }
         self.name(id, None);
@@ -158,17 +158,17 @@ impl FnCtx<'_, '_> {
         match (id.name.as_str(), expected) {
             ("some", Some(Ty::Option(t))) => {
                 let v = self.expect(&args[0], t);
-                mk(ExprKind::OptionLit(Some(Box::new(v))), Ty::Option(t.clone()), span)
+                mk(ExprKind::OptionLit(Some(Box::new(v))), Ty::Option(*t), span)
             }
             ("some", _) => {
                 let v = self.expr(&args[0], None);
-                let ty = Ty::Option(Box::new(v.ty.clone()));
+                let ty = Ty::Option(v.ty.into());
                 mk(ExprKind::OptionLit(Some(Box::new(v))), ty, span)
             }
             (name, Some(rt @ Ty::Result(t, e))) => {
                 let ok = name == "ok";
                 let v = self.expect(&args[0], if ok { t } else { e });
-                mk(ExprKind::ResultLit(ok, Box::new(v)), rt.clone(), span)
+                mk(ExprKind::ResultLit(ok, Box::new(v)), *rt, span)
             }
             (name, _) => {
                 self.expr(&args[0], None);

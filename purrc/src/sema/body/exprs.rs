@@ -120,11 +120,11 @@ impl FnCtx<'_, '_> {
     pub(super) fn name(&mut self, id: &ast::Ident, expected: Option<&Ty>) -> ir::Expr {
         let span = id.span;
         if let Some(local) = self.find_local(id.name) {
-            return mk(ExprKind::Local(local), self.locals[local].ty.clone(), span);
+            return mk(ExprKind::Local(local), self.locals[local].ty, span);
         }
         if id.name == "none" {
             return match expected {
-                Some(t @ Ty::Option(_)) => mk(ExprKind::OptionLit(None), t.clone(), span),
+                Some(t @ Ty::Option(_)) => mk(ExprKind::OptionLit(None), *t, span),
                 _ => {
                     self.error(SemaError::CannotInfer { what: "`none`".into(), span });
                     mk(ExprKind::OptionLit(None), Ty::Error, span)
@@ -156,7 +156,8 @@ impl FnCtx<'_, '_> {
         match global {
             Global::Func(f) => {
                 let func = &self.ck.program.funcs[f];
-                let ty = Ty::Fn(func.params.iter().map(|&p| func.locals[p].ty.clone()).collect(), Box::new(func.ret.clone()));
+                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty).collect();
+                let ty = Ty::Fn(params.as_slice().into(), func.ret.into());
                 mk(ExprKind::FnRef(f), ty, span)
             }
             Global::Const(c) => ir::Expr { span, ..crate::sema::consts::value(self.ck, c, span) },
@@ -218,7 +219,7 @@ impl FnCtx<'_, '_> {
         };
         match uop {
             Some(uop) => {
-                let ty = v.ty.clone();
+                let ty = v.ty;
                 mk(ExprKind::Unary(uop, Box::new(v)), ty, span)
             }
             // The operand diverges (or is already wrong): so does the whole.
@@ -250,11 +251,11 @@ impl FnCtx<'_, '_> {
         };
         if l.ty == Ty::Error || r.ty == Ty::Error {
             // Reported already; keep the type the context most likely wants.
-            let ty = if !arithmetic { Ty::Bool } else if l.ty == Ty::Error { r.ty.clone() } else { l.ty.clone() };
+            let ty = if !arithmetic { Ty::Bool } else if l.ty == Ty::Error { r.ty } else { l.ty };
             return mk(ExprKind::Int(0), ty, span);
         }
         // An operand that never produces a value fits any type.
-        let operand = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
+        let operand = if l.ty == Ty::Never { r.ty } else { l.ty };
         if operand == Ty::Never {
             return l;
         }
@@ -281,7 +282,7 @@ impl FnCtx<'_, '_> {
             let fields = &self.ck.program.structs[state].fields;
             return match fields.iter().position(|(n, _)| *n == name.name) {
                 Some(i) => {
-                    let ty = fields[i].1.clone();
+                    let ty = fields[i].1;
                     let base = mk(ExprKind::SelfState, Ty::Struct(state), base.span);
                     mk(ExprKind::Field(Box::new(base), i), ty, span)
                 }
@@ -302,11 +303,11 @@ impl FnCtx<'_, '_> {
             };
         }
         let b = self.expr(base, None);
-        match b.ty.clone() {
+        match b.ty {
             Ty::Struct(sid) => {
                 let fields = &self.ck.program.structs[sid].fields;
                 if let Some(i) = fields.iter().position(|(n, _)| *n == name.name) {
-                    let ty = fields[i].1.clone();
+                    let ty = fields[i].1;
                     return mk(ExprKind::Field(Box::new(b), i), ty, span);
                 }
                 let ty = self.show(&b.ty);
@@ -323,7 +324,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn index(&mut self, base: &ast::Expr, index: &ast::Expr, span: Span) -> ir::Expr {
         let b = self.expr(base, None);
-        let (i, ty) = match b.ty.clone() {
+        let (i, ty) = match b.ty {
             Ty::List(t) => (self.expect(index, &Ty::Int(IntTy::I64)), *t),
             Ty::Bytes | Ty::Str => (self.expect(index, &Ty::Int(IntTy::I64)), Ty::Int(IntTy::U8)),
             Ty::Map(k, v) => (self.expect(index, &k), *v),
@@ -394,7 +395,7 @@ impl FnCtx<'_, '_> {
     pub(super) fn list_lit(&mut self, items: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         if items.is_empty() {
             return match expected {
-                Some(t @ Ty::List(_)) => mk(ExprKind::List(vec![]), t.clone(), span),
+                Some(t @ Ty::List(_)) => mk(ExprKind::List(vec![]), *t, span),
                 _ => {
                     self.error(SemaError::CannotInfer { what: "an empty list literal".into(), span });
                     mk(ExprKind::List(vec![]), Ty::Error, span)
@@ -407,11 +408,11 @@ impl FnCtx<'_, '_> {
         // `[1, 2, "three"]` blames `"three"`, not `1` and `2`.
         let mut out: Vec<Option<ir::Expr>> = vec![None; items.len()];
         let elem = match expected {
-            Some(Ty::List(t)) => (**t).clone(),
+            Some(Ty::List(t)) => **t,
             _ => {
                 let k = items.iter().position(|i| literal_kind(i).is_none()).unwrap_or_else(|| most_common_literal(items));
                 let v = self.expr(&items[k], None);
-                let ty = v.ty.clone();
+                let ty = v.ty;
                 out[k] = Some(v);
                 ty
             }
@@ -421,7 +422,7 @@ impl FnCtx<'_, '_> {
             .zip(out)
             .map(|(item, done)| done.unwrap_or_else(|| self.expect(item, &elem)))
             .collect();
-        mk(ExprKind::List(checked), Ty::List(Box::new(elem)), span)
+        mk(ExprKind::List(checked), Ty::List(elem.into()), span)
     }
 
     pub(super) fn if_expr(&mut self, cond: &ast::Expr, then_block: &ast::Block, else_branch: Option<&ast::Expr>, want: Want, span: Span) -> ir::Expr {
@@ -436,7 +437,7 @@ impl FnCtx<'_, '_> {
             w => w,
         };
         let else_expr = self.expr_want(else_branch, want_else);
-        let else_ty = else_expr.ty.clone();
+        let else_ty = else_expr.ty;
         if let Want::Value(Some(t)) = want_else {
             self.check_fits(&else_expr, t);
         }
@@ -460,7 +461,7 @@ impl FnCtx<'_, '_> {
             .iter()
             .map(|p| ir::Local { name: p.name.name, ty: resolve_type(self.ck, ns, &p.ty), mutable: false, span: p.name.span })
             .collect();
-        let ptys: Vec<Ty> = locals.iter().map(|l| l.ty.clone()).collect();
+        let ptys: Vec<Ty> = locals.iter().map(|l| l.ty).collect();
         let mut outer: Vec<(Symbol, Span)> = self.outer.clone();
         outer.extend(self.scopes.iter().flatten().map(|(n, id)| (*n, self.locals[*id].span)));
         let id = self.ck.program.funcs.len();
@@ -468,21 +469,21 @@ impl FnCtx<'_, '_> {
             kind: ir::FuncKind::Lambda { namespace: ns, index: id },
             actor: None,
             params: (0..locals.len()).collect(),
-            ret: ret.clone(),
+            ret,
             locals: vec![],
             body: ir::Block { stmts: vec![], value: None, span: body.span },
             span,
         });
         self.ck.fn_decls.push(None);
         let (block, locals) = {
-            let mut cx = FnCtx::new(self.ck, ns, ret.clone(), locals);
+            let mut cx = FnCtx::new(self.ck, ns, ret, locals);
             cx.outer = outer;
             let want = if ret == Ty::Void { Want::Stmt } else { Want::Value(Some(&ret)) };
             let (block, bty) = match &body.kind {
                 ast::ExprKind::Block(b) => cx.block(b, want),
                 _ => {
                     let v = if ret == Ty::Void { cx.expr(body, None) } else { cx.expect(body, &ret) };
-                    let ty = v.ty.clone();
+                    let ty = v.ty;
                     let block = if ret == Ty::Void {
                         ir::Block { stmts: vec![ir::Stmt { span: v.span, kind: StmtKind::Expr(v) }], value: None, span: body.span }
                     } else {
@@ -500,7 +501,7 @@ impl FnCtx<'_, '_> {
         let func = &mut self.ck.program.funcs[id];
         func.body = block;
         func.locals = locals;
-        mk(ExprKind::FnRef(id), Ty::Fn(ptys, Box::new(ret)), span)
+        mk(ExprKind::FnRef(id), Ty::Fn(ptys.as_slice().into(), ret.into()), span)
     }
 }
 
@@ -552,7 +553,7 @@ pub(super) fn binary_op(op: BinOp, t: &Ty) -> Option<(ir::BinaryOp, Ty)> {
         (Ty::Bytes, Some(Cmp::Ne)) => O::BytesNe,
         _ => return None,
     };
-    let ty = if cmp.is_some() { Ty::Bool } else { t.clone() };
+    let ty = if cmp.is_some() { Ty::Bool } else { *t };
     Some((bop, ty))
 }
 

@@ -49,7 +49,7 @@ impl FnCtx<'_, '_> {
     /// Checks `message` as what `target` accepts; returns the message.
     pub fn message_for(&mut self, target: &ir::Expr, message: &ast::Expr) -> ir::Expr {
         let expected = match &target.ty {
-            Ty::Reply(t) | Ty::Probe(t) => Some((**t).clone()),
+            Ty::Reply(t) | Ty::Probe(t) => Some(**t),
             _ => None,
         };
         let m = match &expected {
@@ -112,7 +112,7 @@ impl FnCtx<'_, '_> {
             let ty = self.show(&t);
             self.error(SemaError::NotAMessage { ty, span: ty_args[0].span() });
         }
-        mk(ExprKind::ProbeNew, Ty::Probe(Box::new(t)), span)
+        mk(ExprKind::ProbeNew, Ty::Probe(t.into()), span)
     }
 
     /// A mailbox or probe where a `reply<T>` is expected (§7, §8).
@@ -125,7 +125,7 @@ impl FnCtx<'_, '_> {
         };
         if ok {
             let span = v.span;
-            mk(ExprKind::ToReply(Box::new(v)), expected.clone(), span)
+            mk(ExprKind::ToReply(Box::new(v)), *expected, span)
         } else {
             v
         }

@@ -39,7 +39,7 @@ impl FnCtx<'_, '_> {
             let ty = if diverges {
                 Ty::Never
             } else if let Some(v) = &value {
-                v.ty.clone()
+                v.ty
             } else {
                 Ty::Void
             };
@@ -53,7 +53,7 @@ impl FnCtx<'_, '_> {
             ast::StmtKind::Assign { target, op, value } => self.assign(target, *op, value, s.span),
             ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr_stmt(e)),
             ast::StmtKind::Return(value) => {
-                let ret = self.ret.clone();
+                let ret = self.ret;
                 match value {
                     Some(v) => {
                         let v = self.expect(v, &ret);
@@ -110,7 +110,7 @@ impl FnCtx<'_, '_> {
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
         };
-        let ty = declared.unwrap_or_else(|| value.ty.clone());
+        let ty = declared.unwrap_or(value.ty);
         let id = self.declare(name, ty, mutable);
         if !mutable {
             self.lets.push(id);
@@ -141,12 +141,12 @@ impl FnCtx<'_, '_> {
                 ExprKind::Int(0)
             }
         };
-        mk(kind, ty.clone(), span)
+        mk(kind, *ty, span)
     }
 
     pub(super) fn assign(&mut self, target: &ast::Expr, op: ast::AssignOp, value: &ast::Expr, span: Span) -> StmtKind {
         let place = self.place(target);
-        let ty = place.as_ref().map_or(Ty::Error, |p| p.ty().clone());
+        let ty = place.as_ref().map_or(Ty::Error, |p| *p.ty());
         let bin = match op {
             ast::AssignOp::Set => None,
             ast::AssignOp::Add => Some(BinOp::Add),
@@ -194,7 +194,7 @@ impl FnCtx<'_, '_> {
                 };
                 let l = &self.locals[local];
                 if !l.mutable {
-                    let (name, declared) = (l.name.clone(), l.span);
+                    let (name, declared) = (l.name, l.span);
                     let binding = if self.lets.contains(&local) {
                         Binding::Let
                     } else if local < self.params {
@@ -204,7 +204,7 @@ impl FnCtx<'_, '_> {
                     };
                     self.error(SemaError::Immutable { name: name.to_string(), span: e.span, declared, binding });
                 }
-                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty.clone(), path: vec![], span: e.span })
+                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty, path: vec![], span: e.span })
             }
             ast::ExprKind::Field { base, name } => {
                 let mut place = match &base.kind {
@@ -214,13 +214,13 @@ impl FnCtx<'_, '_> {
                     }
                     _ => self.place(base)?,
                 };
-                let ty = place.ty().clone();
+                let ty = *place.ty();
                 match ty {
                     Ty::Struct(sid) => {
                         let fields = &self.ck.program.structs[sid].fields;
                         match fields.iter().position(|(n, _)| *n == name.name) {
                             Some(i) => {
-                                let fty = fields[i].1.clone();
+                                let fty = fields[i].1;
                                 place.path.push((ir::Proj::Field(i), fty));
                                 place.span = e.span;
                                 Some(place)
@@ -242,11 +242,11 @@ impl FnCtx<'_, '_> {
             }
             ast::ExprKind::Index { base, index } => {
                 let mut place = self.place(base)?;
-                let ty = place.ty().clone();
+                let ty = *place.ty();
                 let (proj, elem) = match &ty {
-                    Ty::List(t) => (ir::Proj::Index(Box::new(self.expect(index, &Ty::Int(IntTy::I64))), e.span), (**t).clone()),
+                    Ty::List(t) => (ir::Proj::Index(Box::new(self.expect(index, &Ty::Int(IntTy::I64))), e.span), (**t)),
                     Ty::Bytes => (ir::Proj::Index(Box::new(self.expect(index, &Ty::Int(IntTy::I64))), e.span), Ty::Int(IntTy::U8)),
-                    Ty::Map(k, v) => (ir::Proj::Key(Box::new(self.expect(index, k)), e.span), (**v).clone()),
+                    Ty::Map(k, v) => (ir::Proj::Key(Box::new(self.expect(index, k)), e.span), (**v)),
                     Ty::Error => return None,
                     _ => {
                         let t = self.show(&ty);
@@ -285,7 +285,7 @@ impl FnCtx<'_, '_> {
             let ty = self.show(&start.ty);
             self.error(SemaError::NotIterable { ty: format!("{ty}..{ty}"), span: start.span.to(end.span) });
         }
-        let ty = start.ty.clone();
+        let ty = start.ty;
         self.with_scope(|cx| {
             let id = cx.declare(var, ty, false);
             StmtKind::ForRange(id, Box::new(start), Box::new(end), cx.loop_body(body))
@@ -294,10 +294,10 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn for_each(&mut self, first: &ast::Ident, second: Option<&ast::Ident>, iter: &ast::Expr, body: &ast::Block) -> StmtKind {
         let coll = self.expr(iter, None);
-        let ty = coll.ty.clone();
+        let ty = coll.ty;
         self.with_scope(|cx| match (&ty, second) {
             (Ty::List(t), None) => {
-                let id = cx.declare(first, (**t).clone(), false);
+                let id = cx.declare(first, **t, false);
                 StmtKind::ForEach(id, Box::new(coll), cx.loop_body(body))
             }
             (Ty::Bytes, None) => {
@@ -305,8 +305,8 @@ impl FnCtx<'_, '_> {
                 StmtKind::ForEach(id, Box::new(coll), cx.loop_body(body))
             }
             (Ty::Map(k, v), _) => {
-                let key = cx.declare(first, (**k).clone(), false);
-                let val = second.map(|s| cx.declare(s, (**v).clone(), false));
+                let key = cx.declare(first, **k, false);
+                let val = second.map(|s| cx.declare(s, **v, false));
                 StmtKind::ForMap(key, val, Box::new(coll), cx.loop_body(body))
             }
             _ => {
