@@ -13,6 +13,7 @@ pub use dump::dump;
 use crate::intern::{Symbol, Table};
 use crate::source::Span;
 use std::fmt;
+use thin_vec::ThinVec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntTy {
@@ -584,7 +585,7 @@ impl TypeNames for Program {
 
 #[derive(Debug, Clone)]
 pub struct Block {
-    pub stmts: Vec<Stmt>,
+    pub stmts: ThinVec<Stmt>,
     /// The block's value when it ends in an expression.
     pub value: Option<Box<Expr>>,
     pub span: Span,
@@ -607,8 +608,8 @@ pub enum StmtKind {
     Continue,
     Loop(Block),
     /// `send target message`: target is a mailbox, reply or probe.
-    Send(Expr, Expr),
-    While(Expr, Block),
+    Send(Box<(Expr, Expr)>),
+    While(Box<Expr>, Block),
     ForRange(LocalId, Box<Expr>, Box<Expr>, Block),
     /// Iterates a list (element) or bytes (u8).
     ForEach(LocalId, Box<Expr>, Block),
@@ -629,7 +630,7 @@ pub struct Place {
     pub root: PlaceRoot,
     pub root_ty: Ty,
     /// Each step with the type it yields.
-    pub path: Vec<(Proj, Ty)>,
+    pub path: ThinVec<(Proj, Ty)>,
     pub span: Span,
 }
 
@@ -655,6 +656,14 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// `if cond { then } else { otherwise }`, in one allocation.
+#[derive(Debug, Clone)]
+pub struct If {
+    pub cond: Expr,
+    pub then: Block,
+    pub otherwise: Option<Block>,
+}
+
 #[derive(Debug, Clone)]
 pub struct MatchArm {
     pub pattern: Pattern,
@@ -667,16 +676,16 @@ pub enum Pattern {
     Bind(LocalId),
     /// Two's-complement bits, as `ExprKind::Int`.
     Int(u64),
-    Str(String),
+    Str(Symbol),
     Bool(bool),
     /// Enum variant (by index), `some`/`ok` (0) and `none`/`err` (1) on
     /// options and results.
-    Ctor(usize, Vec<Pattern>),
+    Ctor(u32, ThinVec<Pattern>),
 }
 
 #[derive(Debug, Clone)]
 pub enum InterpPart {
-    Lit(String),
+    Lit(Symbol),
     Value(Expr),
 }
 
@@ -686,39 +695,39 @@ pub enum ExprKind {
     Int(u64),
     Float(f64),
     Bool(bool),
-    Str(String),
+    Str(Symbol),
     Nil,
     Local(LocalId),
     FnRef(FuncId),
     Unary(UnaryOp, Box<Expr>),
     /// Both operands have the type the operation works on.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
-    Call(FuncId, Vec<Expr>),
-    CallExtern(usize, Vec<Expr>),
-    CallValue(Box<Expr>, Vec<Expr>),
-    Builtin(Builtin, Vec<Arg>),
+    Call(FuncId, ThinVec<Expr>),
+    CallExtern(usize, ThinVec<Expr>),
+    CallValue(Box<Expr>, ThinVec<Expr>),
+    Builtin(Builtin, ThinVec<Arg>),
     /// Numeric conversion to `self.ty`.
     Cast(Box<Expr>),
     Field(Box<Expr>, usize),
     /// Indexing a list, bytes, string or map (by the base's type).
     Index(Box<Expr>, Box<Expr>),
-    StructLit(StructId, Vec<Expr>),
-    Variant(EnumId, usize, Vec<Expr>),
+    StructLit(StructId, ThinVec<Expr>),
+    Variant(EnumId, u32, ThinVec<Expr>),
     /// `some(x)` (1 arg) or `none` (0 args) of `self.ty`.
     OptionLit(Option<Box<Expr>>),
     /// `ok(x)` (true) or `err(x)` (false) of `self.ty`.
     ResultLit(bool, Box<Expr>),
-    List(Vec<Expr>),
-    Interp(Vec<InterpPart>),
-    If(Box<Expr>, Box<Block>, Option<Box<Block>>),
-    Match(Box<Expr>, Vec<MatchArm>),
-    Block(Block),
+    List(ThinVec<Expr>),
+    Interp(ThinVec<InterpPart>),
+    If(Box<If>),
+    Match(Box<Expr>, ThinVec<MatchArm>),
+    Block(Box<Block>),
     /// `self` as a value: the running actor (`mailbox<Self>`).
     SelfActor,
     /// The running actor's state, as a struct (`self.x` is a field of it).
     SelfState,
     /// `spawn A { .. }`: state field values in declaration order.
-    Spawn(ActorId, Vec<Expr>),
+    Spawn(ActorId, ThinVec<Expr>),
     /// A mailbox or probe used where a `reply<T>` is expected.
     ToReply(Box<Expr>),
     /// `probe<T>()`.
@@ -730,7 +739,7 @@ pub enum ExprKind {
 #[derive(Debug, Clone)]
 pub enum Arg {
     Value(Expr),
-    Place(Place),
+    Place(Box<Place>),
 }
 
 macro_rules! builtins {

@@ -61,7 +61,7 @@ impl FnGen<'_, '_> {
             Arg::Place(p) => Some(p),
             Arg::Value(_) => None,
         });
-        let place = place.map(|p: &Place| {
+        let place = place.map(|p: &Box<Place>| {
             let operands = self.place_operands(p);
             self.place_ptr(p, p.path.len(), &operands)
         });

@@ -6,10 +6,15 @@ use crate::ir::{self, BinaryOp, ExprKind, LocalId, StmtKind, Ty};
 
 impl FnGen<'_, '_> {
     pub(super) fn block_body(&mut self, b: &ir::Block) -> Option<Val> {
-        for s in &b.stmts {
+        self.stmts_then(&b.stmts, b.value.as_deref())
+    }
+
+    /// Statements, then the value they end in.
+    fn stmts_then(&mut self, stmts: &[ir::Stmt], value: Option<&ir::Expr>) -> Option<Val> {
+        for s in stmts {
             self.stmt(s);
         }
-        b.value.as_ref().map(|v| {
+        value.map(|v| {
             self.line_directive(v.span);
             self.expr(v)
         })
@@ -17,10 +22,16 @@ impl FnGen<'_, '_> {
 
     /// A block in its own C scope; its value (owned) is stored into `dest`.
     pub(super) fn block_into(&mut self, b: &ir::Block, dest: Option<(&str, &Ty)>) {
+        self.scope_into(&b.stmts, b.value.as_deref(), dest);
+    }
+
+    /// Statements and the value they end in, in their own C scope; the value
+    /// (owned) is stored into `dest`.
+    pub(super) fn scope_into(&mut self, stmts: &[ir::Stmt], value: Option<&ir::Expr>, dest: Option<(&str, &Ty)>) {
         self.push_level(LevelKind::Scope);
-        let v = self.block_body(b);
+        let v = self.stmts_then(stmts, value);
         if let (Some(v), Some((dest, ty))) = (v, dest) {
-            if !matches!(b.value.as_ref().map(|e| &e.ty), Some(Ty::Never)) {
+            if !matches!(value.map(|e| &e.ty), Some(Ty::Never)) {
                 let v = self.into_owned(v, ty);
                 self.line(format_args!("{dest} = {v};"));
             }
@@ -99,7 +110,8 @@ impl FnGen<'_, '_> {
                 self.diverged = true;
                 self.drop_level();
             }
-            StmtKind::Send(target, message) => {
+            StmtKind::Send(send) => {
+                let (target, message) = &**send;
                 self.push_level(LevelKind::Stmt);
                 // The target is evaluated first; a read of it is pinned so
                 // that evaluating the message cannot change it.

@@ -9,6 +9,7 @@ use crate::ast;
 use crate::intern::{FxHashMap, Symbol};
 use crate::ir::{self, Ty};
 use crate::source::Span;
+use thin_vec::ThinVec;
 
 pub(super) fn declare<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     ck.actor_fns = vec![FxHashMap::default(); decls.actors.len()];
@@ -131,7 +132,7 @@ fn add_func(ck: &mut Checker, kind: ir::FuncKind, actor: Option<ir::ActorId>, lo
         params,
         ret,
         locals,
-        body: ir::Block { stmts: vec![], value: None, span },
+        body: ir::Block { stmts: ThinVec::new(), value: None, span },
         span,
     });
     ck.program.funcs.len() - 1

@@ -16,6 +16,7 @@ use crate::ast::{self, BinOp, UnOp};
 use crate::intern::Symbol;
 use crate::ir::{self, Builtin, ExprKind, IntTy, LocalId, StmtKind, Ty};
 use crate::source::Span;
+use thin_vec::ThinVec;
 
 /// Whether a block or branch is used for its value or only run.
 #[derive(Clone, Copy)]

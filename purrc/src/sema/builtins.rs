@@ -7,6 +7,7 @@ use super::SemaError;
 use crate::ast;
 use crate::ir::{Arg, Builtin, Expr, ExprKind, IntTy, Ty};
 use crate::source::Span;
+use thin_vec::ThinVec;
 
 const I64: Ty = Ty::Int(IntTy::I64);
 
@@ -24,7 +25,7 @@ struct Call<'x, 'c, 'a> {
     b: Builtin,
     args: &'x [ast::Expr],
     span: Span,
-    out: Vec<Arg>,
+    out: ThinVec<Arg>,
 }
 
 impl Call<'_, '_, '_> {
@@ -56,7 +57,7 @@ impl Call<'_, '_, '_> {
         match self.cx.place(&e) {
             Some(p) => {
                 let t = *p.ty();
-                self.out.push(Arg::Place(p));
+                self.out.push(Arg::Place(Box::new(p)));
                 t
             }
             None => {
@@ -138,7 +139,7 @@ pub(super) fn check(cx: &mut FnCtx, b: Builtin, id: &ast::Ident, args: &[ast::Ex
         }
         return Expr { kind: ExprKind::Int(0), ty: Ty::Error, span };
     }
-    let mut c = Call { cx, b, args, span, out: vec![] };
+    let mut c = Call { cx, b, args, span, out: ThinVec::new() };
     let ty = result_type(&mut c, expected);
     Expr { kind: ExprKind::Builtin(c.b, c.out), ty, span }
 }

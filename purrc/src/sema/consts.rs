@@ -6,6 +6,7 @@ use super::body::{fits, FnCtx};
 use super::names::resolve_type;
 use super::{Checker, ConstState, SemaError};
 use crate::ir::{BinaryOp, Expr, ExprKind, FloatOp, IntOp, IntTy, Ty, UnaryOp};
+use crate::intern::Symbol;
 use crate::source::Span;
 
 pub(super) fn check_all(ck: &mut Checker) {
@@ -137,8 +138,8 @@ fn binary(ck: &mut Checker, op: BinaryOp, a: &Expr, b: &Expr, e: &Expr) -> Optio
         }),
         (BinaryOp::Scalar(c), F(x), F(y)) => B(c.holds(x.partial_cmp(y)?)),
         (BinaryOp::Scalar(c), B(x), B(y)) => B(c.holds(x.cmp(y))),
-        (BinaryOp::StrConcat, S(x), S(y)) => S(format!("{x}{y}")),
-        (BinaryOp::Str(c), S(x), S(y)) => B(c.holds(x.cmp(y))),
+        (BinaryOp::StrConcat, S(x), S(y)) => S(Symbol::intern(&format!("{x}{y}"))),
+        (BinaryOp::Str(c), S(x), S(y)) => B(c.holds(x.as_str().cmp(y.as_str()))),
         (BinaryOp::And, B(x), B(y)) => B(*x && *y),
         (BinaryOp::Or, B(x), B(y)) => B(*x || *y),
         _ => return None,

@@ -21,7 +21,7 @@ fn lower(p: &Pattern) -> Pat {
         Pattern::Int(v) => Pat::Lit(v.to_string()),
         Pattern::Str(s) => Pat::Lit(format!("{s:?}")),
         Pattern::Bool(b) => Pat::Ctor(usize::from(!*b), vec![]),
-        Pattern::Ctor(i, args) => Pat::Ctor(*i, args.iter().map(lower).collect()),
+        Pattern::Ctor(i, args) => Pat::Ctor(*i as usize, args.iter().map(lower).collect()),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::ast::{self, TypeExpr};
 use crate::intern::Symbol;
 use crate::ir::{self, ExternPosition, IntTy, Ty};
 use crate::source::Span;
+use thin_vec::ThinVec;
 
 /// The declarations of one program, grouped by kind, each with its namespace.
 pub(super) struct Decls<'a> {
@@ -165,7 +166,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             params,
             ret,
             locals,
-            body: ir::Block { stmts: vec![], value: None, span: f.body.span },
+            body: ir::Block { stmts: ThinVec::new(), value: None, span: f.body.span },
             span: f.name.span,
         });
         ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name, ns: *ns, actor: None, test: false }));

@@ -67,7 +67,7 @@ impl FnCtx<'_, '_> {
     }
 
     /// Checks arguments against parameter types; reports a count mismatch.
-    pub fn args(&mut self, callee: &str, params: &[Ty], args: &[ast::Expr], span: Span) -> Vec<ir::Expr> {
+    pub fn args(&mut self, callee: &str, params: &[Ty], args: &[ast::Expr], span: Span) -> ThinVec<ir::Expr> {
         if params.len() != args.len() {
             self.error(SemaError::ArgCount { callee: callee.to_string(), expected: params.len(), found: args.len(), span });
         }
@@ -213,10 +213,10 @@ impl FnCtx<'_, '_> {
                 if !payload.is_empty() {
                     self.error(SemaError::ArgCount { callee, expected: payload.len(), found: 0, span });
                 }
-                vec![]
+                ThinVec::new()
             }
         };
-        mk(ExprKind::Variant(enum_id, index, args), Ty::Enum(enum_id), span)
+        mk(ExprKind::Variant(enum_id, index as u32, args), Ty::Enum(enum_id), span)
     }
 }
 

@@ -69,7 +69,7 @@ impl FnCtx<'_, '_> {
             ast::ExprKind::Match { scrutinee, arms } => self.match_expr(scrutinee, arms, want, span),
             ast::ExprKind::Block(b) => {
                 let (block, ty) = self.block(b, want);
-                mk(ExprKind::Block(block), ty, span)
+                mk(ExprKind::Block(Box::new(block)), ty, span)
             }
             ast::ExprKind::Lambda { params, ret, body } => self.lambda(params, ret, body, span),
             ast::ExprKind::Spawn { test, actor, fields } => self.spawn(*test, actor, fields, span),
@@ -94,15 +94,15 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn string(&mut self, parts: &[ast::StrPart], span: Span) -> ir::Expr {
         if let [ast::StrPart::Lit(s)] = parts {
-            return mk(ExprKind::Str(s.clone()), Ty::Str, span);
+            return mk(ExprKind::Str(Symbol::intern(s)), Ty::Str, span);
         }
         if parts.is_empty() {
-            return mk(ExprKind::Str(String::new()), Ty::Str, span);
+            return mk(ExprKind::Str(Symbol::intern("")), Ty::Str, span);
         }
-        let mut out = vec![];
+        let mut out = ThinVec::new();
         for p in parts {
             match p {
-                ast::StrPart::Lit(s) => out.push(ir::InterpPart::Lit(s.clone())),
+                ast::StrPart::Lit(s) => out.push(ir::InterpPart::Lit(Symbol::intern(s))),
                 ast::StrPart::Expr(e) => {
                     let v = self.expr(e, None);
                     let ok = v.ty.is_scalar() || matches!(v.ty, Ty::Str | Ty::Error | Ty::Never);
@@ -395,10 +395,10 @@ impl FnCtx<'_, '_> {
     pub(super) fn list_lit(&mut self, items: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         if items.is_empty() {
             return match expected {
-                Some(t @ Ty::List(_)) => mk(ExprKind::List(vec![]), *t, span),
+                Some(t @ Ty::List(_)) => mk(ExprKind::List(ThinVec::new()), *t, span),
                 _ => {
                     self.error(SemaError::CannotInfer { what: "an empty list literal".into(), span });
-                    mk(ExprKind::List(vec![]), Ty::Error, span)
+                    mk(ExprKind::List(ThinVec::new()), Ty::Error, span)
                 }
             };
         }
@@ -417,7 +417,7 @@ impl FnCtx<'_, '_> {
                 ty
             }
         };
-        let checked: Vec<ir::Expr> = items
+        let checked: ThinVec<ir::Expr> = items
             .iter()
             .zip(out)
             .map(|(item, done)| done.unwrap_or_else(|| self.expect(item, &elem)))
@@ -429,7 +429,7 @@ impl FnCtx<'_, '_> {
         let cond = self.expect(cond, &Ty::Bool);
         let Some(else_branch) = else_branch else {
             let (then, _) = self.block(then_block, Want::Stmt);
-            return mk(ExprKind::If(Box::new(cond), Box::new(then), None), Ty::Void, span);
+            return mk(ExprKind::If(Box::new(ir::If { cond, then, otherwise: None })), Ty::Void, span);
         };
         let (then, then_ty) = self.block(then_block, want);
         let want_else = match want {
@@ -442,8 +442,8 @@ impl FnCtx<'_, '_> {
             self.check_fits(&else_expr, t);
         }
         let else_block = match else_expr.kind {
-            ExprKind::Block(b) => b,
-            _ => ir::Block { stmts: vec![], span: else_expr.span, value: Some(Box::new(else_expr)) },
+            ExprKind::Block(b) => *b,
+            _ => ir::Block { stmts: ThinVec::new(), span: else_expr.span, value: Some(Box::new(else_expr)) },
         };
         let ty = match want {
             Want::Stmt => {
@@ -451,7 +451,7 @@ impl FnCtx<'_, '_> {
             }
             Want::Value(_) => if then_ty == Ty::Never { else_ty } else { then_ty },
         };
-        mk(ExprKind::If(Box::new(cond), Box::new(then), Some(Box::new(else_block))), ty, span)
+        mk(ExprKind::If(Box::new(ir::If { cond, then, otherwise: Some(else_block) })), ty, span)
     }
 
     pub(super) fn lambda(&mut self, params: &[ast::Param], ret: &ast::TypeExpr, body: &ast::Expr, span: Span) -> ir::Expr {
@@ -471,7 +471,7 @@ impl FnCtx<'_, '_> {
             params: (0..locals.len()).collect(),
             ret,
             locals: vec![],
-            body: ir::Block { stmts: vec![], value: None, span: body.span },
+            body: ir::Block { stmts: ThinVec::new(), value: None, span: body.span },
             span,
         });
         self.ck.fn_decls.push(None);
@@ -485,9 +485,9 @@ impl FnCtx<'_, '_> {
                     let v = if ret == Ty::Void { cx.expr(body, None) } else { cx.expect(body, &ret) };
                     let ty = v.ty;
                     let block = if ret == Ty::Void {
-                        ir::Block { stmts: vec![ir::Stmt { span: v.span, kind: StmtKind::Expr(v) }], value: None, span: body.span }
+                        ir::Block { stmts: thin_vec::thin_vec![ir::Stmt { span: v.span, kind: StmtKind::Expr(v) }], value: None, span: body.span }
                     } else {
-                        ir::Block { stmts: vec![], value: Some(Box::new(v)), span: body.span }
+                        ir::Block { stmts: ThinVec::new(), value: Some(Box::new(v)), span: body.span }
                     };
                     (block, ty)
                 }

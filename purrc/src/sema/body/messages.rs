@@ -84,7 +84,7 @@ impl FnCtx<'_, '_> {
         self.check_form(test, "send", span);
         let t = self.expr(target, None);
         let m = self.message_for(&t, message);
-        StmtKind::Send(t, m)
+        StmtKind::Send(Box::new((t, m)))
     }
 
     /// `probe<T>()`, the one call with a type argument.

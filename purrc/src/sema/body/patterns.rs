@@ -7,7 +7,7 @@ impl FnCtx<'_, '_> {
     pub(super) fn match_expr(&mut self, scrutinee: &ast::Expr, arms: &[ast::MatchArm], want: Want, span: Span) -> ir::Expr {
         let s = self.expr(scrutinee, None);
         let sty = s.ty;
-        let mut out = vec![];
+        let mut out = ThinVec::new();
         let mut result: Option<Ty> = match want {
             Want::Value(Some(t)) => Some(*t),
             _ => None,
@@ -61,7 +61,7 @@ impl FnCtx<'_, '_> {
                 ir::Pattern::Wildcard
             }
             (P::Wildcard, _) => ir::Pattern::Wildcard,
-            (P::Binding(id), Ty::Option(_)) if id.name == "none" => ir::Pattern::Ctor(1, vec![]),
+            (P::Binding(id), Ty::Option(_)) if id.name == "none" => ir::Pattern::Ctor(1, ThinVec::new()),
             (P::Binding(id), _) => ir::Pattern::Bind(self.declare(id, *ty, false)),
             (P::Int { negative, value }, Ty::Int(t)) => {
                 let v = if *negative { -i128::from(*value) } else { i128::from(*value) };
@@ -71,7 +71,7 @@ impl FnCtx<'_, '_> {
                 ir::Pattern::Int(v as u64)
             }
             (P::Char(c), Ty::Int(_)) => ir::Pattern::Int(u64::from(*c)),
-            (P::Str(s), Ty::Str) => ir::Pattern::Str(s.clone()),
+            (P::Str(s), Ty::Str) => ir::Pattern::Str(Symbol::intern(s)),
             (P::Bool(b), Ty::Bool) => ir::Pattern::Bool(*b),
             (P::Ctor { path, args }, _) => self.ctor_pattern(p, path, args, ty),
             (P::Int { .. } | P::Char(_), _) => mismatch(self, "an integer pattern"),
@@ -126,6 +126,6 @@ impl FnCtx<'_, '_> {
             return ir::Pattern::Wildcard;
         }
         let subs = args.iter().zip(&payload).map(|(a, t)| self.pattern(a, t)).collect();
-        ir::Pattern::Ctor(index, subs)
+        ir::Pattern::Ctor(index as u32, subs)
     }
 }

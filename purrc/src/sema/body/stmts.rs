@@ -10,7 +10,7 @@ impl FnCtx<'_, '_> {
     /// cannot complete).
     pub fn block(&mut self, b: &ast::Block, want: Want) -> (ir::Block, Ty) {
         self.with_scope(|cx| {
-            let mut stmts = vec![];
+            let mut stmts = ThinVec::new();
             let mut diverges = false;
             let mut value = None;
             for (i, s) in b.stmts.iter().enumerate() {
@@ -83,7 +83,7 @@ impl FnCtx<'_, '_> {
             ast::StmtKind::Loop(body) => StmtKind::Loop(self.loop_body(body)),
             ast::StmtKind::While { cond, body } => {
                 let cond = self.expect(cond, &Ty::Bool);
-                StmtKind::While(cond, self.loop_body(body))
+                StmtKind::While(Box::new(cond), self.loop_body(body))
             }
             ast::StmtKind::ForRange { var, start, end, body } => self.for_range(var, start, end, body),
             ast::StmtKind::ForEach { first, second, iter, body } => self.for_each(first, second.as_deref(), iter, body),
@@ -125,13 +125,13 @@ impl FnCtx<'_, '_> {
             Ty::Int(_) => ExprKind::Int(0),
             Ty::F64 => ExprKind::Float(0.0),
             Ty::Bool => ExprKind::Bool(false),
-            Ty::Str => ExprKind::Str(String::new()),
+            Ty::Str => ExprKind::Str(Symbol::intern("")),
             Ty::Ptr => ExprKind::Nil,
-            Ty::List(_) => ExprKind::List(vec![]),
-            Ty::Map(..) => ExprKind::Builtin(Builtin::MapNew, vec![]),
+            Ty::List(_) => ExprKind::List(ThinVec::new()),
+            Ty::Map(..) => ExprKind::Builtin(Builtin::MapNew, ThinVec::new()),
             Ty::Bytes => ExprKind::Builtin(
                 Builtin::BytesNew,
-                vec![ir::Arg::Value(mk(ExprKind::Int(0), Ty::Int(IntTy::I64), span))],
+                thin_vec::thin_vec![ir::Arg::Value(mk(ExprKind::Int(0), Ty::Int(IntTy::I64), span))],
             ),
             Ty::Option(_) => ExprKind::OptionLit(None),
             Ty::Error => ExprKind::Int(0),
@@ -204,13 +204,13 @@ impl FnCtx<'_, '_> {
                     };
                     self.error(SemaError::Immutable { name: name.to_string(), span: e.span, declared, binding });
                 }
-                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty, path: vec![], span: e.span })
+                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty, path: ThinVec::new(), span: e.span })
             }
             ast::ExprKind::Field { base, name } => {
                 let mut place = match &base.kind {
                     ast::ExprKind::SelfValue => {
                         let state = self.state_struct(base.span)?;
-                        ir::Place { root: ir::PlaceRoot::State, root_ty: Ty::Struct(state), path: vec![], span: base.span }
+                        ir::Place { root: ir::PlaceRoot::State, root_ty: Ty::Struct(state), path: ThinVec::new(), span: base.span }
                     }
                     _ => self.place(base)?,
                 };
@@ -346,7 +346,7 @@ pub(super) fn stmt_diverges(s: &ir::Stmt) -> bool {
 pub(super) fn contains_break(b: &ir::Block) -> bool {
     fn in_expr(e: &ir::Expr) -> bool {
         match &e.kind {
-            ExprKind::If(_, t, f) => contains_break(t) || f.as_deref().is_some_and(contains_break),
+            ExprKind::If(if_) => contains_break(&if_.then) || if_.otherwise.as_ref().is_some_and(contains_break),
             ExprKind::Match(_, arms) => arms.iter().any(|a| in_expr(&a.body)),
             ExprKind::Block(b) => contains_break(b),
             _ => false,
