@@ -58,10 +58,10 @@ impl FnGen<'_, '_> {
             });
         }
         let place = args.iter().find_map(|a| match a {
-            Arg::Place(p) => Some(p),
+            Arg::Place(p) => Some(&**p),
             Arg::Value(_) => None,
         });
-        let place = place.map(|p: &Box<Place>| {
+        let place = place.map(|p: &Place| {
             let operands = self.place_operands(p);
             self.place_ptr(p, p.path.len(), &operands)
         });

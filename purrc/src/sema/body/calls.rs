@@ -9,7 +9,8 @@ impl FnCtx<'_, '_> {
             ast::ExprKind::Name(id) if self.find_local(id.name).is_none() => {
                 self.call_named(id, args, expected, span)
             }
-            ast::ExprKind::Field { base, name } => {
+            ast::ExprKind::Field(f) => {
+                let (base, name) = (&f.base, &f.name);
                 if let Some(enum_id) = self.enum_named(base) {
                     return self.variant(enum_id, name, Some(args), span);
                 }
@@ -40,7 +41,7 @@ impl FnCtx<'_, '_> {
                         return self.call_value(f, args, span);
                     }
                 }
-                let mut all = vec![(**base).clone()];
+                let mut all = vec![base.clone()];
                 all.extend(args.iter().cloned());
                 self.call_named(name, &all, expected, span)
             }
@@ -185,11 +186,11 @@ impl FnCtx<'_, '_> {
                 Some((Global::Enum(eid), _)) => Some(eid),
                 _ => None,
             },
-            ast::ExprKind::Field { base, name } => match &base.kind {
+            ast::ExprKind::Field(f) => match &f.base.kind {
                 ast::ExprKind::Name(alias) if self.find_local(alias.name).is_none() => {
                     let ns = self.ck.alias(alias)?;
-                    let Some((Global::Enum(eid), _)) = self.ck.lookup(ns, name.name) else { return None };
-                    self.ck.check_visible(self.ns, ns, name);
+                    let Some((Global::Enum(eid), _)) = self.ck.lookup(ns, f.name.name) else { return None };
+                    self.ck.check_visible(self.ns, ns, &f.name);
                     Some(eid)
                 }
                 _ => None,

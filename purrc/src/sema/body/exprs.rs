@@ -60,18 +60,18 @@ impl FnCtx<'_, '_> {
             ast::ExprKind::Unary { op, operand } => self.unary(*op, operand, expected, span),
             ast::ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expected, span),
             ast::ExprKind::Call { callee, args } => self.call(callee, args, expected, span),
-            ast::ExprKind::GenericCall { name, ty_args, args } => self.generic_call(name, ty_args, args, span),
-            ast::ExprKind::Field { base, name } => self.field(base, name, span),
+            ast::ExprKind::GenericCall(g) => self.generic_call(&g.name, &g.ty_args, &g.args, span),
+            ast::ExprKind::Field(f) => self.field(&f.base, &f.name, span),
             ast::ExprKind::Index { base, index } => self.index(base, index, span),
             ast::ExprKind::StructLit { path, fields } => self.struct_lit(path, fields, span),
             ast::ExprKind::List(items) => self.list_lit(items, expected, span),
-            ast::ExprKind::If { cond, then_block, else_branch } => self.if_expr(cond, then_block, else_branch.as_deref(), want, span),
+            ast::ExprKind::If(if_) => self.if_expr(&if_.cond, &if_.then_block, if_.else_branch.as_ref(), want, span),
             ast::ExprKind::Match { scrutinee, arms } => self.match_expr(scrutinee, arms, want, span),
             ast::ExprKind::Block(b) => {
                 let (block, ty) = self.block(b, want);
                 mk(ExprKind::Block(Box::new(block)), ty, span)
             }
-            ast::ExprKind::Lambda { params, ret, body } => self.lambda(params, ret, body, span),
+            ast::ExprKind::Lambda(l) => self.lambda(&l.params, &l.ret, &l.body, span),
             ast::ExprKind::Spawn { test, actor, fields } => self.spawn(*test, actor, fields, span),
         }
     }

@@ -206,7 +206,8 @@ impl FnCtx<'_, '_> {
                 }
                 Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty, path: ThinVec::new(), span: e.span })
             }
-            ast::ExprKind::Field { base, name } => {
+            ast::ExprKind::Field(f) => {
+                let (base, name) = (&f.base, &f.name);
                 let mut place = match &base.kind {
                     ast::ExprKind::SelfValue => {
                         let state = self.state_struct(base.span)?;
