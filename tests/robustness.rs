@@ -26,9 +26,9 @@ fn compile(text: &str) -> Option<String> {
     let mut sources = SourceMap::default();
     sources.add("fuzz.pu".into(), text.to_string());
     let files = purrc::driver::parse_program(&mut sources).ok()?;
-    let program = purrc::sema::check(&files, true).ok()?;
+    let mut program = purrc::sema::check(files, true).ok()?;
     let mut c = Vec::new();
-    purrc::codegen_c::generate(&program, &sources, purrc::codegen_c::Mode::Program, false, &mut c).expect("writing to memory");
+    purrc::codegen_c::generate(&mut program, &sources, purrc::codegen_c::Mode::Program, false, &mut c).expect("writing to memory");
     Some(String::from_utf8(c).expect("C is UTF-8"))
 }
 

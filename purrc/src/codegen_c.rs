@@ -23,13 +23,14 @@ mod types;
 
 pub use program::Mode;
 
-use crate::ir::{Func, LocalId, Program, Ty};
+use crate::ir::{Block, Func, LocalId, Program, Ty};
 use crate::source::{SourceMap, Span};
 use literals::c_string;
 use names::CNames;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use thin_vec::ThinVec;
 use types::TypeTable;
 
 /// Functions per piece of parallel code generation. Pieces depend only on
@@ -39,28 +40,37 @@ const FUNCS_PER_PIECE: usize = 2048;
 /// Writes the C translation of a checked program to `out`; `mode` picks
 /// what its `main` runs, `epoll` the scheduler of actor programs.
 ///
-/// The declarations at the top of the file (types, literals, locations,
-/// prototypes) are known only once every function is generated, so the
-/// function bodies wait in their pieces; each piece's text is written
-/// straight from where it was made and freed, never joined into one string.
-pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, epoll: bool, out: &mut dyn Write) -> io::Result<()> {
+/// The function bodies are taken out of `program` and each is freed once
+/// its C is made, so the IR shrinks as the C grows. The declarations at the
+/// top of the file (types, literals, locations, prototypes) are known only
+/// once every function is generated, so the C of the functions waits in
+/// its pieces; each piece's text is written straight from where it was made
+/// and freed, never joined into one string.
+pub fn generate(program: &mut Program, sources: &SourceMap, mode: Mode, epoll: bool, out: &mut dyn Write) -> io::Result<()> {
+    let live = program::reachable_funcs(program, mode);
+    let mut spawn_main = if mode == Mode::Program { program::spawn_main_func(program) } else { None };
+    let mut bodies: Vec<Block> = program.funcs.iter_mut().zip(&live).filter(|(_, l)| **l).map(|(f, _)| take_body(f)).collect();
+    bodies.extend(spawn_main.as_mut().map(take_body));
+    let program = &*program;
     let names = CNames::new(program);
     let names = &names;
-    let live = program::reachable_funcs(program, mode);
-    let spawn_main = if mode == Mode::Program { program::spawn_main_func(program) } else { None };
     let mut funcs: Vec<&Func> = program.funcs.iter().zip(&live).filter(|(_, l)| **l).map(|(f, _)| f).collect();
     funcs.extend(spawn_main.as_ref());
-    let pieces: Vec<&[&Func]> = funcs.chunks(FUNCS_PER_PIECE.max(1)).collect();
+    let mut bodies = bodies.into_iter();
+    let pieces: Vec<(&[&Func], Vec<Block>)> =
+        funcs.chunks(FUNCS_PER_PIECE.max(1)).map(|funcs| (funcs, bodies.by_ref().take(funcs.len()).collect())).collect();
     let mut parts: Vec<Piece> = std::thread::scope(|scope| {
         let handles: Vec<_> = pieces
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, funcs)| crate::threads::spawn_scoped(scope, move || generate_piece(program, names, sources, i, funcs)))
+            .map(|(i, (funcs, bodies))| {
+                crate::threads::spawn_scoped(scope, move || generate_piece(program, names, sources, i, funcs, bodies))
+            })
             .collect();
         handles.into_iter().map(|h| h.join().expect("code generation does not panic")).collect()
     });
     if parts.is_empty() {
-        parts.push(generate_piece(program, names, sources, 0, &[]));
+        parts.push(generate_piece(program, names, sources, 0, &[], vec![]));
     }
     let spawn_main = spawn_main.as_ref().map(|f| names.func(f));
     write_file(parts, mode, epoll, &live, spawn_main.as_deref(), out)
@@ -73,12 +83,21 @@ struct Piece<'p> {
     bodies: Text,
 }
 
+/// The body of `f`, leaving it an empty block.
+fn take_body(f: &mut Func) -> Block {
+    let empty = Block { stmts: ThinVec::new(), value: None, span: f.body.span };
+    std::mem::replace(&mut f.body, empty)
+}
+
+/// The C of `funcs`, whose bodies are `bodies`; each body is freed once its
+/// C is made.
 fn generate_piece<'p>(
     program: &'p Program,
     names: &'p CNames<'p>,
     sources: &'p SourceMap,
     index: usize,
     funcs: &[&'p Func],
+    bodies: Vec<Block>,
 ) -> Piece<'p> {
     let mut g = Gen {
         program,
@@ -94,15 +113,15 @@ fn generate_piece<'p>(
         file_names: sources.files.iter().map(|f| c_string(f.name.as_bytes())).collect(),
     };
     let mut protos = String::new();
-    let mut bodies = Text::default();
-    for &f in funcs {
-        let fg = FnGen::new(&mut g, f);
+    let mut text = Text::default();
+    for (&f, body) in funcs.iter().zip(bodies) {
+        let fg = FnGen::new(&mut g, f, &body);
         let sig = fg.g.signature(f, &fg.names);
         protos.push_str(&sig);
         protos.push_str(";\n");
-        fg.generate(&sig, &mut bodies);
+        fg.generate(&sig, &body, &mut text);
     }
-    Piece { g, protos, bodies }
+    Piece { g, protos, bodies: text }
 }
 
 /// Writes the whole C file: the declarations all pieces need, then each

@@ -185,10 +185,9 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         println!("{files:#?}");
         return Ok(ExitCode::SUCCESS);
     }
-    let program = sema::check(&files, !(cli.test || cli.bench)).map_err(Failure::Diagnostics)?;
-    // The AST is freed so the IR and C text reuse its memory (fewer fresh
-    // pages to fault in); the IR is not: purrc exits right after using it.
-    drop(files);
+    // Checking consumes the AST, freeing it as the IR is built, so the IR
+    // and the C text reuse its memory (fewer fresh pages to fault in).
+    let mut program = sema::check(files, !(cli.test || cli.bench)).map_err(Failure::Diagnostics)?;
     clock.lap("check");
     let warnings = lint::check(&program);
     report(cli, &warnings, sources);
@@ -205,10 +204,12 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         codegen_c::Mode::Program
     };
     let epoll = cli.scheduler == Scheduler::Epoll;
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.to_string(), x.span)).collect();
     if cli.emit == Some(Emit::C) {
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         // A closed pipe (`purrc --emit c | head`) is not an error of the program.
-        let _ = codegen_c::generate(&program, sources, mode, epoll, &mut stdout).and_then(|()| stdout.flush());
+        let _ = codegen_c::generate(&mut program, sources, mode, epoll, &mut stdout).and_then(|()| stdout.flush());
+        // What is left of the IR is not freed: purrc exits now.
         std::mem::forget(program);
         clock.lap("generate C");
         return Ok(ExitCode::SUCCESS);
@@ -220,9 +221,8 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let c_path = c_dir.join(format!("{stem}.c"));
     let cannot_write = |e: std::io::Error| Failure::Usage(format!("cannot write {}: {e}", c_path.display()));
     let mut c_file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&c_path).map_err(cannot_write)?);
-    codegen_c::generate(&program, sources, mode, epoll, &mut c_file).and_then(|()| c_file.flush()).map_err(cannot_write)?;
+    codegen_c::generate(&mut program, sources, mode, epoll, &mut c_file).and_then(|()| c_file.flush()).map_err(cannot_write)?;
     drop(c_file);
-    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.to_string(), x.span)).collect();
     std::mem::forget(program);
     clock.lap("generate C");
     let runs = cli.run || ((cli.test || cli.bench) && cli.output.is_none());

@@ -48,8 +48,10 @@ struct Declared {
 
 /// A function body still to check: a `fn`, a handler, a test or a bench.
 #[derive(Clone)]
-struct PendingBody<'a> {
-    body: &'a ast::Block,
+struct PendingBody {
+    /// Where the body is: it is taken out of the syntax tree first
+    /// (`body::take_bodies`), and found again by its span.
+    body: Span,
     name: ast::Ident,
     ns: Symbol,
     actor: Option<ir::ActorId>,
@@ -76,7 +78,7 @@ struct Checker<'a> {
     /// indexed by FileId.
     uses: Vec<FxHashMap<Symbol, (Symbol, Span)>>,
     /// Function declarations whose bodies are still to check, by FuncId.
-    fn_decls: Vec<Option<PendingBody<'a>>>,
+    fn_decls: Vec<Option<PendingBody>>,
     /// Each actor's private functions by name.
     actor_fns: Vec<FxHashMap<Symbol, ir::FuncId>>,
     errors: Vec<SemaError>,
@@ -85,7 +87,13 @@ struct Checker<'a> {
 /// Checks a whole program (every file) and lowers it to IR. A program needs
 /// an entry point (`fn main` or `actor Main`) unless it is built only for
 /// its tests or benches.
-pub fn check(files: &[ast::File], entry_required: bool) -> Result<ir::Program, Vec<Diagnostic>> {
+///
+/// The syntax tree is consumed: function bodies are taken out of it first,
+/// and each is freed as soon as it is lowered, so that the whole tree and
+/// the whole IR are never in memory at once.
+pub fn check(mut files: Vec<ast::File>, entry_required: bool) -> Result<ir::Program, Vec<Diagnostic>> {
+    let bodies = body::take_bodies(&mut files);
+    let files = files.as_slice();
     let mut checker = Checker {
         program: ir::Program::default(),
         globals: FxHashMap::default(),
@@ -100,7 +108,7 @@ pub fn check(files: &[ast::File], entry_required: bool) -> Result<ir::Program, V
     names::resolve_signatures(&mut checker, &decls);
     actors::declare(&mut checker, &decls);
     consts::check_all(&mut checker);
-    body::check_functions(&mut checker);
+    body::check_functions(&mut checker, bodies);
     names::check_entry(&mut checker, entry_required);
     if checker.errors.is_empty() {
         Ok(checker.program)

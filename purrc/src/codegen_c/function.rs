@@ -11,7 +11,8 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 impl<'g, 'p> FnGen<'g, 'p> {
-    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func) -> Self {
+    /// `body` is `f`'s, which code generation has taken out of `f`.
+    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func, body: &ir::Block) -> Self {
         FnGen {
             g,
             f,
@@ -21,15 +22,15 @@ impl<'g, 'p> FnGen<'g, 'p> {
             temps: 0,
             line: None,
             diverged: false,
-            used: used_locals(&f.body),
+            used: used_locals(body),
             names: local_names(f),
             next_slot: 0,
             max_slots: 0,
         }
     }
 
-    /// Appends the function's C definition to `dest`.
-    pub(super) fn generate(mut self, sig: &str, dest: &mut Text) {
+    /// Appends the C definition of the function, whose body is `body`, to `dest`.
+    pub(super) fn generate(mut self, sig: &str, body: &ir::Block, dest: &mut Text) {
         let f = self.f;
         self.line_directive(f.span);
         let header = std::mem::take(&mut self.out);
@@ -40,11 +41,11 @@ impl<'g, 'p> FnGen<'g, 'p> {
         if f.actor.is_some() {
             self.line("(void)self;");
         }
-        let value = self.block_body(&f.body);
-        let diverges = f.body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
+        let value = self.block_body(body);
+        let diverges = body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
         match value {
             Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) && !diverges => {
-                let moved = f.body.value.as_deref().and_then(|e| self.owned_local(e));
+                let moved = body.value.as_deref().and_then(|e| self.owned_local(e));
                 let v = match moved {
                     Some(name) => {
                         self.take(&name);

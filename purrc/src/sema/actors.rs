@@ -21,7 +21,7 @@ pub(super) fn declare<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         let (namespace, index) = (*ns, i);
         let kind = if *bench { ir::FuncKind::Bench { namespace, index } } else { ir::FuncKind::Test { namespace, index } };
         let f = add_func(ck, kind, None, vec![], Ty::Void, t.span);
-        ck.fn_decls.push(Some(PendingBody { body: &t.body, name, ns: *ns, actor: None, test: true }));
+        ck.fn_decls.push(Some(PendingBody { body: t.body.span, name, ns: *ns, actor: None, test: true }));
         let list = if *bench { &mut ck.program.benches } else { &mut ck.program.tests };
         list.push((t.name.clone(), f));
     }
@@ -43,7 +43,7 @@ fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::Acto
                     .map(|p| ir::Local { name: p.name.name, ty: resolve_type(ck, ns, &p.ty), mutable: false, span: p.name.span })
                     .collect();
                 let fid = add_func(ck, ir::FuncKind::ActorFn(id, f.name.name), Some(id), locals, ret, f.name.span);
-                ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name, ns, actor: Some(id), test: false }));
+                ck.fn_decls.push(Some(PendingBody { body: f.body.span, name: f.name, ns, actor: Some(id), test: false }));
                 if let Some(previous) = ck.actor_fns[id].insert(f.name.name, fid) {
                     let previous = ck.program.funcs[previous].span;
                     ck.error(SemaError::Duplicate { what: "function", name: f.name.name.to_string(), span: f.name.span, previous });
@@ -95,7 +95,7 @@ fn declare_handler<'a>(
         }
         let f = add_func(ck, ir::FuncKind::Start(id), Some(id), vec![], Ty::Void, h.span);
         let name = ast::Ident { name: Symbol::intern("start"), span: h.span };
-        ck.fn_decls.push(Some(PendingBody { body: &h.body, name, ns, actor: Some(id), test: false }));
+        ck.fn_decls.push(Some(PendingBody { body: h.body.span, name, ns, actor: Some(id), test: false }));
         ck.program.actors[id].start = Some(f);
         return;
     };
@@ -119,7 +119,7 @@ fn declare_handler<'a>(
     let param = h.param.unwrap_or(ast::Ident { name: Symbol::intern("_message"), span: message.span });
     let local = ir::Local { name: param.name, ty: Ty::Struct(msg), mutable: false, span: param.span };
     let f = add_func(ck, ir::FuncKind::Handler(id, msg), Some(id), vec![local], Ty::Void, h.span);
-    ck.fn_decls.push(Some(PendingBody { body: &h.body, name: *message, ns, actor: Some(id), test: false }));
+    ck.fn_decls.push(Some(PendingBody { body: h.body.span, name: *message, ns, actor: Some(id), test: false }));
     ck.program.actors[id].handlers.push((msg, f));
 }
 

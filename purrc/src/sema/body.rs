@@ -13,7 +13,7 @@ mod stmts;
 use super::names::{resolve_type, scalar_type};
 use super::{builtins, exhaustive, Checker, Global, SemaError};
 use crate::ast::{self, BinOp, UnOp};
-use crate::intern::Symbol;
+use crate::intern::{FxHashMap, Symbol};
 use crate::ir::{self, Builtin, ExprKind, IntTy, LocalId, StmtKind, Ty};
 use crate::source::Span;
 use thin_vec::ThinVec;
@@ -45,15 +45,45 @@ pub(super) struct FnCtx<'c, 'a> {
     lets: Vec<LocalId>,
 }
 
-pub(super) fn check_functions(ck: &mut Checker) {
+/// Moves every function, handler, test and bench body out of the syntax
+/// tree (an empty block with the same span stays), by its span.
+pub(super) fn take_bodies(files: &mut [ast::File]) -> FxHashMap<Span, ast::Block> {
+    let mut bodies = FxHashMap::default();
+    let mut take = |body: &mut ast::Block| {
+        let empty = ast::Block { stmts: ThinVec::new(), span: body.span };
+        bodies.insert(body.span, std::mem::replace(body, empty));
+    };
+    for item in files.iter_mut().flat_map(|f| f.items.iter_mut()) {
+        match item {
+            ast::Item::Fn(f) => take(&mut f.body),
+            ast::Item::Test(t) | ast::Item::Bench(t) => take(&mut t.body),
+            ast::Item::Actor(a) => {
+                for member in a.members.iter_mut() {
+                    match member {
+                        ast::ActorMember::Handler(h) => take(&mut h.body),
+                        ast::ActorMember::Fn(f) => take(&mut f.body),
+                        ast::ActorMember::State(_) => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    bodies
+}
+
+/// Checks and lowers the bodies, freeing each one's syntax tree once done.
+pub(super) fn check_functions(ck: &mut Checker, mut bodies: FxHashMap<Span, ast::Block>) {
     for id in 0..ck.fn_decls.len() {
         let Some(pending) = ck.fn_decls[id].clone() else { continue };
+        let source = bodies.remove(&pending.body).expect("every body was taken out");
         let func = &ck.program.funcs[id];
         let (ret, locals) = (func.ret, func.locals.clone());
         let mut ctx = FnCtx::new(ck, pending.ns, ret, locals);
         ctx.actor = pending.actor;
         ctx.test = pending.test;
-        let mut body = ctx.fn_body(pending.body, &pending.name);
+        let mut body = ctx.fn_body(&source, &pending.name);
+        drop(source);
         super::diverge::block(&mut body);
         let locals = std::mem::take(&mut ctx.locals);
         let func = &mut ck.program.funcs[id];

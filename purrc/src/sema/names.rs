@@ -169,7 +169,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             body: ir::Block { stmts: ThinVec::new(), value: None, span: f.body.span },
             span: f.name.span,
         });
-        ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name, ns: *ns, actor: None, test: false }));
+        ck.fn_decls.push(Some(PendingBody { body: f.body.span, name: f.name, ns: *ns, actor: None, test: false }));
     }
     for (f, ns) in &decls.externs {
         let mut params = vec![];
