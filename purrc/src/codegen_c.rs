@@ -23,11 +23,11 @@ mod types;
 
 pub use program::Mode;
 
-use crate::ir::{Block, Func, LocalId, Program, Ty};
+use crate::intern::FxHashMap;
+use crate::ir::{Block, Func, Program, Ty};
 use crate::source::{SourceMap, Span};
 use literals::c_string;
 use names::CNames;
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use thin_vec::ThinVec;
@@ -105,9 +105,9 @@ fn generate_piece<'p>(
         sources,
         types: TypeTable::new(program, names),
         piece: index,
-        literals: HashMap::new(),
+        literals: FxHashMap::default(),
         literal_decls: String::new(),
-        locs: HashMap::new(),
+        locs: FxHashMap::default(),
         loc_decls: String::new(),
         adapters: Vec::new(),
         file_names: sources.files.iter().map(|f| c_string(f.name.as_bytes())).collect(),
@@ -208,9 +208,9 @@ struct Gen<'p> {
     /// Which piece of parallel code generation this is: distinguishes the
     /// names of their literals and locations.
     piece: usize,
-    literals: HashMap<String, String>,
+    literals: FxHashMap<String, String>,
     literal_decls: String,
-    locs: HashMap<Span, String>,
+    locs: FxHashMap<Span, String>,
     loc_decls: String,
     /// Comparator adapters for `list_sort_by`: (name, C definition).
     adapters: Vec<(String, String)>,
@@ -335,8 +335,8 @@ struct FnGen<'g, 'p> {
     /// Control cannot reach the current point (after `return`, `break`,
     /// `continue` or a call that never returns): no cleanup is emitted here.
     diverged: bool,
-    /// Locals the body reads or assigns (see `mark_unused`).
-    used: HashSet<LocalId>,
+    /// Whether the body reads or assigns each local (see `mark_unused`).
+    used: Vec<bool>,
     /// C names of the locals, by id.
     names: Vec<String>,
     /// The next free owned-stack entry, and the most the function uses at

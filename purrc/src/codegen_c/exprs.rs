@@ -393,7 +393,7 @@ impl FnGen<'_, '_> {
                 let ct = self.c(ty);
                 let name = self.names[*id].clone();
                 binds.push(format!("{ct} {name} = {v};"));
-                if !self.used.contains(id) {
+                if !self.used[*id] {
                     binds.push(format!("(void){name};"));
                 }
             }

@@ -7,7 +7,6 @@ use super::{FnGen, Gen, LevelKind, Text, Val};
 use crate::ir::visit::{walk_block, Visitor};
 use crate::ir::{self, ExprKind, Func, LocalId, Ty};
 use crate::source::Span;
-use std::collections::HashSet;
 use std::fmt::Write;
 
 impl<'g, 'p> FnGen<'g, 'p> {
@@ -22,7 +21,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             temps: 0,
             line: None,
             diverged: false,
-            used: used_locals(body),
+            used: used_locals(body, f.locals.len()),
             names: local_names(f),
             next_slot: 0,
             max_slots: 0,
@@ -150,30 +149,30 @@ impl<'g, 'p> FnGen<'g, 'p> {
 
     /// Tells C that a local the program never reads is unused on purpose.
     pub(super) fn mark_unused(&mut self, id: LocalId) {
-        if !self.used.contains(&id) {
+        if !self.used[id] {
             let name = self.names[id].clone();
             self.line(format_args!("(void){name};"));
         }
     }
 }
 
-/// The locals a function body reads or assigns; the others are declared
-/// `(void)` so that C does not warn about them.
-pub(super) fn used_locals(body: &ir::Block) -> HashSet<LocalId> {
-    struct Uses(HashSet<LocalId>);
+/// Which of the function's `locals` its body reads or assigns, by id; the
+/// others are declared `(void)` so that C does not warn about them.
+pub(super) fn used_locals(body: &ir::Block, locals: usize) -> Vec<bool> {
+    struct Uses(Vec<bool>);
     impl Visitor for Uses {
         fn expr(&mut self, e: &ir::Expr) {
             if let ExprKind::Local(id) = e.kind {
-                self.0.insert(id);
+                self.0[id] = true;
             }
         }
         fn place(&mut self, p: &ir::Place) {
             if let ir::PlaceRoot::Local(id) = p.root {
-                self.0.insert(id);
+                self.0[id] = true;
             }
         }
     }
-    let mut uses = Uses(HashSet::new());
+    let mut uses = Uses(vec![false; locals]);
     walk_block(&mut uses, body);
     uses.0
 }

@@ -12,6 +12,7 @@
 //! - function values are C function pointers.
 
 use super::names::{self, helper, CNames, Helper};
+use crate::intern::FxHashSet;
 use crate::ir::{self, Program, Ty};
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -21,9 +22,9 @@ use std::fmt::Write;
 pub struct TypeTable<'p> {
     program: &'p Program,
     names: &'p CNames<'p>,
-    /// Option/result/fn types in first-use order, by type code.
+    /// Option/result/fn types in first-use order.
     instances: Vec<Ty>,
-    seen: HashSet<String>,
+    seen: FxHashSet<Ty>,
     /// Types whose element descriptor is needed.
     descriptors: Vec<Ty>,
     descriptor_seen: HashSet<String>,
@@ -31,7 +32,7 @@ pub struct TypeTable<'p> {
 
 impl<'p> TypeTable<'p> {
     pub fn new(program: &'p Program, names: &'p CNames<'p>) -> Self {
-        TypeTable { program, names, instances: vec![], seen: HashSet::new(), descriptors: vec![], descriptor_seen: HashSet::new() }
+        TypeTable { program, names, instances: vec![], seen: FxHashSet::default(), descriptors: vec![], descriptor_seen: HashSet::new() }
     }
 
     /// Adds the types another table registered (for code generated in
@@ -76,7 +77,7 @@ impl<'p> TypeTable<'p> {
     }
 
     fn register(&mut self, ty: &Ty) {
-        if !self.seen.insert(names::type_code(self.names, ty)) {
+        if !self.seen.insert(*ty) {
             return;
         }
         match ty {
