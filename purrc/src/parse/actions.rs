@@ -21,8 +21,12 @@ impl<T> Unbox for Box<T> {
     type Inner = T;
 }
 
-/// A finished list, kept at exactly its length.
-pub(crate) fn exact<T>(grown: Vec<T>) -> ThinVec<T> {
+/// A finished list, at exactly its length: moved to a fitting allocation
+/// if growing left room to spare.
+pub(crate) fn exact<T>(grown: ThinVec<T>) -> ThinVec<T> {
+    if grown.len() == grown.capacity() {
+        return grown;
+    }
     let mut list = ThinVec::with_capacity(grown.len());
     list.extend(grown);
     list
