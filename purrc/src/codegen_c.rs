@@ -127,8 +127,8 @@ fn generate_piece<'p>(
 /// Writes the whole C file: the declarations all pieces need, then each
 /// piece's prototypes and bodies in order, each freed once written.
 fn write_file(mut parts: Vec<Piece>, mode: Mode, epoll: bool, live: &[bool], spawn_main: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
-    let mut first = parts.remove(0);
-    for part in &mut parts {
+    let (first, later) = parts.split_first_mut().expect("there is a piece");
+    for part in later {
         first.g.merge_types_and_adapters(part);
     }
     let (program, sources, names) = (first.g.program, first.g.sources, first.g.names);
@@ -139,7 +139,6 @@ fn write_file(mut parts: Vec<Piece>, mode: Mode, epoll: bool, live: &[bool], spa
     out.write_all(actors::message_decls(program, names, &mut first.g.types, mode).as_bytes())?;
     out.write_all(first.g.extern_decls().as_bytes())?;
     out.write_all(b"\n/* ---- literals and source locations ---- */\n")?;
-    parts.insert(0, first);
     for part in &mut parts {
         out.write_all(std::mem::take(&mut part.g.literal_decls).as_bytes())?;
     }
