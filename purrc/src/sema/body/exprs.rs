@@ -94,7 +94,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn string(&mut self, parts: &[ast::StrPart], span: Span) -> ir::Expr {
         if let [ast::StrPart::Lit(s)] = parts {
-            return mk(ExprKind::Str(Symbol::intern(s)), Ty::Str, span);
+            return mk(ExprKind::Str(*s), Ty::Str, span);
         }
         if parts.is_empty() {
             return mk(ExprKind::Str(Symbol::intern("")), Ty::Str, span);
@@ -102,7 +102,7 @@ impl FnCtx<'_, '_> {
         let mut out = ThinVec::new();
         for p in parts {
             match p {
-                ast::StrPart::Lit(s) => out.push(ir::InterpPart::Lit(Symbol::intern(s))),
+                ast::StrPart::Lit(s) => out.push(ir::InterpPart::Lit(*s)),
                 ast::StrPart::Expr(e) => {
                     let v = self.expr(e, None);
                     let ok = v.ty.is_scalar() || matches!(v.ty, Ty::Str | Ty::Error | Ty::Never);

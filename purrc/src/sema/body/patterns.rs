@@ -71,7 +71,7 @@ impl FnCtx<'_, '_> {
                 ir::Pattern::Int(v as u64)
             }
             (P::Char(c), Ty::Int(_)) => ir::Pattern::Int(u64::from(*c)),
-            (P::Str(s), Ty::Str) => ir::Pattern::Str(Symbol::intern(s)),
+            (P::Str(s), Ty::Str) => ir::Pattern::Str(*s),
             (P::Bool(b), Ty::Bool) => ir::Pattern::Bool(*b),
             (P::Ctor { path, args }, _) => self.ctor_pattern(p, path, args, ty),
             (P::Int { .. } | P::Char(_), _) => mismatch(self, "an integer pattern"),
