@@ -26,8 +26,10 @@ fn compile(text: &str) -> Option<String> {
     let mut sources = SourceMap::default();
     sources.add("fuzz.pu".into(), text.to_string());
     let files = purrc::driver::parse_program(&mut sources).ok()?;
-    let program = purrc::sema::check(&files, true).ok()?;
-    Some(purrc::codegen_c::generate(&program, &sources, purrc::codegen_c::Mode::Program, purrc::codegen_c::Scheduler::Det))
+    let mut program = purrc::sema::check(files, true).ok()?;
+    let mut c = Vec::new();
+    purrc::codegen_c::generate(&mut program, &sources, purrc::codegen_c::Mode::Program, purrc::codegen_c::Scheduler::Det, &mut c).expect("writing to memory");
+    Some(String::from_utf8(c).expect("C is UTF-8"))
 }
 
 /// Compiles the C of `mutant` (warnings allowed: only errors are bugs here).

@@ -5,10 +5,13 @@ Generates a valid Purr program of >= --lines lines (tools/gen_program.py),
 then measures:
   * `purrc --emit c prog.pu > /dev/null`  (lex, parse, check, generate C)
     -> lines per second; target >= 500,000 lines/s;
+  * the peak resident memory of those runs -> bytes per byte of source;
+    target <= 25;
   * a full build `purrc -O0 prog.pu -o prog` with gcc (the default cc) and,
     if installed, with `--cc tcc` -> purrc's share of the whole build
     (emit-c time / full build time); target < 10% at -O0.
-Times are medians of repeated runs (time.perf_counter), after one warm-up.
+Times and peaks are medians of repeated runs (time.perf_counter, and the
+kernel's ru_maxrss of each run), after one warm-up.
 
     python3 tools/bench_frontend.py [--lines 200000] [--runs 5] [--build-runs 3]
     python3 tools/bench_frontend.py --files 120 --namespaces 24   # many files
@@ -24,10 +27,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import describe_purrc, run, snapshot_purrc, table, time_median  # noqa: E402
+from benchlib import describe_purrc, run, snapshot_purrc, table, time_and_peak_median, time_median  # noqa: E402
 import gen_program  # noqa: E402
 
 TARGET_LINES_PER_S = 500_000
+TARGET_BYTES_PER_SOURCE_BYTE = 25
 TARGET_SHARE = 0.10
 
 
@@ -61,14 +65,17 @@ def main() -> None:
 
         # The program must compile and run; check once (this also warms caches).
         c_size = len(run([purrc, "--emit", "c", prog], stdout=subprocess.PIPE).stdout)
-        emit, _ = time_median([purrc, "--emit", "c", prog], args.runs)
-        print(f"--emit c: {emit:.3f} s ({c_size / 1e6:.1f} MB of C)", flush=True)
+        emit, _, peak = time_and_peak_median([purrc, "--emit", "c", prog], args.runs)
+        per_byte = peak / size
+        print(f"--emit c: {emit:.3f} s, peak {peak / 1e6:.1f} MB ({c_size / 1e6:.1f} MB of C)", flush=True)
 
         builds = [("gcc -O0", [])]
         if shutil.which("tcc"):
             builds.append(("tcc", ["--cc", "tcc"]))
-        rows = [["purrc --emit c", f"{emit:.3f}", f"{lines / emit:,.0f} lines/s",
-                 f">= {TARGET_LINES_PER_S:,}", "met" if lines / emit >= TARGET_LINES_PER_S else "NOT met"]]
+        rows = [["purrc --emit c", f"{emit:.3f} s", f"{lines / emit:,.0f} lines/s",
+                 f">= {TARGET_LINES_PER_S:,}", "met" if lines / emit >= TARGET_LINES_PER_S else "NOT met"],
+                ["  its peak memory", f"{peak / 1e6:.1f} MB", f"{per_byte:.1f} B/source byte",
+                 f"<= {TARGET_BYTES_PER_SOURCE_BYTE}", "met" if per_byte <= TARGET_BYTES_PER_SOURCE_BYTE else "NOT met"]]
         for name, extra in builds:
             exe = work / f"prog_{name.split()[0]}"
             cmd = [purrc, "-O0", *extra, prog, "-o", exe]
@@ -79,11 +86,11 @@ def main() -> None:
             share = emit / full
             target = f"< {TARGET_SHARE:.0%}" if name == "gcc -O0" else "(info)"
             status = ("met" if share < TARGET_SHARE else "NOT met") if name == "gcc -O0" else ""
-            rows.append([f"full build, {name}", f"{full:.3f}", f"purrc share {share:.1%}", target, status])
+            rows.append([f"full build, {name}", f"{full:.3f} s", f"purrc share {share:.1%}", target, status])
             print(f"full build with {name}: {full:.3f} s", flush=True)
 
     print()
-    print(table(rows, ["measurement", "median s", "result", "target", "status"]))
+    print(table(rows, ["measurement", "median", "result", "target", "status"]))
     print(f"\n{lines} lines; medians of {args.runs} (--emit c) and {args.build_runs} (builds) runs; "
           f"share = emit-c time / full build time")
 

@@ -20,14 +20,35 @@ def run(cmd, stdout=subprocess.DEVNULL, **kw):
 
 def time_median(cmd, runs, stdout=subprocess.DEVNULL, warmup=1):
     """Median wall time in seconds of `runs` runs of cmd (after `warmup` untimed runs)."""
+    median, times, _ = time_and_peak_median(cmd, runs, stdout, warmup)
+    return median, times
+
+
+def time_and_peak_median(cmd, runs, stdout=subprocess.DEVNULL, warmup=1):
+    """Median wall time in seconds and median peak resident memory in bytes
+    of `runs` runs of cmd (after `warmup` untimed runs); also the times."""
     for _ in range(warmup):
         run(cmd, stdout=stdout)
-    times = []
+    times, peaks = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        run(cmd, stdout=stdout)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times
+        t, peak = run_measured(cmd, stdout)
+        times.append(t)
+        peaks.append(peak)
+    return statistics.median(times), times, statistics.median(peaks)
+
+
+def run_measured(cmd, stdout=subprocess.DEVNULL):
+    """Runs cmd; returns its wall time in seconds and its peak resident
+    memory in bytes (the kernel's ru_maxrss of that one child)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen([str(c) for c in cmd], stdout=stdout, stderr=subprocess.PIPE)
+    stderr = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{stderr.decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss * 1024
 
 
 def table(rows, header):

@@ -1,18 +1,20 @@
 //! The syntax tree produced by the parser: what the programmer wrote, with a
 //! span on every node. Names are unresolved strings; sema turns this into IR.
 
+use crate::intern::Symbol;
 use crate::source::Span;
+use thin_vec::ThinVec;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Symbol,
     pub span: Span,
 }
 
 /// One source file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct File {
-    pub items: Vec<Item>,
+    pub items: ThinVec<Item>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,14 +34,14 @@ pub enum Item {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamespaceDecl {
-    pub path: Vec<Ident>,
+    pub path: ThinVec<Ident>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UseDecl {
     pub alias: Option<Ident>,
-    pub path: Vec<Ident>,
+    pub path: ThinVec<Ident>,
     pub span: Span,
 }
 
@@ -63,7 +65,7 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructDecl {
     pub name: Ident,
-    pub fields: Vec<Field>,
+    pub fields: ThinVec<Field>,
     /// Declared `priv`: visible only in its own namespace.
     pub private: bool,
     pub span: Span,
@@ -72,13 +74,13 @@ pub struct StructDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     pub name: Ident,
-    pub payload: Vec<TypeExpr>,
+    pub payload: ThinVec<TypeExpr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDecl {
     pub name: Ident,
-    pub variants: Vec<Variant>,
+    pub variants: ThinVec<Variant>,
     /// Declared `priv`: visible only in its own namespace.
     pub private: bool,
     pub span: Span,
@@ -93,7 +95,7 @@ pub struct Param {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FnDecl {
     pub name: Ident,
-    pub params: Vec<Param>,
+    pub params: ThinVec<Param>,
     pub ret: Option<TypeExpr>,
     pub body: Block,
     /// Declared `priv`: visible only in its own namespace (an actor's own
@@ -105,7 +107,7 @@ pub struct FnDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternFnDecl {
     pub name: Ident,
-    pub params: Vec<Param>,
+    pub params: ThinVec<Param>,
     pub ret: Option<TypeExpr>,
     /// Declared `priv`: visible only in its own namespace.
     pub private: bool,
@@ -138,7 +140,7 @@ pub enum ActorMember {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActorDecl {
     pub name: Ident,
-    pub members: Vec<ActorMember>,
+    pub members: ThinVec<ActorMember>,
     /// Declared `priv`: visible only in its own namespace.
     pub private: bool,
     pub span: Span,
@@ -154,11 +156,11 @@ pub struct TestDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeExpr {
     /// `i32`, `Point`, `geo.Point`
-    Named { path: Vec<Ident>, span: Span },
+    Named { path: ThinVec<Ident>, span: Span },
     /// `list<T>`, `map<K, V>`, `option<T>`, `result<T, E>`, `mailbox<A>`, ...
-    Generic { name: Ident, args: Vec<TypeExpr>, span: Span },
+    Generic { name: Ident, args: ThinVec<TypeExpr>, span: Span },
     /// `fn(A, B) R`
-    Fn { params: Vec<TypeExpr>, ret: Option<Box<TypeExpr>>, span: Span },
+    Fn { params: ThinVec<TypeExpr>, ret: Option<Box<TypeExpr>>, span: Span },
 }
 
 impl TypeExpr {
@@ -171,7 +173,7 @@ impl TypeExpr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
-    pub stmts: Vec<Stmt>,
+    pub stmts: ThinVec<Stmt>,
     pub span: Span,
 }
 
@@ -207,7 +209,7 @@ pub enum StmtKind {
     /// `for { }`
     Loop(Block),
     /// `for cond { }`
-    While { cond: Expr, body: Block },
+    While { cond: Box<Expr>, body: Block },
     /// `for x in a..b { }`
     ForRange { var: Ident, start: Box<Expr>, end: Box<Expr>, body: Block },
     /// `for x in xs { }` / `for k, v in m { }`
@@ -274,7 +276,7 @@ pub enum UnOp {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StrPart {
-    Lit(String),
+    Lit(Symbol),
     Expr(Expr),
 }
 
@@ -304,27 +306,58 @@ pub enum ExprKind {
     Float(f64),
     /// Char literal `'a'` (a `u8`).
     Char(u8),
-    Str(Vec<StrPart>),
+    Str(ThinVec<StrPart>),
     Bool(bool),
     Nil,
     Name(Ident),
     SelfValue,
     Unary { op: UnOp, operand: Box<Expr> },
     Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Call { callee: Box<Expr>, args: Vec<Expr> },
+    Call { callee: Box<Expr>, args: ThinVec<Expr> },
     /// `probe<T>()`: the one call with an explicit type argument.
-    GenericCall { name: Box<Ident>, ty_args: Vec<TypeExpr>, args: Vec<Expr> },
-    Field { base: Box<Expr>, name: Ident },
+    GenericCall(Box<GenericCall>),
+    Field(Box<FieldAccess>),
     Index { base: Box<Expr>, index: Box<Expr> },
     /// `Point { x: 1 }`, `geo.Point { .. }`, messages alike.
-    StructLit { path: Vec<Ident>, fields: Vec<FieldInit> },
-    List(Vec<Expr>),
-    If { cond: Box<Expr>, then_block: Block, else_branch: Option<Box<Expr>> },
-    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
-    Block(Block),
-    Lambda { params: Vec<Param>, ret: Box<TypeExpr>, body: Box<Expr> },
+    StructLit { path: ThinVec<Ident>, fields: ThinVec<FieldInit> },
+    List(ThinVec<Expr>),
+    If(Box<If>),
+    Match { scrutinee: Box<Expr>, arms: ThinVec<MatchArm> },
+    Block(Box<Block>),
+    Lambda(Box<Lambda>),
     /// `spawn A { .. }` / `spawn_test A { .. }`
-    Spawn { test: bool, actor: Vec<Ident>, fields: Vec<FieldInit> },
+    Spawn { test: bool, actor: ThinVec<Ident>, fields: ThinVec<FieldInit> },
+}
+
+// The larger or rarer expressions are boxed whole, so that every `Expr`
+// stays at 40 bytes.
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenericCall {
+    pub name: Ident,
+    pub ty_args: ThinVec<TypeExpr>,
+    pub args: ThinVec<Expr>,
+}
+
+/// `base.name`
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldAccess {
+    pub base: Expr,
+    pub name: Ident,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct If {
+    pub cond: Expr,
+    pub then_block: Block,
+    pub else_branch: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lambda {
+    pub params: ThinVec<Param>,
+    pub ret: TypeExpr,
+    pub body: Expr,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,8 +373,8 @@ pub enum PatternKind {
     Binding(Ident),
     Int { negative: bool, value: u64 },
     Char(u8),
-    Str(String),
+    Str(Symbol),
     Bool(bool),
     /// `Shape.Circle(r)`, `some(x)`, `ok(v)`, `err(e)`, `none`, `Shape.Empty`
-    Ctor { path: Vec<Ident>, args: Vec<Pattern> },
+    Ctor { path: ThinVec<Ident>, args: ThinVec<Pattern> },
 }

@@ -23,59 +23,81 @@ mod types;
 
 pub use program::{Mode, Scheduler};
 
-use crate::ir::{Func, LocalId, Program, Ty};
+use crate::intern::FxHashMap;
+use crate::ir::{Block, Func, Program, Ty};
 use crate::source::{SourceMap, Span};
 use literals::c_string;
 use names::CNames;
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use thin_vec::ThinVec;
 use types::TypeTable;
 
 /// Functions per piece of parallel code generation. Pieces depend only on
 /// the program (not on the machine), so the C output is the same everywhere.
 const FUNCS_PER_PIECE: usize = 2048;
 
-/// Generates the C translation of a checked program; `mode` picks what its
-/// `main` runs, `scheduler` what runs its actors (and benches).
-pub fn generate(program: &Program, sources: &SourceMap, mode: Mode, scheduler: Scheduler) -> String {
+/// Writes the C translation of a checked program to `out`; `mode` picks
+/// what its `main` runs, `scheduler` what runs its actors (and benches).
+///
+/// The function bodies are taken out of `program` and each is freed once
+/// its C is made, so the IR shrinks as the C grows. The declarations at the
+/// top of the file (types, literals, locations, prototypes) are known only
+/// once every function is generated, so the C of the functions waits in
+/// its pieces; each piece's text is written straight from where it was made
+/// and freed, never joined into one string.
+pub fn generate(program: &mut Program, sources: &SourceMap, mode: Mode, scheduler: Scheduler, out: &mut dyn Write) -> io::Result<()> {
+    let live = program::reachable_funcs(program, mode);
+    let mut spawn_main = if mode == Mode::Program { program::spawn_main_func(program) } else { None };
+    let mut bodies: Vec<Block> = program.funcs.iter_mut().zip(&live).filter(|(_, l)| **l).map(|(f, _)| take_body(f)).collect();
+    bodies.extend(spawn_main.as_mut().map(take_body));
+    let program = &*program;
     let names = CNames::new(program);
     let names = &names;
-    let live = program::reachable_funcs(program, mode);
-    let spawn_main = if mode == Mode::Program { program::spawn_main_func(program) } else { None };
     let mut funcs: Vec<&Func> = program.funcs.iter().zip(&live).filter(|(_, l)| **l).map(|(f, _)| f).collect();
     funcs.extend(spawn_main.as_ref());
-    let pieces: Vec<&[&Func]> = funcs.chunks(FUNCS_PER_PIECE.max(1)).collect();
+    let mut bodies = bodies.into_iter();
+    let pieces: Vec<(&[&Func], Vec<Block>)> =
+        funcs.chunks(FUNCS_PER_PIECE.max(1)).map(|funcs| (funcs, bodies.by_ref().take(funcs.len()).collect())).collect();
     let mut parts: Vec<Piece> = std::thread::scope(|scope| {
         let handles: Vec<_> = pieces
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, funcs)| crate::threads::spawn_scoped(scope, move || generate_piece(program, names, sources, i, funcs)))
+            .map(|(i, (funcs, bodies))| {
+                crate::threads::spawn_scoped(scope, move || generate_piece(program, names, sources, i, funcs, bodies))
+            })
             .collect();
         handles.into_iter().map(|h| h.join().expect("code generation does not panic")).collect()
     });
     if parts.is_empty() {
-        parts.push(generate_piece(program, names, sources, 0, &[]));
+        parts.push(generate_piece(program, names, sources, 0, &[], vec![]));
     }
-    let mut first = parts.remove(0);
-    for part in parts {
-        first.absorb(part);
-    }
-    first.assemble(mode, scheduler, &live, spawn_main.as_ref().map(|f| names.func(f)).as_deref())
+    let spawn_main = spawn_main.as_ref().map(|f| names.func(f));
+    write_file(parts, mode, scheduler, &live, spawn_main.as_deref(), out)
 }
 
 /// The C of a run of functions, with the types, literals and locations it uses.
 struct Piece<'p> {
     g: Gen<'p>,
     protos: String,
-    bodies: String,
+    bodies: Text,
 }
 
+/// The body of `f`, leaving it an empty block.
+fn take_body(f: &mut Func) -> Block {
+    let empty = Block { stmts: ThinVec::new(), value: None, span: f.body.span };
+    std::mem::replace(&mut f.body, empty)
+}
+
+/// The C of `funcs`, whose bodies are `bodies`; each body is freed once its
+/// C is made.
 fn generate_piece<'p>(
     program: &'p Program,
     names: &'p CNames<'p>,
     sources: &'p SourceMap,
     index: usize,
     funcs: &[&'p Func],
+    bodies: Vec<Block>,
 ) -> Piece<'p> {
     let mut g = Gen {
         program,
@@ -83,62 +105,96 @@ fn generate_piece<'p>(
         sources,
         types: TypeTable::new(program, names),
         piece: index,
-        literals: HashMap::new(),
+        literals: FxHashMap::default(),
         literal_decls: String::new(),
-        locs: HashMap::new(),
+        locs: FxHashMap::default(),
         loc_decls: String::new(),
         adapters: Vec::new(),
         file_names: sources.files.iter().map(|f| c_string(f.name.as_bytes())).collect(),
     };
     let mut protos = String::new();
-    let mut bodies = String::with_capacity(funcs.len() * 1024);
-    for &f in funcs {
-        let fg = FnGen::new(&mut g, f);
+    let mut text = Text::default();
+    for (&f, body) in funcs.iter().zip(bodies) {
+        let fg = FnGen::new(&mut g, f, &body);
         let sig = fg.g.signature(f, &fg.names);
         protos.push_str(&sig);
         protos.push_str(";\n");
-        fg.generate(&sig, &mut bodies);
+        fg.generate(&sig, &body, &mut text);
     }
-    Piece { g, protos, bodies }
+    Piece { g, protos, bodies: text }
 }
 
-impl Piece<'_> {
-    /// Appends a later piece: its functions after ours, its declarations merged.
-    fn absorb(&mut self, other: Piece) {
-        self.g.literal_decls.push_str(&other.g.literal_decls);
-        self.g.loc_decls.push_str(&other.g.loc_decls);
-        for (name, decl) in other.g.adapters {
-            if !self.g.adapters.iter().any(|(n, _)| *n == name) {
-                self.g.adapters.push((name, decl));
+/// Writes the whole C file: the declarations all pieces need, then each
+/// piece's prototypes and bodies in order, each freed once written.
+fn write_file(mut parts: Vec<Piece>, mode: Mode, scheduler: Scheduler, live: &[bool], spawn_main: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    let (first, later) = parts.split_first_mut().expect("there is a piece");
+    for part in later {
+        first.g.merge_types_and_adapters(part);
+    }
+    let (program, sources, names) = (first.g.program, first.g.sources, first.g.names);
+    let files: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
+    writeln!(out, "/* Generated by purrc from {}. */", files.join(", "))?;
+    out.write_all(b"#include \"purr.h\"\n\n")?;
+    out.write_all(first.g.types.emit().as_bytes())?;
+    out.write_all(actors::message_decls(program, names, &mut first.g.types, mode).as_bytes())?;
+    out.write_all(first.g.extern_decls().as_bytes())?;
+    out.write_all(b"\n/* ---- literals and source locations ---- */\n")?;
+    for part in &mut parts {
+        out.write_all(std::mem::take(&mut part.g.literal_decls).as_bytes())?;
+    }
+    for part in &mut parts {
+        out.write_all(std::mem::take(&mut part.g.loc_decls).as_bytes())?;
+    }
+    let first = &mut parts[0];
+    for (_, decl) in &first.g.adapters {
+        out.write_all(decl.as_bytes())?;
+    }
+    out.write_all(b"\n/* ---- functions ---- */\n")?;
+    for part in &mut parts {
+        out.write_all(std::mem::take(&mut part.protos).as_bytes())?;
+    }
+    let first = &mut parts[0];
+    out.write_all(actors::actor_decls(program, names, &mut first.g.types, live).as_bytes())?;
+    for part in parts {
+        part.bodies.write_to(out)?;
+    }
+    out.write_all(program::c_main(program, names, mode, scheduler, spawn_main).as_bytes())
+}
+
+/// Text built in chunks: appending never moves what is already written
+/// (a doubling `String` copies its text and briefly holds it twice).
+#[derive(Default)]
+struct Text {
+    chunks: Vec<String>,
+}
+
+impl Text {
+    const CHUNK_BYTES: usize = 1 << 20;
+
+    fn push_str(&mut self, s: &str) {
+        match self.chunks.last_mut() {
+            Some(last) if last.capacity() - last.len() >= s.len() => last.push_str(s),
+            _ => {
+                let mut chunk = String::with_capacity(s.len().max(Self::CHUNK_BYTES));
+                chunk.push_str(s);
+                self.chunks.push(chunk);
             }
         }
-        self.g.types.absorb(other.g.types);
-        self.protos.push_str(&other.protos);
-        self.bodies.push_str(&other.bodies);
     }
 
-    fn assemble(mut self, mode: Mode, scheduler: Scheduler, live: &[bool], spawn_main: Option<&str>) -> String {
-        let (program, sources) = (self.g.program, self.g.sources);
-        let externs = self.g.extern_decls();
-        let mut out = String::with_capacity(self.bodies.len() + self.protos.len() + (64 << 10));
-        let files: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
-        writeln!(out, "/* Generated by purrc from {}. */", files.join(", ")).unwrap();
-        out.push_str("#include \"purr.h\"\n\n");
-        out.push_str(&self.g.types.emit());
-        out.push_str(&actors::message_decls(program, self.g.names, &mut self.g.types, mode));
-        out.push_str(&externs);
-        out.push_str("\n/* ---- literals and source locations ---- */\n");
-        out.push_str(&self.g.literal_decls);
-        out.push_str(&self.g.loc_decls);
-        for (_, decl) in &self.g.adapters {
-            out.push_str(decl);
+    /// Writes the text out, freeing each chunk once it is written.
+    fn write_to(self, out: &mut dyn Write) -> io::Result<()> {
+        for chunk in self.chunks {
+            out.write_all(chunk.as_bytes())?;
         }
-        out.push_str("\n/* ---- functions ---- */\n");
-        out.push_str(&self.protos);
-        out.push_str(&actors::actor_decls(program, self.g.names, &mut self.g.types, live));
-        out.push_str(&self.bodies);
-        out.push_str(&program::c_main(program, self.g.names, mode, scheduler, spawn_main));
-        out
+        Ok(())
+    }
+}
+
+impl std::fmt::Write for Text {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push_str(s);
+        Ok(())
     }
 }
 
@@ -151,9 +207,9 @@ struct Gen<'p> {
     /// Which piece of parallel code generation this is: distinguishes the
     /// names of their literals and locations.
     piece: usize,
-    literals: HashMap<String, String>,
+    literals: FxHashMap<String, String>,
     literal_decls: String,
-    locs: HashMap<Span, String>,
+    locs: FxHashMap<Span, String>,
     loc_decls: String,
     /// Comparator adapters for `list_sort_by`: (name, C definition).
     adapters: Vec<(String, String)>,
@@ -161,7 +217,18 @@ struct Gen<'p> {
     file_names: Vec<String>,
 }
 
-impl Gen<'_> {
+impl<'p> Gen<'p> {
+    /// Takes in the types and sort adapters a later piece uses, keeping
+    /// first-use order (the piece keeps its text).
+    fn merge_types_and_adapters(&mut self, later: &mut Piece<'p>) {
+        for (name, decl) in std::mem::take(&mut later.g.adapters) {
+            if !self.adapters.iter().any(|(n, _)| *n == name) {
+                self.adapters.push((name, decl));
+            }
+        }
+        self.types.absorb(std::mem::replace(&mut later.g.types, TypeTable::new(self.program, self.names)));
+    }
+
     fn signature(&mut self, f: &Func, names: &[String]) -> String {
         let ret = self.types.c(&f.ret);
         let mut params: Vec<String> =
@@ -267,8 +334,8 @@ struct FnGen<'g, 'p> {
     /// Control cannot reach the current point (after `return`, `break`,
     /// `continue` or a call that never returns): no cleanup is emitted here.
     diverged: bool,
-    /// Locals the body reads or assigns (see `mark_unused`).
-    used: HashSet<LocalId>,
+    /// Whether the body reads or assigns each local (see `mark_unused`).
+    used: Vec<bool>,
     /// C names of the locals, by id.
     names: Vec<String>,
     /// The next free owned-stack entry, and the most the function uses at

@@ -4,6 +4,7 @@
 //! lints) are printed as soon as they are known and never stop the build.
 
 use crate::diagnostics::{self, Diagnostic};
+use crate::intern::Symbol;
 use crate::source::{SourceMap, Span};
 use crate::{ast, codegen_c, lexer, lint, parse, sema};
 use clap::{Parser, ValueEnum};
@@ -185,10 +186,9 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         println!("{files:#?}");
         return Ok(ExitCode::SUCCESS);
     }
-    let program = sema::check(&files, !(cli.test || cli.bench)).map_err(Failure::Diagnostics)?;
-    // The AST is freed so the IR and C text reuse its memory (fewer fresh
-    // pages to fault in); the IR is not: purrc exits right after using it.
-    drop(files);
+    // Checking consumes the AST, freeing it as the IR is built, so the IR
+    // and the C text reuse its memory (fewer fresh pages to fault in).
+    let mut program = sema::check(files, !(cli.test || cli.bench)).map_err(Failure::Diagnostics)?;
     clock.lap("check");
     let warnings = lint::check(&program);
     report(cli, &warnings, sources);
@@ -209,15 +209,14 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         Scheduler::Det => codegen_c::Scheduler::Det,
         Scheduler::Epoll => codegen_c::Scheduler::Epoll,
     };
-    let c = codegen_c::generate(&program, sources, mode, scheduler);
-    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.clone(), x.span)).collect();
-    std::mem::forget(program);
-    clock.lap("generate C");
+    let externs: Vec<(String, Span)> = program.externs.iter().map(|x| (x.name.name.to_string(), x.span)).collect();
     if cli.emit == Some(Emit::C) {
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         // A closed pipe (`purrc --emit c | head`) is not an error of the program.
-        let _ = stdout.write_all(c.as_bytes()).and_then(|()| stdout.flush());
-        clock.lap("write");
+        let _ = codegen_c::generate(&mut program, sources, mode, scheduler, &mut stdout).and_then(|()| stdout.flush());
+        // What is left of the IR is not freed: purrc exits now.
+        std::mem::forget(program);
+        clock.lap("generate C");
         return Ok(ExitCode::SUCCESS);
     }
     let work = tempfile::tempdir().map_err(|e| Failure::Usage(format!("cannot create a temporary directory: {e}")))?;
@@ -225,7 +224,12 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     std::fs::create_dir_all(&c_dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", c_dir.display())))?;
     let stem = cli.inputs[0].file_stem().map_or("main".into(), |s| s.to_string_lossy().into_owned());
     let c_path = c_dir.join(format!("{stem}.c"));
-    std::fs::write(&c_path, &c).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", c_path.display())))?;
+    let cannot_write = |e: std::io::Error| Failure::Usage(format!("cannot write {}: {e}", c_path.display()));
+    let mut c_file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&c_path).map_err(cannot_write)?);
+    codegen_c::generate(&mut program, sources, mode, scheduler, &mut c_file).and_then(|()| c_file.flush()).map_err(cannot_write)?;
+    drop(c_file);
+    std::mem::forget(program);
+    clock.lap("generate C");
     let runs = cli.run || ((cli.test || cli.bench) && cli.output.is_none());
     let exe = if runs {
         work.path().join(&stem)
@@ -234,7 +238,6 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         cc::check_output(&exe, cli.output.is_none())?;
         exe
     };
-    clock.lap("write");
     cc::compile(cli, &c_path, &exe, &externs)?;
     clock.lap("C compiler");
     if !runs {
@@ -263,7 +266,9 @@ fn exit_code_of(status: std::process::ExitStatus) -> u8 {
     }
 }
 
-/// `--time-phases`: prints the time since the previous lap to stderr.
+/// `--time-phases`: prints the time since the previous lap to stderr, and
+/// the process's peak resident memory so far (memory is what the front
+/// end's speed depends on most: docs/performance.md).
 struct PhaseClock {
     last: Option<std::time::Instant>,
 }
@@ -275,10 +280,20 @@ impl PhaseClock {
 
     fn lap(&mut self, phase: &str) {
         if let Some(last) = self.last {
-            let _ = writeln!(std::io::stderr(), "{phase:>12}: {:8.1} ms", last.elapsed().as_secs_f64() * 1e3);
+            let ms = last.elapsed().as_secs_f64() * 1e3;
+            let peak = peak_rss_kb().map_or(String::new(), |kb| format!("  peak {:6.1} MB", kb as f64 / 1e3));
+            let _ = writeln!(std::io::stderr(), "{phase:>12}: {ms:8.1} ms{peak}");
             self.last = Some(std::time::Instant::now());
         }
     }
+}
+
+/// The peak resident set size of this process in kB (`VmHWM`), where the
+/// system tells it (Linux).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Loads every input file; a directory stands for its `*.pu` files, sorted.
@@ -357,13 +372,13 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Di
 /// Adds the `std.*` namespaces the program uses (and those they use) from
 /// the standard library embedded in purrc.
 fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Vec<Diagnostic>> {
-    let mut declared: Vec<String> = files.iter().map(sema::namespace_of).collect();
+    let mut declared: Vec<Symbol> = files.iter().map(sema::namespace_of).collect();
     loop {
-        let wanted: Vec<String> = files
+        let wanted: Vec<Symbol> = files
             .iter()
             .flat_map(|f| &f.items)
             .filter_map(|item| match item {
-                ast::Item::Use(u) => Some(u.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")),
+                ast::Item::Use(u) => Some(sema::dotted(&u.path)),
                 _ => None,
             })
             .filter(|ns| ns.starts_with("std.") && !declared.contains(ns))
@@ -373,7 +388,7 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<()
             if declared.contains(&ns) {
                 continue;
             }
-            declared.push(ns.clone());
+            declared.push(ns);
             if let Some((name, text)) = crate::stdlib::source_of(&ns) {
                 sources.add(name, text.to_string());
             }

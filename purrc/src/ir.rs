@@ -10,8 +10,10 @@ pub mod visit;
 
 pub use dump::dump;
 
+use crate::intern::{Symbol, Table};
 use crate::source::Span;
 use std::fmt;
+use thin_vec::ThinVec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntTy {
@@ -105,7 +107,10 @@ pub type ActorId = usize;
 /// Message kinds 0 and 1 are the runtime's (`ActorExited`, `start`).
 pub const FIRST_USER_MESSAGE_KIND: u32 = 2;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// An IR type. Small and `Copy`: the types inside a type are interned
+/// ([`TyRef`], [`TyList`]), so copying one, as every expression's type is
+/// copied from its operands', never allocates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ty {
     Int(IntTy),
     F64,
@@ -114,24 +119,77 @@ pub enum Ty {
     Str,
     Bytes,
     Ptr,
-    List(Box<Ty>),
-    Map(Box<Ty>, Box<Ty>),
-    Option(Box<Ty>),
-    Result(Box<Ty>, Box<Ty>),
-    Fn(Vec<Ty>, Box<Ty>),
+    List(TyRef),
+    Map(TyRef, TyRef),
+    Option(TyRef),
+    Result(TyRef, TyRef),
+    Fn(TyList, TyRef),
     Struct(StructId),
     Enum(EnumId),
     /// `mailbox<A>`: the address of an actor.
     Mailbox(ActorId),
     /// `reply<T>`: a single-use channel for one message of type `T`.
-    Reply(Box<Ty>),
+    Reply(TyRef),
     /// `probe<T>` (tests): collects the `T` messages sent to it.
-    Probe(Box<Ty>),
+    Probe(TyRef),
     /// The type of expressions that never produce a value (`return`,
     /// `panic(..)`); it fits wherever a value is expected.
     Never,
     /// Stands in after an error so that one mistake is reported once.
     Error,
+}
+
+/// A type inside another (`T` in `list<T>`), interned (crate::intern): it
+/// reads as a `&Ty`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TyRef(u32);
+
+static INNER_TYPES: Table<Ty> = Table::new();
+
+impl From<Ty> for TyRef {
+    fn from(ty: Ty) -> TyRef {
+        TyRef(INNER_TYPES.intern(&ty, || ty))
+    }
+}
+
+impl std::ops::Deref for TyRef {
+    type Target = Ty;
+
+    fn deref(&self) -> &Ty {
+        INNER_TYPES.get(self.0)
+    }
+}
+
+impl fmt::Debug for TyRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// The parameter types of a function type, interned: it reads as a `&[Ty]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TyList(u32);
+
+static TYPE_LISTS: Table<&'static [Ty]> = Table::new();
+
+impl From<&[Ty]> for TyList {
+    fn from(tys: &[Ty]) -> TyList {
+        TyList(TYPE_LISTS.intern(tys, || Box::leak(Box::from(tys))))
+    }
+}
+
+impl std::ops::Deref for TyList {
+    type Target = [Ty];
+
+    fn deref(&self) -> &[Ty] {
+        TYPE_LISTS.get(self.0)
+    }
+}
+
+impl fmt::Debug for TyList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
 }
 
 impl Ty {
@@ -302,10 +360,10 @@ impl BinaryOp {
 
 /// A top-level declaration's name: the namespace that declares it and its
 /// name there. (Code generation derives C names from these.)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DeclName {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Symbol,
+    pub name: Symbol,
 }
 
 impl fmt::Display for DeclName {
@@ -378,7 +436,7 @@ pub enum StructKind {
 pub struct StructDef {
     /// `Counter.state` for the state of actor `Counter`.
     pub name: DeclName,
-    pub fields: Vec<(String, Ty)>,
+    pub fields: Vec<(Symbol, Ty)>,
     pub kind: StructKind,
     pub span: Span,
 }
@@ -411,7 +469,7 @@ pub struct ActorDef {
 
 #[derive(Debug, Clone)]
 pub struct VariantDef {
-    pub name: String,
+    pub name: Symbol,
     pub payload: Vec<Ty>,
 }
 
@@ -432,7 +490,7 @@ impl EnumDef {
 
 #[derive(Debug, Clone)]
 pub struct Local {
-    pub name: String,
+    pub name: Symbol,
     pub ty: Ty,
     pub mutable: bool,
     pub span: Span,
@@ -444,16 +502,16 @@ pub enum FuncKind {
     /// A top-level `fn`.
     Top(DeclName),
     /// An actor's own `fn name`.
-    ActorFn(ActorId, String),
+    ActorFn(ActorId, Symbol),
     /// An actor's `on start()`.
     Start(ActorId),
     /// An actor's handler of a message type.
     Handler(ActorId, StructId),
     /// A lambda written in `namespace`; `index` tells the lambdas apart.
-    Lambda { namespace: String, index: usize },
+    Lambda { namespace: Symbol, index: usize },
     /// The body of the `index`th test or bench of the program.
-    Test { namespace: String, index: usize },
-    Bench { namespace: String, index: usize },
+    Test { namespace: Symbol, index: usize },
+    Bench { namespace: Symbol, index: usize },
     /// The entry of an actor program, made by code generation: spawns
     /// `actor Main` with its defaults.
     SpawnMain,
@@ -527,7 +585,7 @@ impl TypeNames for Program {
 
 #[derive(Debug, Clone)]
 pub struct Block {
-    pub stmts: Vec<Stmt>,
+    pub stmts: ThinVec<Stmt>,
     /// The block's value when it ends in an expression.
     pub value: Option<Box<Expr>>,
     pub span: Span,
@@ -550,8 +608,8 @@ pub enum StmtKind {
     Continue,
     Loop(Block),
     /// `send target message`: target is a mailbox, reply or probe.
-    Send(Expr, Expr),
-    While(Expr, Block),
+    Send(Box<(Expr, Expr)>),
+    While(Box<Expr>, Block),
     ForRange(LocalId, Box<Expr>, Box<Expr>, Block),
     /// Iterates a list (element) or bytes (u8).
     ForEach(LocalId, Box<Expr>, Block),
@@ -572,7 +630,7 @@ pub struct Place {
     pub root: PlaceRoot,
     pub root_ty: Ty,
     /// Each step with the type it yields.
-    pub path: Vec<(Proj, Ty)>,
+    pub path: ThinVec<(Proj, Ty)>,
     pub span: Span,
 }
 
@@ -598,6 +656,14 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// `if cond { then } else { otherwise }`, in one allocation.
+#[derive(Debug, Clone)]
+pub struct If {
+    pub cond: Expr,
+    pub then: Block,
+    pub otherwise: Option<Block>,
+}
+
 #[derive(Debug, Clone)]
 pub struct MatchArm {
     pub pattern: Pattern,
@@ -610,16 +676,16 @@ pub enum Pattern {
     Bind(LocalId),
     /// Two's-complement bits, as `ExprKind::Int`.
     Int(u64),
-    Str(String),
+    Str(Symbol),
     Bool(bool),
     /// Enum variant (by index), `some`/`ok` (0) and `none`/`err` (1) on
     /// options and results.
-    Ctor(usize, Vec<Pattern>),
+    Ctor(u32, ThinVec<Pattern>),
 }
 
 #[derive(Debug, Clone)]
 pub enum InterpPart {
-    Lit(String),
+    Lit(Symbol),
     Value(Expr),
 }
 
@@ -629,39 +695,39 @@ pub enum ExprKind {
     Int(u64),
     Float(f64),
     Bool(bool),
-    Str(String),
+    Str(Symbol),
     Nil,
     Local(LocalId),
     FnRef(FuncId),
     Unary(UnaryOp, Box<Expr>),
     /// Both operands have the type the operation works on.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
-    Call(FuncId, Vec<Expr>),
-    CallExtern(usize, Vec<Expr>),
-    CallValue(Box<Expr>, Vec<Expr>),
-    Builtin(Builtin, Vec<Arg>),
+    Call(FuncId, ThinVec<Expr>),
+    CallExtern(usize, ThinVec<Expr>),
+    CallValue(Box<Expr>, ThinVec<Expr>),
+    Builtin(Builtin, ThinVec<Arg>),
     /// Numeric conversion to `self.ty`.
     Cast(Box<Expr>),
     Field(Box<Expr>, usize),
     /// Indexing a list, bytes, string or map (by the base's type).
     Index(Box<Expr>, Box<Expr>),
-    StructLit(StructId, Vec<Expr>),
-    Variant(EnumId, usize, Vec<Expr>),
+    StructLit(StructId, ThinVec<Expr>),
+    Variant(EnumId, u32, ThinVec<Expr>),
     /// `some(x)` (1 arg) or `none` (0 args) of `self.ty`.
     OptionLit(Option<Box<Expr>>),
     /// `ok(x)` (true) or `err(x)` (false) of `self.ty`.
     ResultLit(bool, Box<Expr>),
-    List(Vec<Expr>),
-    Interp(Vec<InterpPart>),
-    If(Box<Expr>, Box<Block>, Option<Box<Block>>),
-    Match(Box<Expr>, Vec<MatchArm>),
-    Block(Block),
+    List(ThinVec<Expr>),
+    Interp(ThinVec<InterpPart>),
+    If(Box<If>),
+    Match(Box<Expr>, ThinVec<MatchArm>),
+    Block(Box<Block>),
     /// `self` as a value: the running actor (`mailbox<Self>`).
     SelfActor,
     /// The running actor's state, as a struct (`self.x` is a field of it).
     SelfState,
     /// `spawn A { .. }`: state field values in declaration order.
-    Spawn(ActorId, Vec<Expr>),
+    Spawn(ActorId, ThinVec<Expr>),
     /// A mailbox or probe used where a `reply<T>` is expected.
     ToReply(Box<Expr>),
     /// `probe<T>()`.
@@ -673,7 +739,7 @@ pub enum ExprKind {
 #[derive(Debug, Clone)]
 pub enum Arg {
     Value(Expr),
-    Place(Place),
+    Place(Box<Place>),
 }
 
 macro_rules! builtins {

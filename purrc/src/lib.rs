@@ -8,6 +8,7 @@ pub mod codegen_c;
 pub mod diagnostics;
 pub mod driver;
 pub mod explain;
+pub mod intern;
 pub mod ir;
 pub mod lexer;
 pub mod lint;

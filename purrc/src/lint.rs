@@ -129,7 +129,7 @@ impl Paths {
             StmtKind::Return(e) => self.exprs(e.iter()).then(|| Ends::RETURN),
             StmtKind::Break => Ends::BREAK,
             StmtKind::Continue => Ends::CONTINUE,
-            StmtKind::Send(target, message) => self.exprs([target, message]),
+            StmtKind::Send(send) => self.exprs([&send.0, &send.1]),
             StmtKind::Loop(body) => Ends::looped(self.block(body), false),
             StmtKind::While(cond, body) => self.expr(cond).then(|| Ends::looped(self.block(body), true)),
             StmtKind::ForRange(_, from, to, body) => {
@@ -193,9 +193,9 @@ impl Paths {
                 InterpPart::Value(v) => Some(v),
                 InterpPart::Lit(_) => None,
             })),
-            ExprKind::If(cond, then, otherwise) => self.expr(cond).then(|| {
-                let then = self.block(then);
-                then.or(otherwise.as_ref().map_or(Ends::NEXT, |b| self.block(b)))
+            ExprKind::If(if_) => self.expr(&if_.cond).then(|| {
+                let then = self.block(&if_.then);
+                then.or(if_.otherwise.as_ref().map_or(Ends::NEXT, |b| self.block(b)))
             }),
             ExprKind::Match(scrutinee, arms) => self
                 .expr(scrutinee)

@@ -21,6 +21,7 @@ use crate::diagnostics::Diagnostic;
 use crate::lexer::Lexer;
 use crate::source::{FileId, Span};
 use messages::record;
+use thin_vec::ThinVec;
 
 pub use crate::lexer::LexError;
 pub use messages::diagnostic;
@@ -118,14 +119,14 @@ fn parse_in_parallel(file: FileId, src: &str) -> Option<ast::File> {
         }
     }
     cuts.push(src.len());
-    let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|scope| {
+    let pieces: Vec<Option<ThinVec<ast::Item>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
             .map(|w| crate::threads::spawn_scoped(scope, move || parse_piece(file, src, w[0], w[1])))
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });
-    let mut items = Vec::new();
+    let mut items = ThinVec::new();
     for piece in pieces {
         items.extend(piece?);
     }
@@ -147,7 +148,7 @@ fn declaration_line_after(src: &str, from: usize) -> Option<usize> {
 }
 
 /// Items of `src[start..end]`, or `None` at the first error of any kind.
-fn parse_piece(file: FileId, src: &str, start: usize, end: usize) -> Option<Vec<ast::Item>> {
+fn parse_piece(file: FileId, src: &str, start: usize, end: usize) -> Option<ThinVec<ast::Item>> {
     let mut lexer = match start {
         0 => Lexer::new(file, &src[..end]),
         _ => Lexer::with_base(file, &src[start..end], start as u32),

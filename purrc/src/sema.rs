@@ -22,9 +22,9 @@ pub use error::SemaError;
 
 use crate::ast;
 use crate::diagnostics::Diagnostic;
+use crate::intern::{FxHashMap, Symbol};
 use crate::ir::{self, DisplayTy, Ty};
 use crate::source::Span;
-use std::collections::HashMap;
 
 /// What a top-level name refers to.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,10 +48,12 @@ struct Declared {
 
 /// A function body still to check: a `fn`, a handler, a test or a bench.
 #[derive(Clone)]
-struct PendingBody<'a> {
-    body: &'a ast::Block,
+struct PendingBody {
+    /// Where the body is: it is taken out of the syntax tree first
+    /// (`body::take_bodies`), and found again by its span.
+    body: Span,
     name: ast::Ident,
-    ns: String,
+    ns: Symbol,
     actor: Option<ir::ActorId>,
     /// Test and bench bodies use `spawn_test`/`send_test`.
     test: bool,
@@ -61,7 +63,7 @@ struct PendingBody<'a> {
 /// matter) and then remembered.
 #[derive(Debug, Clone)]
 enum ConstState<'a> {
-    Pending(&'a ast::ConstDecl, String),
+    Pending(&'a ast::ConstDecl, Symbol),
     InProgress,
     Done(ir::Expr),
 }
@@ -70,25 +72,31 @@ enum ConstState<'a> {
 struct Checker<'a> {
     program: ir::Program,
     /// Top-level names by namespace, then name.
-    globals: HashMap<String, HashMap<String, Declared>>,
+    globals: FxHashMap<Symbol, FxHashMap<Symbol, Declared>>,
     consts: Vec<ConstState<'a>>,
     /// Each file's `use` bindings: alias → (namespace, where it was bound),
     /// indexed by FileId.
-    uses: Vec<HashMap<String, (String, Span)>>,
+    uses: Vec<FxHashMap<Symbol, (Symbol, Span)>>,
     /// Function declarations whose bodies are still to check, by FuncId.
-    fn_decls: Vec<Option<PendingBody<'a>>>,
+    fn_decls: Vec<Option<PendingBody>>,
     /// Each actor's private functions by name.
-    actor_fns: Vec<HashMap<String, ir::FuncId>>,
+    actor_fns: Vec<FxHashMap<Symbol, ir::FuncId>>,
     errors: Vec<SemaError>,
 }
 
 /// Checks a whole program (every file) and lowers it to IR. A program needs
 /// an entry point (`fn main` or `actor Main`) unless it is built only for
 /// its tests or benches.
-pub fn check(files: &[ast::File], entry_required: bool) -> Result<ir::Program, Vec<Diagnostic>> {
+///
+/// The syntax tree is consumed: function bodies are taken out of it first,
+/// and each is freed as soon as it is lowered, so that the whole tree and
+/// the whole IR are never in memory at once.
+pub fn check(mut files: Vec<ast::File>, entry_required: bool) -> Result<ir::Program, Vec<Diagnostic>> {
+    let bodies = body::take_bodies(&mut files);
+    let files = files.as_slice();
     let mut checker = Checker {
         program: ir::Program::default(),
-        globals: HashMap::new(),
+        globals: FxHashMap::default(),
         uses: Vec::new(),
         consts: Vec::new(),
         fn_decls: Vec::new(),
@@ -100,7 +108,7 @@ pub fn check(files: &[ast::File], entry_required: bool) -> Result<ir::Program, V
     names::resolve_signatures(&mut checker, &decls);
     actors::declare(&mut checker, &decls);
     consts::check_all(&mut checker);
-    body::check_functions(&mut checker);
+    body::check_functions(&mut checker, bodies);
     names::check_entry(&mut checker, entry_required);
     if checker.errors.is_empty() {
         Ok(checker.program)
@@ -118,8 +126,8 @@ impl Checker<'_> {
         DisplayTy { ty, names: &self.program }.to_string()
     }
 
-    fn lookup(&self, namespace: &str, name: &str) -> Option<(Global, Span)> {
-        match self.globals.get(namespace).and_then(|names| names.get(name)) {
+    fn lookup(&self, namespace: Symbol, name: Symbol) -> Option<(Global, Span)> {
+        match self.globals.get(&namespace).and_then(|names| names.get(&name)) {
             Some(found) => Some((found.global, found.span)),
             // The built-in message every program may handle.
             None if name == "ActorExited" => Some((Global::Struct(ACTOR_EXITED), Span::default())),
@@ -128,19 +136,19 @@ impl Checker<'_> {
     }
 
     /// The namespace a `use` in the identifier's file binds to its name.
-    fn alias(&self, id: &ast::Ident) -> Option<&str> {
-        self.uses.get(id.span.file as usize)?.get(&id.name).map(|(ns, _)| ns.as_str())
+    fn alias(&self, id: &ast::Ident) -> Option<Symbol> {
+        self.uses.get(id.span.file as usize)?.get(&id.name).map(|(ns, _)| *ns)
     }
 
     /// Resolves `name` or `alias.name` written in namespace `ns`.
-    fn resolve(&mut self, ns: &str, path: &[ast::Ident]) -> Option<(Global, Span)> {
+    fn resolve(&mut self, ns: Symbol, path: &[ast::Ident]) -> Option<(Global, Span)> {
         match path {
-            [name] => self.lookup(ns, &name.name),
+            [name] => self.lookup(ns, name.name),
             [alias, name] => {
-                let target = self.alias(alias)?.to_string();
-                let found = self.lookup(&target, &name.name);
+                let target = self.alias(alias)?;
+                let found = self.lookup(target, name.name);
                 if found.is_some() {
-                    self.check_visible(ns, &target, name);
+                    self.check_visible(ns, target, name);
                 }
                 found
             }
@@ -150,11 +158,11 @@ impl Checker<'_> {
 
     /// Reports `name`, a declaration of namespace `target` named in
     /// namespace `from`, if it is private to `target` (docs/language.md §1).
-    fn check_visible(&mut self, from: &str, target: &str, name: &ast::Ident) {
-        let Some(declared) = self.globals.get(target).and_then(|names| names.get(&name.name)) else { return };
+    fn check_visible(&mut self, from: Symbol, target: Symbol, name: &ast::Ident) {
+        let Some(declared) = self.globals.get(&target).and_then(|names| names.get(&name.name)) else { return };
         if declared.private && from != target {
             let (namespace, declared) = (target.to_string(), declared.span);
-            self.error(SemaError::PrivateName { name: name.name.clone(), namespace, span: name.span, declared });
+            self.error(SemaError::PrivateName { name: name.name.to_string(), namespace, span: name.span, declared });
         }
     }
 
@@ -162,7 +170,7 @@ impl Checker<'_> {
     /// namespaces its file uses (`math.add`).
     fn qualified_suggestion(&self, id: &ast::Ident) -> Option<String> {
         let uses = self.uses.get(id.span.file as usize)?;
-        let public = |ns: &str| self.globals.get(ns).and_then(|names| names.get(&id.name)).is_some_and(|d| !d.private);
+        let public = |ns: &Symbol| self.globals.get(ns).and_then(|names| names.get(&id.name)).is_some_and(|d| !d.private);
         let mut found: Vec<String> =
             uses.iter().filter(|(_, (ns, _))| public(ns)).map(|(alias, _)| format!("{alias}.{}", id.name)).collect();
         found.sort();
@@ -174,14 +182,20 @@ impl Checker<'_> {
 const ACTOR_EXITED: ir::StructId = 0;
 
 /// The namespace a file declares, `main` when it declares none.
-pub fn namespace_of(file: &ast::File) -> String {
+pub fn namespace_of(file: &ast::File) -> Symbol {
     file.items
         .iter()
         .find_map(|item| match item {
-            ast::Item::Namespace(ns) => {
-                Some(ns.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."))
-            }
+            ast::Item::Namespace(ns) => Some(dotted(&ns.path)),
             _ => None,
         })
-        .unwrap_or_else(|| "main".to_string())
+        .unwrap_or_else(|| Symbol::intern("main"))
+}
+
+/// A path as one name: `a.b.c`.
+pub fn dotted(path: &[ast::Ident]) -> Symbol {
+    match path {
+        [single] => single.name,
+        _ => Symbol::intern(&path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")),
+    }
 }

@@ -58,7 +58,7 @@ impl FnGen<'_, '_> {
             });
         }
         let place = args.iter().find_map(|a| match a {
-            Arg::Place(p) => Some(p),
+            Arg::Place(p) => Some(&**p),
             Arg::Value(_) => None,
         });
         let place = place.map(|p: &Place| {
@@ -115,7 +115,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             none
         }
         Str => {
-            let arg_ty = FnGen::first_ty(args).clone();
+            let arg_ty = *FnGen::first_ty(args);
             let call = match arg_ty {
                 Ty::Int(i) if i.signed() => format!("purr_str_of_i64((int64_t){})", v[0]),
                 Ty::Int(_) => format!("purr_str_of_u64((uint64_t){})", v[0]),
@@ -175,7 +175,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.temp(ty, &format!("purr_list_new({desc})"))
         }
         ListPush => {
-            let et = elem(FnGen::first_ty(args)).clone();
+            let et = *elem(FnGen::first_ty(args));
             let ct = g.c(&et);
             let val = g.give(&v[0], &et);
             g.line(format_args!("*({ct}*)purr_list_push_slot({}) = {val};", place(&a)));
@@ -190,7 +190,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             owned_or_plain(g, t, ty)
         }
         ListInsert => {
-            let et = elem(FnGen::first_ty(args)).clone();
+            let et = *elem(FnGen::first_ty(args));
             let val = g.give(&v[1], &et);
             let ct = g.c(&et);
             let t = g.fresh();
@@ -218,7 +218,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.temp(ty, &format!("purr_list_slice({}, {}, {}, {loc})", v[0], v[1], v[2]))
         }
         ListContains => {
-            let et = elem(FnGen::first_ty(args)).clone();
+            let et = *elem(FnGen::first_ty(args));
             let ct = g.c(&et);
             let t = g.fresh();
             g.line(format_args!("{ct} {t} = {};", v[1]));
@@ -230,9 +230,9 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             none
         }
         ListSortBy => {
-            let et = elem(FnGen::first_ty(args)).clone();
+            let et = *elem(FnGen::first_ty(args));
             let adapter = g.sort_adapter(&et);
-            let fty = Ty::Fn(vec![et.clone(), et], Box::new(Ty::Bool));
+            let fty = Ty::Fn([et, et].as_slice().into(), Ty::Bool.into());
             let fct = g.c(&fty);
             let f = g.fresh();
             g.line(format_args!("{fct} {f} = {};", v[0]));
@@ -246,7 +246,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
         }
         MapGet => {
             let (k, val) = key_val(FnGen::first_ty(args));
-            let (k, val) = (k.clone(), val.clone());
+            let (k, val) = (*k, *val);
             let kt = g.pin(&k, &v[1]);
             let (ct, vct) = (g.c(ty), g.c(&val));
             let (p, t) = (g.fresh(), g.fresh());
@@ -259,7 +259,7 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
         }
         MapSet => {
             let (k, val) = key_val(FnGen::first_ty(args));
-            let (k, val) = (k.clone(), val.clone());
+            let (k, val) = (*k, *val);
             let (kv, vv) = (g.give(&v[0], &k), g.give(&v[1], &val));
             let kt = g.pin(&k, &kv);
             let vt = g.pin(&val, &vv);
@@ -267,12 +267,12 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             none
         }
         MapHas => {
-            let k = key_val(FnGen::first_ty(args)).0.clone();
+            let k = *key_val(FnGen::first_ty(args)).0;
             let kt = g.pin(&k, &v[1]);
             plain(format!("purr_map_has({}, &{kt})", v[0]))
         }
         MapRemove => {
-            let k = key_val(FnGen::first_ty(args)).0.clone();
+            let k = *key_val(FnGen::first_ty(args)).0;
             let kt = g.pin(&k, &v[0]);
             let ct = g.c(ty);
             let t = g.fresh();
@@ -412,7 +412,7 @@ fn owned_or_plain(g: &mut FnGen, t: String, ty: &Ty) -> Val {
 
 /// `list_each`, `list_map`, `list_filter` as loops over the list.
 fn list_loop(g: &mut FnGen, b: Builtin, args: &[Arg], v: &[String], ty: &Ty) -> Val {
-    let et = elem(FnGen::first_ty(args)).clone();
+    let et = *elem(FnGen::first_ty(args));
     let ect = g.c(&et);
     let (l, i) = (g.fresh(), g.fresh());
     g.line(format_args!("purr_list *{l} = {};", v[0]));
@@ -425,7 +425,7 @@ fn list_loop(g: &mut FnGen, b: Builtin, args: &[Arg], v: &[String], ty: &Ty) -> 
             Val::Plain(String::new())
         }
         Builtin::ListMap => {
-            let out_elem = elem(ty).clone();
+            let out_elem = *elem(ty);
             let desc = g.g.types.descriptor(&out_elem);
             let oct = g.c(&out_elem);
             let out = g.temp(ty, &format!("purr_list_with_cap({desc}, {l}->len)"));
@@ -464,7 +464,7 @@ impl FnGen<'_, '_> {
             return name;
         }
         let ct = self.c(et);
-        let fct = self.c(&Ty::Fn(vec![et.clone(), et.clone()], Box::new(Ty::Bool)));
+        let fct = self.c(&Ty::Fn([*et, *et].as_slice().into(), Ty::Bool.into()));
         let decl = format!(
             "static int {name}(const void *a, const void *b, void *ctx) {{\n    {fct} before = *({fct}*)ctx;\n    {ct} x = *({ct} const *)a;\n    {ct} y = *({ct} const *)b;\n    return before(x, y) ? -1 : before(y, x) ? 1 : 0;\n}}\n"
         );

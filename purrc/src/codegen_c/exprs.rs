@@ -64,7 +64,7 @@ impl FnGen<'_, '_> {
                 let init = if inits.is_empty() { "{0}".to_string() } else { format!("{{ {} }}", inits.join(", ")) };
                 self.temp(&e.ty, &init)
             }
-            ExprKind::Variant(eid, index, args) => self.variant(*eid, *index, args, &e.ty),
+            ExprKind::Variant(eid, index, args) => self.variant(*eid, *index as usize, args, &e.ty),
             ExprKind::OptionLit(None) => {
                 let ct = self.c(&e.ty);
                 Val::Plain(format!("(({ct}){{ .some = false }})"))
@@ -80,7 +80,7 @@ impl FnGen<'_, '_> {
             }
             ExprKind::List(items) => self.list(items, &e.ty),
             ExprKind::Interp(parts) => self.interpolation(parts),
-            ExprKind::If(cond, then, other) => self.if_expr(cond, then, other.as_deref(), &e.ty),
+            ExprKind::If(if_) => self.if_expr(&if_.cond, &if_.then, if_.otherwise.as_ref(), &e.ty),
             ExprKind::Match(scrutinee, arms) => self.match_expr(scrutinee, arms, &e.ty, e.span),
             ExprKind::SelfActor => Val::Plain("self".into()),
             ExprKind::SelfState => Val::Plain(self.self_state()),
@@ -360,7 +360,6 @@ impl FnGen<'_, '_> {
             for b in &binds {
                 self.line(b);
             }
-            let body = ir::Block { stmts: vec![], value: Some(Box::new(arm.body.clone())), span: arm.body.span };
             if matches!(arm.body.ty, Ty::Void | Ty::Never) || dest.is_none() {
                 self.push_level(LevelKind::Scope);
                 self.line_directive(arm.body.span);
@@ -368,7 +367,7 @@ impl FnGen<'_, '_> {
                 self.discard(v);
                 self.pop_level();
             } else {
-                self.block_into(&body, dest);
+                self.scope_into(&[], Some(&arm.body), dest);
             }
             self.close("");
         }
@@ -394,7 +393,7 @@ impl FnGen<'_, '_> {
                 let ct = self.c(ty);
                 let name = self.names[*id].clone();
                 binds.push(format!("{ct} {name} = {v};"));
-                if !self.used.contains(id) {
+                if !self.used[*id] {
                     binds.push(format!("(void){name};"));
                 }
             }
@@ -421,12 +420,12 @@ impl FnGen<'_, '_> {
                 Ty::Enum(eid) => {
                     let (def, names) = (&self.g.program.enums[*eid], self.g.names);
                     if !def.is_boxed() {
-                        tests.push(format!("{v} == {}", names.variant(*eid, *index)));
+                        tests.push(format!("{v} == {}", names.variant(*eid, *index as usize)));
                         return;
                     }
                     tests.push(format!("{v}->tag == {index}"));
-                    let member = names.variant_member(*eid, *index);
-                    for (i, (sub, t)) in subs.iter().zip(&def.variants[*index].payload).enumerate() {
+                    let member = names.variant_member(*eid, *index as usize);
+                    for (i, (sub, t)) in subs.iter().zip(&def.variants[*index as usize].payload).enumerate() {
                         self.pattern(sub, &format!("{v}->as.{member}.f{i}"), t, tests, binds);
                     }
                 }

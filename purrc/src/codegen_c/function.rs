@@ -3,15 +3,15 @@
 //! locals the body uses.
 
 use super::names::{local_names, OWNED_BASE};
-use super::{FnGen, Gen, LevelKind, Val};
+use super::{FnGen, Gen, LevelKind, Text, Val};
 use crate::ir::visit::{walk_block, Visitor};
 use crate::ir::{self, ExprKind, Func, LocalId, Ty};
 use crate::source::Span;
-use std::collections::HashSet;
 use std::fmt::Write;
 
 impl<'g, 'p> FnGen<'g, 'p> {
-    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func) -> Self {
+    /// `body` is `f`'s, which code generation has taken out of `f`.
+    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func, body: &ir::Block) -> Self {
         FnGen {
             g,
             f,
@@ -21,15 +21,15 @@ impl<'g, 'p> FnGen<'g, 'p> {
             temps: 0,
             line: None,
             diverged: false,
-            used: used_locals(&f.body),
+            used: used_locals(body, f.locals.len()),
             names: local_names(f),
             next_slot: 0,
             max_slots: 0,
         }
     }
 
-    /// Appends the function's C definition to `dest`.
-    pub(super) fn generate(mut self, sig: &str, dest: &mut String) {
+    /// Appends the C definition of the function, whose body is `body`, to `dest`.
+    pub(super) fn generate(mut self, sig: &str, body: &ir::Block, dest: &mut Text) {
         let f = self.f;
         self.line_directive(f.span);
         let header = std::mem::take(&mut self.out);
@@ -40,11 +40,11 @@ impl<'g, 'p> FnGen<'g, 'p> {
         if f.actor.is_some() {
             self.line("(void)self;");
         }
-        let value = self.block_body(&f.body);
-        let diverges = f.body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
+        let value = self.block_body(body);
+        let diverges = body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
         match value {
             Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) && !diverges => {
-                let moved = f.body.value.as_deref().and_then(|e| self.owned_local(e));
+                let moved = body.value.as_deref().and_then(|e| self.owned_local(e));
                 let v = match moved {
                     Some(name) => {
                         self.take(&name);
@@ -149,30 +149,30 @@ impl<'g, 'p> FnGen<'g, 'p> {
 
     /// Tells C that a local the program never reads is unused on purpose.
     pub(super) fn mark_unused(&mut self, id: LocalId) {
-        if !self.used.contains(&id) {
+        if !self.used[id] {
             let name = self.names[id].clone();
             self.line(format_args!("(void){name};"));
         }
     }
 }
 
-/// The locals a function body reads or assigns; the others are declared
-/// `(void)` so that C does not warn about them.
-pub(super) fn used_locals(body: &ir::Block) -> HashSet<LocalId> {
-    struct Uses(HashSet<LocalId>);
+/// Which of the function's `locals` its body reads or assigns, by id; the
+/// others are declared `(void)` so that C does not warn about them.
+pub(super) fn used_locals(body: &ir::Block, locals: usize) -> Vec<bool> {
+    struct Uses(Vec<bool>);
     impl Visitor for Uses {
         fn expr(&mut self, e: &ir::Expr) {
             if let ExprKind::Local(id) = e.kind {
-                self.0.insert(id);
+                self.0[id] = true;
             }
         }
         fn place(&mut self, p: &ir::Place) {
             if let ir::PlaceRoot::Local(id) = p.root {
-                self.0.insert(id);
+                self.0[id] = true;
             }
         }
     }
-    let mut uses = Uses(HashSet::new());
+    let mut uses = Uses(vec![false; locals]);
     walk_block(&mut uses, body);
     uses.0
 }

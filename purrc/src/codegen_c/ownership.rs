@@ -66,7 +66,7 @@ impl FnGen<'_, '_> {
         let slot = self.next_slot;
         self.next_slot += 1;
         self.max_slots = self.max_slots.max(self.next_slot);
-        let owned = Owned { name: name.to_string(), ty: ty.clone(), slot };
+        let owned = Owned { name: name.to_string(), ty: *ty, slot };
         let line = self.own_line(&owned);
         self.out.push_str(&line);
         self.levels.last_mut().expect("inside a level").owned.push(owned);

@@ -7,6 +7,7 @@ use super::names::{CNames, MESSAGE_NAMES};
 use crate::ir::visit::{walk_block, walk_expr, Visitor};
 use crate::ir::{self, ExprKind, Program, Ty};
 use std::fmt::Write;
+use thin_vec::ThinVec;
 
 /// What the C program's `main` does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,7 +143,7 @@ pub(super) fn c_main(program: &Program, names: &CNames, mode: Mode, scheduler: S
 pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
     let a = program.main_actor?;
     let def = &program.actors[a];
-    let fields: Vec<ir::Expr> = def.defaults.iter().flatten().cloned().collect();
+    let fields: ThinVec<ir::Expr> = def.defaults.iter().flatten().cloned().collect();
     let span = def.span;
     let spawn = ir::Expr { kind: ir::ExprKind::Spawn(a, fields), ty: Ty::Mailbox(a), span };
     Some(ir::Func {
@@ -151,7 +152,7 @@ pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
         params: vec![],
         ret: Ty::Mailbox(a),
         locals: vec![],
-        body: ir::Block { stmts: vec![], value: Some(Box::new(spawn)), span },
+        body: ir::Block { stmts: ThinVec::new(), value: Some(Box::new(spawn)), span },
         span,
     })
 }

@@ -6,10 +6,15 @@ use crate::ir::{self, BinaryOp, ExprKind, LocalId, StmtKind, Ty};
 
 impl FnGen<'_, '_> {
     pub(super) fn block_body(&mut self, b: &ir::Block) -> Option<Val> {
-        for s in &b.stmts {
+        self.stmts_then(&b.stmts, b.value.as_deref())
+    }
+
+    /// Statements, then the value they end in.
+    fn stmts_then(&mut self, stmts: &[ir::Stmt], value: Option<&ir::Expr>) -> Option<Val> {
+        for s in stmts {
             self.stmt(s);
         }
-        b.value.as_ref().map(|v| {
+        value.map(|v| {
             self.line_directive(v.span);
             self.expr(v)
         })
@@ -17,10 +22,16 @@ impl FnGen<'_, '_> {
 
     /// A block in its own C scope; its value (owned) is stored into `dest`.
     pub(super) fn block_into(&mut self, b: &ir::Block, dest: Option<(&str, &Ty)>) {
+        self.scope_into(&b.stmts, b.value.as_deref(), dest);
+    }
+
+    /// Statements and the value they end in, in their own C scope; the value
+    /// (owned) is stored into `dest`.
+    pub(super) fn scope_into(&mut self, stmts: &[ir::Stmt], value: Option<&ir::Expr>, dest: Option<(&str, &Ty)>) {
         self.push_level(LevelKind::Scope);
-        let v = self.block_body(b);
+        let v = self.stmts_then(stmts, value);
         if let (Some(v), Some((dest, ty))) = (v, dest) {
-            if !matches!(b.value.as_ref().map(|e| &e.ty), Some(Ty::Never)) {
+            if !matches!(value.map(|e| &e.ty), Some(Ty::Never)) {
                 let v = self.into_owned(v, ty);
                 self.line(format_args!("{dest} = {v};"));
             }
@@ -99,7 +110,8 @@ impl FnGen<'_, '_> {
                 self.diverged = true;
                 self.drop_level();
             }
-            StmtKind::Send(target, message) => {
+            StmtKind::Send(send) => {
+                let (target, message) = &**send;
                 self.push_level(LevelKind::Stmt);
                 // The target is evaluated first; a read of it is pinned so
                 // that evaluating the message cannot change it.
@@ -186,7 +198,7 @@ impl FnGen<'_, '_> {
         self.line(format_args!("{ct} {it_name} = {it};"));
         self.own(&it_name, &coll.ty);
         let idx = self.fresh();
-        let (ety, name) = (self.f.locals[id].ty.clone(), self.names[id].clone());
+        let (ety, name) = (self.f.locals[id].ty, self.names[id].clone());
         let ect = self.c(&ety);
         self.open(&format!("for (int64_t {idx} = 0; {idx} < {it_name}->len; {idx}++)"));
         let elem = match coll.ty {
@@ -267,7 +279,7 @@ impl FnGen<'_, '_> {
     /// container on the way unique (copy-on-write).
     pub(super) fn place_ptr(&mut self, place: &ir::Place, upto: usize, operands: &[String]) -> String {
         let mut ptr = format!("&{}", self.root_lvalue(place));
-        let mut ty = place.root_ty.clone();
+        let mut ty = place.root_ty;
         let mut ops = operands.iter();
         for (proj, next) in &place.path[..upto] {
             ptr = match (proj, &ty) {
@@ -286,13 +298,13 @@ impl FnGen<'_, '_> {
                 }
                 (ir::Proj::Field(_), _) => unreachable!("sema only projects fields of structs"),
             };
-            ty = next.clone();
+            ty = *next;
         }
         ptr
     }
 
     pub(super) fn assign(&mut self, place: &ir::Place, op: Option<BinaryOp>, value: &ir::Expr) {
-        let ty = place.ty().clone();
+        let ty = *place.ty();
         if value.ty == Ty::Never {
             self.expr(value);
             return;
@@ -336,7 +348,7 @@ impl FnGen<'_, '_> {
                 self.line(format_args!("{ct} {t} = {v};"));
                 // The key was evaluated as a borrowed value: the map keeps its own reference.
                 let kty = match &place.path[..n - 1].last().map_or(&place.root_ty, |(_, t)| t) {
-                    Ty::Map(k, _) => (**k).clone(),
+                    Ty::Map(k, _) => **k,
                     _ => unreachable!("key projection on a map"),
                 };
                 let k = self.into_owned(Val::Plain(key.clone()), &kty);

@@ -12,6 +12,7 @@
 //! - function values are C function pointers.
 
 use super::names::{self, helper, CNames, Helper};
+use crate::intern::FxHashSet;
 use crate::ir::{self, Program, Ty};
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -21,9 +22,9 @@ use std::fmt::Write;
 pub struct TypeTable<'p> {
     program: &'p Program,
     names: &'p CNames<'p>,
-    /// Option/result/fn types in first-use order, by type code.
+    /// Option/result/fn types in first-use order.
     instances: Vec<Ty>,
-    seen: HashSet<String>,
+    seen: FxHashSet<Ty>,
     /// Types whose element descriptor is needed.
     descriptors: Vec<Ty>,
     descriptor_seen: HashSet<String>,
@@ -31,7 +32,7 @@ pub struct TypeTable<'p> {
 
 impl<'p> TypeTable<'p> {
     pub fn new(program: &'p Program, names: &'p CNames<'p>) -> Self {
-        TypeTable { program, names, instances: vec![], seen: HashSet::new(), descriptors: vec![], descriptor_seen: HashSet::new() }
+        TypeTable { program, names, instances: vec![], seen: FxHashSet::default(), descriptors: vec![], descriptor_seen: HashSet::new() }
     }
 
     /// Adds the types another table registered (for code generated in
@@ -76,7 +77,7 @@ impl<'p> TypeTable<'p> {
     }
 
     fn register(&mut self, ty: &Ty) {
-        if !self.seen.insert(names::type_code(self.names, ty)) {
+        if !self.seen.insert(*ty) {
             return;
         }
         match ty {
@@ -88,14 +89,14 @@ impl<'p> TypeTable<'p> {
                 self.c(e);
             }
             Ty::Fn(ps, r) => {
-                for p in ps {
+                for p in ps.iter() {
                     self.c(p);
                 }
                 self.c(r);
             }
             _ => {}
         }
-        self.instances.push(ty.clone());
+        self.instances.push(*ty);
     }
 
     /// Whether values of `ty` hold references that copies must retain.
@@ -158,7 +159,7 @@ impl<'p> TypeTable<'p> {
         self.c(ty);
         let name = helper(&self.type_prefix(ty), Helper::Type);
         if self.descriptor_seen.insert(name.clone()) {
-            self.descriptors.push(ty.clone());
+            self.descriptors.push(*ty);
         }
         format!("&{name}")
     }
@@ -188,7 +189,7 @@ impl<'p> TypeTable<'p> {
         let mut i = 0;
         let mut fn_typedefs = String::new();
         while i < self.instances.len() {
-            let ty = self.instances[i].clone();
+            let ty = self.instances[i];
             i += 1;
             let name = names::instance(self.names, &ty);
             match &ty {
@@ -229,10 +230,10 @@ impl<'p> TypeTable<'p> {
 
     fn visit(&mut self, ty: &Ty, done: &mut HashSet<String>, order: &mut Vec<Ty>) {
         let by_value: Vec<Ty> = match ty {
-            Ty::Struct(id) => self.program.structs[*id].fields.iter().map(|(_, t)| t.clone()).collect(),
+            Ty::Struct(id) => self.program.structs[*id].fields.iter().map(|(_, t)| *t).collect(),
             Ty::Enum(id) => self.program.enums[*id].variants.iter().flat_map(|v| v.payload.clone()).collect(),
-            Ty::Option(t) => vec![(**t).clone()],
-            Ty::Result(t, e) => vec![(**t).clone(), (**e).clone()],
+            Ty::Option(t) => vec![(**t)],
+            Ty::Result(t, e) => vec![(**t), (**e)],
             _ => return,
         };
         if !done.insert(names::type_code(self.names, ty)) {
@@ -244,7 +245,7 @@ impl<'p> TypeTable<'p> {
                 self.visit(t, done, order);
             }
         }
-        order.push(ty.clone());
+        order.push(*ty);
     }
 
     fn definition(&mut self, ty: &Ty) -> String {
@@ -314,7 +315,7 @@ impl<'p> TypeTable<'p> {
         let mut descs = String::new();
         let mut i = 0;
         while i < self.descriptors.len() {
-            let ty = self.descriptors[i].clone();
+            let ty = self.descriptors[i];
             i += 1;
             descs.push_str(&self.descriptor_def(&ty, &mut protos, &mut bodies));
         }

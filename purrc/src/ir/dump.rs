@@ -18,7 +18,7 @@ pub fn dump(program: &Program, sources: &SourceMap) -> String {
             .iter()
             .map(|v| {
                 if v.payload.is_empty() {
-                    v.name.clone()
+                    v.name.to_string()
                 } else {
                     let ps: Vec<String> = v.payload.iter().map(|t| d.ty(t)).collect();
                     format!("{}({})", v.name, ps.join(", "))
@@ -113,7 +113,8 @@ impl Dumper<'_> {
                 self.line(s.span, &text);
             }
             StmtKind::Break => self.line(s.span, "break"),
-            StmtKind::Send(t, m) => {
+            StmtKind::Send(send) => {
+                let (t, m) = &**send;
                 let text = format!("send {} {}", self.expr(t), self.expr(m));
                 self.line(s.span, &text);
             }
@@ -197,7 +198,7 @@ impl Dumper<'_> {
             ExprKind::StructLit(_, fs) => format!("{} {{ {} }}", self.ty(&e.ty), self.exprs(fs)),
             ExprKind::Variant(eid, v, args) => {
                 let def = &self.program.enums[*eid];
-                format!("{}.{}({})", def.name, def.variants[*v].name, self.exprs(args))
+                format!("{}.{}({})", def.name, def.variants[*v as usize].name, self.exprs(args))
             }
             ExprKind::OptionLit(None) => format!("none: {}", self.ty(&e.ty)),
             ExprKind::OptionLit(Some(v)) => format!("some({})", self.expr(v)),
@@ -213,9 +214,9 @@ impl Dumper<'_> {
                     .collect();
                 format!("interp({})", ps.join(" "))
             }
-            ExprKind::If(c, t, f) => {
-                let f = f.as_ref().map_or(String::new(), |f| format!(" else {}", self.inline_block(f)));
-                format!("if {} {}{f}", self.expr(c), self.inline_block(t))
+            ExprKind::If(if_) => {
+                let f = if_.otherwise.as_ref().map_or(String::new(), |f| format!(" else {}", self.inline_block(f)));
+                format!("if {} {}{f}", self.expr(&if_.cond), self.inline_block(&if_.then))
             }
             ExprKind::Match(s, arms) => {
                 let arms: Vec<String> =

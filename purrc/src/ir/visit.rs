@@ -32,9 +32,9 @@ pub fn walk_stmt(v: &mut dyn Visitor, s: &Stmt) {
             }
         }
         StmtKind::Break | StmtKind::Continue => {}
-        StmtKind::Send(target, message) => {
-            walk_expr(v, target);
-            walk_expr(v, message);
+        StmtKind::Send(send) => {
+            walk_expr(v, &send.0);
+            walk_expr(v, &send.1);
         }
         StmtKind::Loop(b) => walk_block(v, b),
         StmtKind::While(c, b) => {
@@ -108,10 +108,10 @@ pub fn walk_expr(v: &mut dyn Visitor, e: &Expr) {
                 }
             }
         }
-        ExprKind::If(c, t, f) => {
-            walk_expr(v, c);
-            walk_block(v, t);
-            if let Some(f) = f {
+        ExprKind::If(if_) => {
+            walk_expr(v, &if_.cond);
+            walk_block(v, &if_.then);
+            if let Some(f) = &if_.otherwise {
                 walk_block(v, f);
             }
         }

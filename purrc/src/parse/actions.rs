@@ -5,8 +5,10 @@
 use super::messages::{describe_expected, record};
 use super::{grammar, ParseError};
 use crate::ast::{self, BinOp, Expr, ExprKind, FieldInit, Ident, Pattern, PatternKind, StrPart};
+use crate::intern::Symbol;
 use crate::lexer::{Lexer, StrPiece};
 use crate::source::{FileId, Span};
+use thin_vec::ThinVec;
 
 /// `Unboxed<Box<T>>` is `T` (lets the grammar's list macros unbox).
 pub(crate) type Unboxed<B> = <B as Unbox>::Inner;
@@ -17,6 +19,17 @@ pub(crate) trait Unbox {
 
 impl<T> Unbox for Box<T> {
     type Inner = T;
+}
+
+/// A finished list, at exactly its length: moved to a fitting allocation
+/// if growing left room to spare.
+pub(crate) fn exact<T>(grown: ThinVec<T>) -> ThinVec<T> {
+    if grown.len() == grown.capacity() {
+        return grown;
+    }
+    let mut list = ThinVec::with_capacity(grown.len());
+    list.extend(grown);
+    list
 }
 
 pub(crate) fn expr(kind: ExprKind, file: FileId, start: usize, end: usize) -> Box<Expr> {
@@ -35,10 +48,21 @@ pub(crate) fn stmt(kind: ast::StmtKind, file: FileId, start: usize, end: usize) 
     Box::new(ast::Stmt { kind, span: Span::new(file, start, end) })
 }
 
+/// A block used as an expression.
+pub(crate) fn block_expr(b: ast::Block) -> Box<Expr> {
+    Box::new(Expr { span: b.span, kind: ExprKind::Block(Box::new(b)) })
+}
+
 /// A block expression holding one statement (a statement used as a match arm).
 pub(crate) fn statement_block(stmt: ast::Stmt) -> Expr {
     let span = stmt.span;
-    Expr { kind: ExprKind::Block(ast::Block { stmts: vec![stmt], span }), span }
+    Expr { kind: ExprKind::Block(Box::new(ast::Block { stmts: thin_vec::thin_vec![stmt], span })), span }
+}
+
+/// `base.name`
+#[allow(clippy::boxed_local)] // the grammar's values are boxed
+pub(crate) fn field(base: Box<Expr>, name: Ident, file: FileId, start: usize, end: usize) -> Box<Expr> {
+    expr(ExprKind::Field(Box::new(ast::FieldAccess { base: *base, name })), file, start, end)
 }
 
 pub(crate) fn binary(op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>) -> Box<Expr> {
@@ -65,18 +89,19 @@ pub(crate) fn private(mut item: Box<ast::Item>) -> Box<ast::Item> {
 #[allow(clippy::boxed_local)] // the grammar's values are boxed
 pub(crate) fn struct_literal(
     head: Box<Expr>,
-    fields: Vec<FieldInit>,
+    fields: ThinVec<FieldInit>,
     span: Span,
     problems: &mut Vec<ParseError>,
 ) -> Box<Expr> {
-    fn path_of(e: Expr, out: &mut Vec<Ident>) -> bool {
+    fn path_of(e: Expr, out: &mut ThinVec<Ident>) -> bool {
         match e.kind {
             ExprKind::Name(id) => {
                 out.push(id);
                 true
             }
-            ExprKind::Field { base, name } => {
-                let ok = path_of(*base, out);
+            ExprKind::Field(f) => {
+                let ast::FieldAccess { base, name } = *f;
+                let ok = path_of(base, out);
                 out.push(name);
                 ok
             }
@@ -84,7 +109,7 @@ pub(crate) fn struct_literal(
         }
     }
     let head_span = head.span;
-    let mut path = Vec::new();
+    let mut path = ThinVec::new();
     if !path_of(*head, &mut path) {
         problems.push(ParseError::InvalidStructLiteral { span: head_span });
     }
@@ -93,13 +118,13 @@ pub(crate) fn struct_literal(
 
 /// A pattern that is only a path: `_`, a binding, `none`, or a constructor
 /// without payload such as `Shape.Empty`.
-pub(crate) fn path_pattern(mut path: Vec<Ident>, span: Span) -> Box<Pattern> {
+pub(crate) fn path_pattern(mut path: ThinVec<Ident>, span: Span) -> Box<Pattern> {
     let kind = if path.len() == 1 && path[0].name == "_" {
         PatternKind::Wildcard
     } else if path.len() == 1 && path[0].name != "none" {
         PatternKind::Binding(path.remove(0))
     } else {
-        PatternKind::Ctor { path, args: Vec::new() }
+        PatternKind::Ctor { path, args: ThinVec::new() }
     };
     Box::new(Pattern { kind, span })
 }
@@ -126,11 +151,11 @@ pub(crate) fn plain_string(
 
 /// Parses the expressions of an interpolated string where they stand in the
 /// file, so their spans are real.
-pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mut Vec<ParseError>) -> Vec<StrPart> {
+pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mut Vec<ParseError>) -> ThinVec<StrPart> {
     pieces
         .into_iter()
         .map(|piece| match piece {
-            StrPiece::Lit(s) => StrPart::Lit(s),
+            StrPiece::Lit(s) => StrPart::Lit(Symbol::intern(&s)),
             StrPiece::Expr { offset, src } => {
                 let mut lexer = Lexer::with_base(file, src, offset);
                 let result = grammar::ExprParser::new().parse(file, problems, &mut lexer);
@@ -150,7 +175,7 @@ pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mu
                     Err(e) => {
                         let mut recorded = Vec::new();
                         record(&mut recorded, file, e);
-                        let Some(error) = recorded.pop() else { return StrPart::Lit(String::new()) };
+                        let Some(error) = recorded.pop() else { return StrPart::Lit(Symbol::intern("")) };
                         error
                     }
                 };
@@ -167,7 +192,7 @@ pub(crate) fn interpolate(file: FileId, pieces: Vec<StrPiece<'_>>, problems: &mu
                     },
                     other => other,
                 });
-                StrPart::Lit(String::new())
+                StrPart::Lit(Symbol::intern(""))
             }
         })
         .collect()

@@ -20,6 +20,7 @@ use crate::diagnostics::MAX_SHOWN;
 use crate::lexer::{Lexer, Spanned, Tok};
 use crate::source::{FileId, Span};
 use std::ops::Range;
+use thin_vec::ThinVec;
 
 /// Most broken lines left out per file before recovery falls back to
 /// skipping whole declarations: each one parses its declaration again, and
@@ -28,7 +29,7 @@ const MAX_LINE_RECOVERIES: usize = MAX_SHOWN;
 
 /// [`parse_file`](super::parse_file) with the errors as data (tests, tools).
 pub fn parse_file_errors(file: FileId, src: &str) -> Result<ast::File, Vec<ParseError>> {
-    let mut items = Vec::new();
+    let mut items = ThinVec::new();
     let mut errors: Vec<ParseError> = Vec::new();
     let mut outline: Option<Outline> = None;
     // Where the current parse starts (a declaration), the broken lines of
@@ -109,7 +110,7 @@ fn parse_from(
     offset: usize,
     left_out: &[Range<usize>],
     errors: &mut Vec<ParseError>,
-) -> Result<Vec<ast::Item>, Option<(usize, usize, bool)>> {
+) -> Result<ThinVec<ast::Item>, Option<(usize, usize, bool)>> {
     let mut lexer = match offset {
         0 => Lexer::new(file, src),
         _ => Lexer::with_base(file, &src[offset..], offset as u32),

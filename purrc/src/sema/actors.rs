@@ -6,27 +6,28 @@ use super::body::FnCtx;
 use super::names::{resolve_type, Decls};
 use super::{Checker, Global, PendingBody, SemaError};
 use crate::ast;
+use crate::intern::{FxHashMap, Symbol};
 use crate::ir::{self, Ty};
 use crate::source::Span;
-use std::collections::HashMap;
+use thin_vec::ThinVec;
 
 pub(super) fn declare<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
-    ck.actor_fns = vec![HashMap::new(); decls.actors.len()];
+    ck.actor_fns = vec![FxHashMap::default(); decls.actors.len()];
     for (id, (actor, ns)) in decls.actors.iter().enumerate() {
-        declare_actor(ck, id, actor, ns);
+        declare_actor(ck, id, actor, *ns);
     }
     for (i, (t, ns, bench)) in decls.tests.iter().enumerate() {
-        let name = ast::Ident { name: t.name.clone(), span: t.span };
-        let (namespace, index) = (ns.clone(), i);
+        let name = ast::Ident { name: Symbol::intern(&t.name), span: t.span };
+        let (namespace, index) = (*ns, i);
         let kind = if *bench { ir::FuncKind::Bench { namespace, index } } else { ir::FuncKind::Test { namespace, index } };
         let f = add_func(ck, kind, None, vec![], Ty::Void, t.span);
-        ck.fn_decls.push(Some(PendingBody { body: &t.body, name, ns: ns.clone(), actor: None, test: true }));
+        ck.fn_decls.push(Some(PendingBody { body: t.body.span, name, ns: *ns, actor: None, test: true }));
         let list = if *bench { &mut ck.program.benches } else { &mut ck.program.tests };
         list.push((t.name.clone(), f));
     }
 }
 
-fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::ActorDecl, ns: &str) {
+fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::ActorDecl, ns: Symbol) {
     let state = state_struct(ck, id, actor, ns);
     ck.program.actors[id].state = state;
     let mut handled: Vec<(ir::StructId, Span)> = vec![];
@@ -39,13 +40,13 @@ fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::Acto
                 let locals = f
                     .params
                     .iter()
-                    .map(|p| ir::Local { name: p.name.name.clone(), ty: resolve_type(ck, ns, &p.ty), mutable: false, span: p.name.span })
+                    .map(|p| ir::Local { name: p.name.name, ty: resolve_type(ck, ns, &p.ty), mutable: false, span: p.name.span })
                     .collect();
-                let fid = add_func(ck, ir::FuncKind::ActorFn(id, f.name.name.clone()), Some(id), locals, ret, f.name.span);
-                ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name.clone(), ns: ns.to_string(), actor: Some(id), test: false }));
-                if let Some(previous) = ck.actor_fns[id].insert(f.name.name.clone(), fid) {
+                let fid = add_func(ck, ir::FuncKind::ActorFn(id, f.name.name), Some(id), locals, ret, f.name.span);
+                ck.fn_decls.push(Some(PendingBody { body: f.body.span, name: f.name, ns, actor: Some(id), test: false }));
+                if let Some(previous) = ck.actor_fns[id].insert(f.name.name, fid) {
                     let previous = ck.program.funcs[previous].span;
-                    ck.error(SemaError::Duplicate { what: "function", name: f.name.name.clone(), span: f.name.span, previous });
+                    ck.error(SemaError::Duplicate { what: "function", name: f.name.name.to_string(), span: f.name.span, previous });
                 }
             }
         }
@@ -53,25 +54,25 @@ fn declare_actor<'a>(ck: &mut Checker<'a>, id: ir::ActorId, actor: &'a ast::Acto
 }
 
 /// The state struct and the checked default values of its fields.
-fn state_struct(ck: &mut Checker, id: ir::ActorId, actor: &ast::ActorDecl, ns: &str) -> ir::StructId {
-    let mut fields: Vec<(String, Ty)> = vec![];
+fn state_struct(ck: &mut Checker, id: ir::ActorId, actor: &ast::ActorDecl, ns: Symbol) -> ir::StructId {
+    let mut fields: Vec<(Symbol, Ty)> = vec![];
     let mut defaults = vec![];
     let mut seen: Vec<&ast::Ident> = vec![];
     for member in &actor.members {
         let ast::ActorMember::State(st) = member else { continue };
         if let Some(prev) = seen.iter().find(|p| p.name == st.name.name) {
-            ck.error(SemaError::Duplicate { what: "state field", name: st.name.name.clone(), span: st.name.span, previous: prev.span });
+            ck.error(SemaError::Duplicate { what: "state field", name: st.name.name.to_string(), span: st.name.span, previous: prev.span });
             continue;
         }
         seen.push(&st.name);
         let ty = resolve_type(ck, ns, &st.ty);
-        let default = st.default.as_ref().map(|d| FnCtx::new(ck, ns.to_string(), Ty::Void, vec![]).expect(d, &ty));
-        fields.push((st.name.name.clone(), ty));
+        let default = st.default.as_ref().map(|d| FnCtx::new(ck, ns, Ty::Void, vec![]).expect(d, &ty));
+        fields.push((st.name.name, ty));
         defaults.push(default);
     }
     let sid = ck.program.structs.len();
     ck.program.structs.push(ir::StructDef {
-        name: ir::DeclName { namespace: ns.to_string(), name: format!("{}.state", actor.name.name) },
+        name: ir::DeclName { namespace: ns, name: Symbol::intern(&format!("{}.state", actor.name.name)) },
         fields,
         kind: ir::StructKind::State { actor: id },
         span: actor.name.span,
@@ -84,7 +85,7 @@ fn declare_handler<'a>(
     ck: &mut Checker<'a>,
     id: ir::ActorId,
     h: &'a ast::HandlerDecl,
-    ns: &str,
+    ns: Symbol,
     handled: &mut Vec<(ir::StructId, Span)>,
 ) {
     let Some(message) = &h.message else {
@@ -93,8 +94,8 @@ fn declare_handler<'a>(
             return;
         }
         let f = add_func(ck, ir::FuncKind::Start(id), Some(id), vec![], Ty::Void, h.span);
-        let name = ast::Ident { name: "start".into(), span: h.span };
-        ck.fn_decls.push(Some(PendingBody { body: &h.body, name, ns: ns.to_string(), actor: Some(id), test: false }));
+        let name = ast::Ident { name: Symbol::intern("start"), span: h.span };
+        ck.fn_decls.push(Some(PendingBody { body: h.body.span, name, ns, actor: Some(id), test: false }));
         ck.program.actors[id].start = Some(f);
         return;
     };
@@ -106,19 +107,19 @@ fn declare_handler<'a>(
             return;
         }
         _ => {
-            ck.error(SemaError::UnknownType { name: message.name.clone(), span: message.span });
+            ck.error(SemaError::UnknownType { name: message.name.to_string(), span: message.span });
             return;
         }
     };
     if let Some((_, previous)) = handled.iter().find(|(m, _)| *m == msg) {
-        ck.error(SemaError::DuplicateHandler { message: message.name.clone(), span: message.span, previous: *previous });
+        ck.error(SemaError::DuplicateHandler { message: message.name.to_string(), span: message.span, previous: *previous });
         return;
     }
     handled.push((msg, message.span));
-    let param = h.param.clone().unwrap_or(ast::Ident { name: "_message".into(), span: message.span });
-    let local = ir::Local { name: param.name.clone(), ty: Ty::Struct(msg), mutable: false, span: param.span };
+    let param = h.param.unwrap_or(ast::Ident { name: Symbol::intern("_message"), span: message.span });
+    let local = ir::Local { name: param.name, ty: Ty::Struct(msg), mutable: false, span: param.span };
     let f = add_func(ck, ir::FuncKind::Handler(id, msg), Some(id), vec![local], Ty::Void, h.span);
-    ck.fn_decls.push(Some(PendingBody { body: &h.body, name: message.clone(), ns: ns.to_string(), actor: Some(id), test: false }));
+    ck.fn_decls.push(Some(PendingBody { body: h.body.span, name: *message, ns, actor: Some(id), test: false }));
     ck.program.actors[id].handlers.push((msg, f));
 }
 
@@ -131,7 +132,7 @@ fn add_func(ck: &mut Checker, kind: ir::FuncKind, actor: Option<ir::ActorId>, lo
         params,
         ret,
         locals,
-        body: ir::Block { stmts: vec![], value: None, span },
+        body: ir::Block { stmts: ThinVec::new(), value: None, span },
         span,
     });
     ck.program.funcs.len() - 1

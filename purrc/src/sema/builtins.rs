@@ -7,15 +7,16 @@ use super::SemaError;
 use crate::ast;
 use crate::ir::{Arg, Builtin, Expr, ExprKind, IntTy, Ty};
 use crate::source::Span;
+use thin_vec::ThinVec;
 
 const I64: Ty = Ty::Int(IntTy::I64);
 
 fn list_of(t: Ty) -> Ty {
-    Ty::List(Box::new(t))
+    Ty::List(t.into())
 }
 
 fn option_of(t: Ty) -> Ty {
-    Ty::Option(Box::new(t))
+    Ty::Option(t.into())
 }
 
 /// Accumulates the checked arguments of one builtin call.
@@ -24,7 +25,7 @@ struct Call<'x, 'c, 'a> {
     b: Builtin,
     args: &'x [ast::Expr],
     span: Span,
-    out: Vec<Arg>,
+    out: ThinVec<Arg>,
 }
 
 impl Call<'_, '_, '_> {
@@ -36,7 +37,7 @@ impl Call<'_, '_, '_> {
     fn value(&mut self, ty: &Ty) -> Ty {
         let Some(e) = self.arg(self.out.len()).cloned() else { return Ty::Error };
         let v = self.cx.expect(&e, ty);
-        let t = v.ty.clone();
+        let t = v.ty;
         self.out.push(Arg::Value(v));
         t
     }
@@ -45,7 +46,7 @@ impl Call<'_, '_, '_> {
     fn any(&mut self) -> Ty {
         let Some(e) = self.arg(self.out.len()).cloned() else { return Ty::Error };
         let v = self.cx.expr(&e, None);
-        let t = v.ty.clone();
+        let t = v.ty;
         self.out.push(Arg::Value(v));
         t
     }
@@ -55,8 +56,8 @@ impl Call<'_, '_, '_> {
         let Some(e) = self.arg(self.out.len()).cloned() else { return Ty::Error };
         match self.cx.place(&e) {
             Some(p) => {
-                let t = p.ty().clone();
-                self.out.push(Arg::Place(p));
+                let t = *p.ty();
+                self.out.push(Arg::Place(Box::new(p)));
                 t
             }
             None => {
@@ -93,7 +94,7 @@ impl Call<'_, '_, '_> {
 
     fn list_elem(&mut self, i: usize, ty: &Ty) -> Ty {
         match ty {
-            Ty::List(t) => (**t).clone(),
+            Ty::List(t) => **t,
             _ => {
                 self.wrong(i, ty, "list<T>");
                 Ty::Error
@@ -103,7 +104,7 @@ impl Call<'_, '_, '_> {
 
     fn map_kv(&mut self, i: usize, ty: &Ty) -> (Ty, Ty) {
         match ty {
-            Ty::Map(k, v) => ((**k).clone(), (**v).clone()),
+            Ty::Map(k, v) => ((**k), (**v)),
             _ => {
                 self.wrong(i, ty, "map<K, V>");
                 (Ty::Error, Ty::Error)
@@ -116,7 +117,7 @@ impl Call<'_, '_, '_> {
         let i = self.out.len();
         let t = self.any();
         match &t {
-            Ty::Fn(ps, r) if ps.as_slice() == params && ret.is_none_or(|want| **r == *want) => (**r).clone(),
+            Ty::Fn(ps, r) if **ps == *params && ret.is_none_or(|want| **r == *want) => **r,
             Ty::Error => Ty::Error,
             _ => {
                 let names: Vec<String> = params.iter().map(|p| self.cx.show(p)).collect();
@@ -132,13 +133,13 @@ impl Call<'_, '_, '_> {
 pub(super) fn check(cx: &mut FnCtx, b: Builtin, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> Expr {
     let arity = arity(b);
     if args.len() != arity {
-        cx.error(SemaError::ArgCount { callee: id.name.clone(), expected: arity, found: args.len(), span });
+        cx.error(SemaError::ArgCount { callee: id.name.to_string(), expected: arity, found: args.len(), span });
         for a in args {
             cx.expr(a, None);
         }
         return Expr { kind: ExprKind::Int(0), ty: Ty::Error, span };
     }
-    let mut c = Call { cx, b, args, span, out: vec![] };
+    let mut c = Call { cx, b, args, span, out: ThinVec::new() };
     let ty = result_type(&mut c, expected);
     Expr { kind: ExprKind::Builtin(c.b, c.out), ty, span }
 }
@@ -239,7 +240,7 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
             option_of(Ty::F64)
         }
         ListNew => match expected {
-            Some(t @ Ty::List(_)) => t.clone(),
+            Some(t @ Ty::List(_)) => *t,
             _ => {
                 c.cx.error(SemaError::CannotInfer { what: "`list_new()`".into(), span: c.span });
                 Ty::Error
@@ -321,11 +322,11 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
         ListSortBy => {
             let l = c.place();
             let e = c.list_elem(0, &l);
-            c.func(&[e.clone(), e], Some(&Ty::Bool));
+            c.func(&[e, e], Some(&Ty::Bool));
             Ty::Void
         }
         MapNew => match expected {
-            Some(t @ Ty::Map(..)) => t.clone(),
+            Some(t @ Ty::Map(..)) => *t,
             _ => {
                 c.cx.error(SemaError::CannotInfer { what: "`map_new()`".into(), span: c.span });
                 Ty::Error
@@ -484,7 +485,7 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
                 // `expect_eq(5, x)`: the literal takes x's type.
                 let right = c.cx.expr(&c.args[1].clone(), None);
                 let left = c.cx.expect(&c.args[0].clone(), &right.ty);
-                let t = right.ty.clone();
+                let t = right.ty;
                 c.out.push(Arg::Value(left));
                 c.out.push(Arg::Value(right));
                 t

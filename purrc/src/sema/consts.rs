@@ -6,6 +6,7 @@ use super::body::{fits, FnCtx};
 use super::names::resolve_type;
 use super::{Checker, ConstState, SemaError};
 use crate::ir::{BinaryOp, Expr, ExprKind, FloatOp, IntOp, IntTy, Ty, UnaryOp};
+use crate::intern::Symbol;
 use crate::source::Span;
 
 pub(super) fn check_all(ck: &mut Checker) {
@@ -27,7 +28,7 @@ pub(super) fn value(ck: &mut Checker, id: usize, used_at: Span) -> Expr {
         }
         ConstState::Pending(decl, ns) => (decl, ns),
     };
-    let ty = decl.ty.as_ref().map(|t| resolve_type(ck, &ns, t));
+    let ty = decl.ty.as_ref().map(|t| resolve_type(ck, ns, t));
     let checked = FnCtx::new(ck, ns, Ty::Void, vec![]).expr(&decl.value, ty.as_ref());
     let folded = if checked.ty == Ty::Error {
         Some(checked.clone())
@@ -54,7 +55,7 @@ pub(super) fn value(ck: &mut Checker, id: usize, used_at: Span) -> Expr {
 }
 
 fn lit(kind: ExprKind, ty: &Ty, span: Span) -> Option<Expr> {
-    Some(Expr { kind, ty: ty.clone(), span })
+    Some(Expr { kind, ty: *ty, span })
 }
 
 /// An integer literal of type `t` holding `v` wrapped into its range.
@@ -137,8 +138,8 @@ fn binary(ck: &mut Checker, op: BinaryOp, a: &Expr, b: &Expr, e: &Expr) -> Optio
         }),
         (BinaryOp::Scalar(c), F(x), F(y)) => B(c.holds(x.partial_cmp(y)?)),
         (BinaryOp::Scalar(c), B(x), B(y)) => B(c.holds(x.cmp(y))),
-        (BinaryOp::StrConcat, S(x), S(y)) => S(format!("{x}{y}")),
-        (BinaryOp::Str(c), S(x), S(y)) => B(c.holds(x.cmp(y))),
+        (BinaryOp::StrConcat, S(x), S(y)) => S(Symbol::intern(&format!("{x}{y}"))),
+        (BinaryOp::Str(c), S(x), S(y)) => B(c.holds(x.as_str().cmp(y.as_str()))),
         (BinaryOp::And, B(x), B(y)) => B(*x && *y),
         (BinaryOp::Or, B(x), B(y)) => B(*x || *y),
         _ => return None,

@@ -7,6 +7,7 @@
 //! So no later phase ever needs the value of a `never` operand.
 
 use crate::ir::{self, Arg, Block, Expr, ExprKind, InterpPart, Stmt, StmtKind, Ty};
+use thin_vec::ThinVec;
 
 pub(super) fn block(b: &mut Block) {
     for s in &mut b.stmts {
@@ -38,17 +39,17 @@ fn stmt(s: &mut Stmt) {
             expr(c);
             block(b);
         }
-        StmtKind::Send(t, m) => {
-            expr(t);
-            expr(m);
+        StmtKind::Send(send) => {
+            expr(&mut send.0);
+            expr(&mut send.1);
         }
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
     }
     // `let`, assignment and `return` already do without the value of a
     // `never` expression; the statements below would need it.
     let operands: Vec<&mut Expr> = match &mut s.kind {
-        StmtKind::Send(t, m) => vec![t, m],
-        StmtKind::While(c, _) => vec![c],
+        StmtKind::Send(send) => vec![&mut send.0, &mut send.1],
+        StmtKind::While(c, _) => vec![&mut **c],
         StmtKind::ForEach(_, c, _) | StmtKind::ForMap(_, _, c, _) => vec![&mut **c],
         StmtKind::ForRange(_, a, z, _) => vec![&mut **a, &mut **z],
         _ => return,
@@ -60,10 +61,10 @@ fn stmt(s: &mut Stmt) {
 
 fn expr(e: &mut Expr) {
     match &mut e.kind {
-        ExprKind::If(c, then, other) => {
-            expr(c);
-            block(then);
-            if let Some(b) = other {
+        ExprKind::If(if_) => {
+            expr(&mut if_.cond);
+            block(&mut if_.then);
+            if let Some(b) = &mut if_.otherwise {
                 block(b);
             }
         }
@@ -95,9 +96,9 @@ fn operands(e: &mut Expr) -> Vec<&mut Expr> {
         | ExprKind::ToReply(a)
         | ExprKind::OptionLit(Some(a))
         | ExprKind::ResultLit(_, a)
-        | ExprKind::If(a, ..)
         | ExprKind::Match(a, _)
         | ExprKind::Binary(ir::BinaryOp::And | ir::BinaryOp::Or, a, _) => vec![a],
+        ExprKind::If(if_) => vec![&mut if_.cond],
         ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => vec![a, b],
         ExprKind::Call(_, args)
         | ExprKind::CallExtern(_, args)
@@ -142,7 +143,7 @@ fn diverging_block(operands: Vec<&mut Expr>, span: crate::source::Span) -> Optio
         let placeholder = Expr { kind: ExprKind::Nil, ty: Ty::Void, span: o.span };
         std::mem::replace(o, placeholder)
     });
-    let stmts: Vec<Stmt> = taken.by_ref().take(k).map(|o| Stmt { span: o.span, kind: StmtKind::Expr(o) }).collect();
+    let stmts: ThinVec<Stmt> = taken.by_ref().take(k).map(|o| Stmt { span: o.span, kind: StmtKind::Expr(o) }).collect();
     let value = taken.next().expect("the diverging operand");
-    Some(Expr { kind: ExprKind::Block(Block { stmts, value: Some(Box::new(value)), span }), ty: Ty::Never, span })
+    Some(Expr { kind: ExprKind::Block(Box::new(Block { stmts, value: Some(Box::new(value)), span })), ty: Ty::Never, span })
 }

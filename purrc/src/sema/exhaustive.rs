@@ -21,7 +21,7 @@ fn lower(p: &Pattern) -> Pat {
         Pattern::Int(v) => Pat::Lit(v.to_string()),
         Pattern::Str(s) => Pat::Lit(format!("{s:?}")),
         Pattern::Bool(b) => Pat::Ctor(usize::from(!*b), vec![]),
-        Pattern::Ctor(i, args) => Pat::Ctor(*i, args.iter().map(lower).collect()),
+        Pattern::Ctor(i, args) => Pat::Ctor(*i as usize, args.iter().map(lower).collect()),
     }
 }
 
@@ -29,8 +29,8 @@ fn lower(p: &Pattern) -> Pat {
 fn ctors(program: &Program, ty: &Ty) -> Option<Vec<(String, Vec<Ty>)>> {
     Some(match ty {
         Ty::Bool => vec![("true".into(), vec![]), ("false".into(), vec![])],
-        Ty::Option(t) => vec![("some".into(), vec![(**t).clone()]), ("none".into(), vec![])],
-        Ty::Result(t, e) => vec![("ok".into(), vec![(**t).clone()]), ("err".into(), vec![(**e).clone()])],
+        Ty::Option(t) => vec![("some".into(), vec![(**t)]), ("none".into(), vec![])],
+        Ty::Result(t, e) => vec![("ok".into(), vec![(**t)]), ("err".into(), vec![(**e)])],
         Ty::Enum(id) => {
             let def = &program.enums[*id];
             def.variants.iter().map(|v| (format!("{}.{}", def.name, v.name), v.payload.clone())).collect()

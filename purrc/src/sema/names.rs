@@ -3,20 +3,22 @@
 
 use super::{namespace_of, Checker, ConstState, Declared, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
+use crate::intern::Symbol;
 use crate::ir::{self, ExternPosition, IntTy, Ty};
 use crate::source::Span;
+use thin_vec::ThinVec;
 
 /// The declarations of one program, grouped by kind, each with its namespace.
 pub(super) struct Decls<'a> {
     /// Structs and messages (true for a message).
-    pub structs: Vec<(&'a ast::StructDecl, String, bool)>,
-    pub enums: Vec<(&'a ast::EnumDecl, String)>,
-    pub funcs: Vec<(&'a ast::FnDecl, String)>,
-    pub externs: Vec<(&'a ast::ExternFnDecl, String)>,
-    pub consts: Vec<(&'a ast::ConstDecl, String)>,
-    pub actors: Vec<(&'a ast::ActorDecl, String)>,
+    pub structs: Vec<(&'a ast::StructDecl, Symbol, bool)>,
+    pub enums: Vec<(&'a ast::EnumDecl, Symbol)>,
+    pub funcs: Vec<(&'a ast::FnDecl, Symbol)>,
+    pub externs: Vec<(&'a ast::ExternFnDecl, Symbol)>,
+    pub consts: Vec<(&'a ast::ConstDecl, Symbol)>,
+    pub actors: Vec<(&'a ast::ActorDecl, Symbol)>,
     /// Tests and benches (true for a bench).
-    pub tests: Vec<(&'a ast::TestDecl, String, bool)>,
+    pub tests: Vec<(&'a ast::TestDecl, Symbol, bool)>,
 }
 
 pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls<'a> {
@@ -28,31 +30,31 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
             match item {
                 // Struct ids start at 1: 0 is the built-in ActorExited.
                 ast::Item::Struct(s) | ast::Item::Message(s) => {
-                    define(ck, &ns, &s.name, Global::Struct(decls.structs.len() + 1), s.private);
-                    decls.structs.push((s, ns.clone(), matches!(item, ast::Item::Message(_))));
+                    define(ck, ns, &s.name, Global::Struct(decls.structs.len() + 1), s.private);
+                    decls.structs.push((s, ns, matches!(item, ast::Item::Message(_))));
                 }
                 ast::Item::Enum(e) => {
-                    define(ck, &ns, &e.name, Global::Enum(decls.enums.len()), e.private);
-                    decls.enums.push((e, ns.clone()));
+                    define(ck, ns, &e.name, Global::Enum(decls.enums.len()), e.private);
+                    decls.enums.push((e, ns));
                 }
                 ast::Item::Fn(f) => {
-                    define(ck, &ns, &f.name, Global::Func(decls.funcs.len()), f.private);
-                    decls.funcs.push((f, ns.clone()));
+                    define(ck, ns, &f.name, Global::Func(decls.funcs.len()), f.private);
+                    decls.funcs.push((f, ns));
                 }
                 ast::Item::ExternFn(f) => {
-                    define(ck, &ns, &f.name, Global::Extern(decls.externs.len()), f.private);
-                    decls.externs.push((f, ns.clone()));
+                    define(ck, ns, &f.name, Global::Extern(decls.externs.len()), f.private);
+                    decls.externs.push((f, ns));
                 }
                 ast::Item::Const(c) => {
-                    define(ck, &ns, &c.name, Global::Const(decls.consts.len()), c.private);
-                    decls.consts.push((c, ns.clone()));
+                    define(ck, ns, &c.name, Global::Const(decls.consts.len()), c.private);
+                    decls.consts.push((c, ns));
                 }
                 ast::Item::Actor(a) => {
-                    define(ck, &ns, &a.name, Global::Actor(decls.actors.len()), a.private);
-                    decls.actors.push((a, ns.clone()));
+                    define(ck, ns, &a.name, Global::Actor(decls.actors.len()), a.private);
+                    decls.actors.push((a, ns));
                 }
-                ast::Item::Test(t) => decls.tests.push((t, ns.clone(), false)),
-                ast::Item::Bench(b) => decls.tests.push((b, ns.clone(), true)),
+                ast::Item::Test(t) => decls.tests.push((t, ns, false)),
+                ast::Item::Bench(b) => decls.tests.push((b, ns, true)),
                 ast::Item::Namespace(_) | ast::Item::Use(_) => {}
             }
         }
@@ -60,20 +62,20 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
     decls
 }
 
-fn define(ck: &mut Checker, ns: &str, name: &ast::Ident, global: Global, private: bool) {
-    let names = ck.globals.entry(ns.to_string()).or_default();
+fn define(ck: &mut Checker, ns: Symbol, name: &ast::Ident, global: Global, private: bool) {
+    let names = ck.globals.entry(ns).or_default();
     if let Some(previous) = names.get(&name.name) {
         let previous = previous.span;
-        ck.error(SemaError::Duplicate { what: "name", name: name.name.clone(), span: name.span, previous });
+        ck.error(SemaError::Duplicate { what: "name", name: name.name.to_string(), span: name.span, previous });
         return;
     }
-    names.insert(name.name.clone(), Declared { global, span: name.span, private });
+    names.insert(name.name, Declared { global, span: name.span, private });
 }
 
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Struct and enum shells first, so that field types can refer to any of them.
     ck.program.structs.push(ir::StructDef {
-        name: ir::DeclName { namespace: String::new(), name: "ActorExited".into() },
+        name: ir::DeclName { namespace: Symbol::intern(""), name: Symbol::intern("ActorExited") },
         fields: vec![("id".into(), Ty::Int(IntTy::I64)), ("reason".into(), Ty::Str)],
         kind: ir::StructKind::ActorExited,
         span: Span::default(),
@@ -87,7 +89,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             ir::StructKind::Struct
         };
         ck.program.structs.push(ir::StructDef {
-            name: decl_name(ns, &s.name),
+            name: decl_name(*ns, &s.name),
             fields: vec![],
             kind,
             span: s.name.span,
@@ -96,7 +98,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Actor shells, so that `mailbox<A>` resolves in any signature.
     for (a, ns) in &decls.actors {
         ck.program.actors.push(ir::ActorDef {
-            name: decl_name(ns, &a.name),
+            name: decl_name(*ns, &a.name),
             state: 0,
             defaults: vec![],
             start: None,
@@ -106,27 +108,27 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     }
     for (e, ns) in &decls.enums {
         ck.program.enums.push(ir::EnumDef {
-            name: decl_name(ns, &e.name),
+            name: decl_name(*ns, &e.name),
             variants: vec![],
             span: e.name.span,
         });
     }
     for (index, (s, ns, message)) in decls.structs.iter().enumerate() {
         let id = index + 1;
-        let mut fields: Vec<(String, Ty)> = vec![];
+        let mut fields: Vec<(Symbol, Ty)> = vec![];
         let mut seen: Vec<&ast::Ident> = vec![];
         for f in &s.fields {
             if let Some(prev) = seen.iter().find(|p| p.name == f.name.name) {
-                ck.error(SemaError::Duplicate { what: "field", name: f.name.name.clone(), span: f.name.span, previous: prev.span });
+                ck.error(SemaError::Duplicate { what: "field", name: f.name.name.to_string(), span: f.name.span, previous: prev.span });
                 continue;
             }
             seen.push(&f.name);
-            let ty = resolve_type(ck, ns, &f.ty);
+            let ty = resolve_type(ck, *ns, &f.ty);
             if *message && !sendable(&ty) {
                 let t = ck.show(&ty);
                 ck.error(SemaError::InvalidMessageField { ty: t, span: f.ty.span() });
             }
-            fields.push((f.name.name.clone(), ty));
+            fields.push((f.name.name, ty));
         }
         ck.program.structs[id].fields = fields;
     }
@@ -135,67 +137,67 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
         let mut seen: Vec<&ast::Ident> = vec![];
         for v in &e.variants {
             if let Some(prev) = seen.iter().find(|p| p.name == v.name.name) {
-                ck.error(SemaError::Duplicate { what: "variant", name: v.name.name.clone(), span: v.name.span, previous: prev.span });
+                ck.error(SemaError::Duplicate { what: "variant", name: v.name.name.to_string(), span: v.name.span, previous: prev.span });
                 continue;
             }
             seen.push(&v.name);
-            let payload = v.payload.iter().map(|t| resolve_type(ck, ns, t)).collect();
-            variants.push(ir::VariantDef { name: v.name.name.clone(), payload });
+            let payload = v.payload.iter().map(|t| resolve_type(ck, *ns, t)).collect();
+            variants.push(ir::VariantDef { name: v.name.name, payload });
         }
         ck.program.enums[id].variants = variants;
     }
     check_recursive_structs(ck);
 
     for (f, ns) in &decls.funcs {
-        let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
+        let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, *ns, t));
         let mut locals = vec![];
         let mut params = vec![];
         for p in &f.params {
             if let Some(prev) = locals.iter().find(|l: &&ir::Local| l.name == p.name.name) {
-                ck.error(SemaError::Duplicate { what: "parameter", name: p.name.name.clone(), span: p.name.span, previous: prev.span });
+                ck.error(SemaError::Duplicate { what: "parameter", name: p.name.name.to_string(), span: p.name.span, previous: prev.span });
             }
             params.push(locals.len());
-            let ty = resolve_type(ck, ns, &p.ty);
-            locals.push(ir::Local { name: p.name.name.clone(), ty, mutable: false, span: p.name.span });
+            let ty = resolve_type(ck, *ns, &p.ty);
+            locals.push(ir::Local { name: p.name.name, ty, mutable: false, span: p.name.span });
         }
         ck.program.funcs.push(ir::Func {
-            kind: ir::FuncKind::Top(decl_name(ns, &f.name)),
+            kind: ir::FuncKind::Top(decl_name(*ns, &f.name)),
             actor: None,
             params,
             ret,
             locals,
-            body: ir::Block { stmts: vec![], value: None, span: f.body.span },
+            body: ir::Block { stmts: ThinVec::new(), value: None, span: f.body.span },
             span: f.name.span,
         });
-        ck.fn_decls.push(Some(PendingBody { body: &f.body, name: f.name.clone(), ns: ns.clone(), actor: None, test: false }));
+        ck.fn_decls.push(Some(PendingBody { body: f.body.span, name: f.name, ns: *ns, actor: None, test: false }));
     }
     for (f, ns) in &decls.externs {
         let mut params = vec![];
         for p in &f.params {
-            let ty = resolve_type(ck, ns, &p.ty);
+            let ty = resolve_type(ck, *ns, &p.ty);
             if ty != Ty::Error && ty.extern_c_type(ExternPosition::Param).is_none() {
                 let t = ck.show(&ty);
                 ck.error(SemaError::InvalidExternType { ty: t, span: p.ty.span(), ret: false });
             }
             params.push(ty);
         }
-        let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, ns, t));
+        let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, *ns, t));
         if ret != Ty::Error && ret.extern_c_type(ExternPosition::Return).is_none() {
             let t = ck.show(&ret);
             let span = f.ret.as_ref().map_or(f.name.span, |t| t.span());
             ck.error(SemaError::InvalidExternType { ty: t, span, ret: true });
         }
-        ck.program.externs.push(ir::ExternFunc { name: decl_name(ns, &f.name), params, ret, span: f.name.span });
+        ck.program.externs.push(ir::ExternFunc { name: decl_name(*ns, &f.name), params, ret, span: f.name.span });
     }
-    ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, ns.clone())).collect();
+    ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, *ns)).collect();
 }
 
-fn decl_name(ns: &str, name: &ast::Ident) -> ir::DeclName {
-    ir::DeclName { namespace: ns.to_string(), name: name.name.clone() }
+fn decl_name(ns: Symbol, name: &ast::Ident) -> ir::DeclName {
+    ir::DeclName { namespace: ns, name: name.name }
 }
 
 /// Resolves a written type in the context of namespace `ns`.
-pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
+pub(super) fn resolve_type(ck: &mut Checker, ns: Symbol, t: &TypeExpr) -> Ty {
     match t {
         TypeExpr::Named { path, span } => {
             if let [single] = path.as_slice() {
@@ -218,7 +220,7 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
                 "map" | "result" => 2,
                 "mailbox" | "reply" | "probe" => 1,
                 _ => {
-                    ck.error(SemaError::UnknownType { name: name.name.clone(), span: name.span });
+                    ck.error(SemaError::UnknownType { name: name.name.to_string(), span: name.span });
                     return Ty::Error;
                 }
             };
@@ -255,24 +257,24 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: &str, t: &TypeExpr) -> Ty {
                         let t = ck.show(&args[0]);
                         ck.error(SemaError::NotAMessage { ty: t, span: targs[0].span() });
                     }
-                    if name.name == "reply" { Ty::Reply(Box::new(args[0].clone())) } else { Ty::Probe(Box::new(args[0].clone())) }
+                    if name.name == "reply" { Ty::Reply(args[0].into()) } else { Ty::Probe(args[0].into()) }
                 }
-                "list" => Ty::List(Box::new(args[0].clone())),
-                "option" => Ty::Option(Box::new(args[0].clone())),
-                "result" => Ty::Result(Box::new(args[0].clone()), Box::new(args[1].clone())),
+                "list" => Ty::List(args[0].into()),
+                "option" => Ty::Option(args[0].into()),
+                "result" => Ty::Result(args[0].into(), args[1].into()),
                 _ => {
                     if !is_map_key(&args[0]) {
                         let ty = ck.show(&args[0]);
                         ck.error(SemaError::InvalidMapKey { ty, span: *span });
                     }
-                    Ty::Map(Box::new(args[0].clone()), Box::new(args[1].clone()))
+                    Ty::Map(args[0].into(), args[1].into())
                 }
             }
         }
         TypeExpr::Fn { params, ret, .. } => {
-            let params = params.iter().map(|p| resolve_type(ck, ns, p)).collect();
+            let params: Vec<Ty> = params.iter().map(|p| resolve_type(ck, ns, p)).collect();
             let ret = ret.as_ref().map_or(Ty::Void, |r| resolve_type(ck, ns, r));
-            Ty::Fn(params, Box::new(ret))
+            Ty::Fn(params.as_slice().into(), ret.into())
         }
     }
 }
@@ -344,11 +346,12 @@ fn check_recursive_structs(ck: &mut Checker) {
 
 /// The declaration `name` in namespace `main`, else the only one in any namespace.
 fn find_unique(ck: &Checker, name: &str, wanted: impl Fn(&Global) -> bool) -> Option<(Global, Span)> {
-    if let Some(found) = ck.lookup("main", name).filter(|(g, _)| wanted(g)) {
+    let name = Symbol::intern(name);
+    if let Some(found) = ck.lookup(Symbol::intern("main"), name).filter(|(g, _)| wanted(g)) {
         return Some(found);
     }
     let mut all: Vec<(Global, Span)> =
-        ck.globals.values().filter_map(|names| names.get(name)).map(|d| (d.global, d.span)).filter(|(g, _)| wanted(g)).collect();
+        ck.globals.values().filter_map(|names| names.get(&name)).map(|d| (d.global, d.span)).filter(|(g, _)| wanted(g)).collect();
     all.sort_by_key(|(_, span)| (span.file, span.start));
     all.into_iter().next()
 }
@@ -374,7 +377,7 @@ pub(super) fn check_entry(ck: &mut Checker, required: bool) {
             .iter()
             .zip(&ck.program.actors[a].defaults)
             .filter(|(_, d)| d.is_none())
-            .map(|((n, _), _)| n.clone())
+            .map(|((n, _), _)| n.to_string())
             .collect();
         if !missing.is_empty() {
             ck.error(SemaError::MissingState { actor: "Main".into(), fields: missing, span });
@@ -387,19 +390,20 @@ pub(super) fn check_entry(ck: &mut Checker, required: bool) {
     if !required && find_unique(ck, "main", |g| matches!(g, Global::Func(_))).is_none() {
         return;
     }
-    if let Some((Global::Func(id), span)) = ck.lookup("main", "main") {
+    let main = Symbol::intern("main");
+    if let Some((Global::Func(id), span)) = ck.lookup(main, main) {
         set_entry(ck, id, span);
         return;
     }
-    let mut mains: Vec<(String, usize, Span)> = ck
+    let mut mains: Vec<(Symbol, usize, Span)> = ck
         .globals
         .iter()
-        .filter_map(|(ns, names)| match names.get("main") {
-            Some(Declared { global: Global::Func(id), span, .. }) => Some((ns.clone(), *id, *span)),
+        .filter_map(|(ns, names)| match names.get(&main) {
+            Some(Declared { global: Global::Func(id), span, .. }) => Some((*ns, *id, *span)),
             _ => None,
         })
         .collect();
-    mains.sort_by(|a, b| a.0.cmp(&b.0));
+    mains.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     match mains.as_slice() {
         [(_, id, span)] => set_entry(ck, *id, *span),
         [] => ck.error(SemaError::MissingEntry { span: Span::default() }),

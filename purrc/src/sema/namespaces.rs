@@ -2,37 +2,38 @@
 //! of namespaces and imports — `namespace` not first, a `use` of a namespace
 //! nobody declares, two `use` binding the same name, and `use` cycles.
 
-use super::{namespace_of, Checker, SemaError};
+use super::{dotted, namespace_of, Checker, SemaError};
 use crate::ast;
+use crate::intern::FxHashMap;
 use crate::source::Span;
 use std::collections::HashMap;
 
 pub(super) fn check_uses(ck: &mut Checker, files: &[ast::File]) {
     let mut edges: HashMap<String, Vec<(String, Span)>> = HashMap::new();
-    ck.uses = vec![HashMap::new(); files.len()];
+    ck.uses = vec![FxHashMap::default(); files.len()];
     for (index, file) in files.iter().enumerate() {
         check_namespace_first(ck, file);
         let own = namespace_of(file);
         for item in &file.items {
             let ast::Item::Use(u) = item else { continue };
-            let target = u.path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
+            let target = dotted(&u.path);
             let bound = u.alias.as_ref().unwrap_or_else(|| u.path.last().expect("a use names a namespace"));
             if !ck.globals.contains_key(&target) {
-                ck.error(SemaError::UnknownNamespace { name: target.clone(), span: path_span(&u.path) });
+                ck.error(SemaError::UnknownNamespace { name: target.to_string(), span: path_span(&u.path) });
                 continue;
             }
             if let Some((_, previous)) = ck.uses[index].get(&bound.name) {
                 let previous = *previous;
                 ck.error(SemaError::DuplicateAlias {
-                    alias: bound.name.clone(),
+                    alias: bound.name.to_string(),
                     span: bound.span,
                     previous,
                     explicit: u.alias.is_some(),
                 });
                 continue;
             }
-            ck.uses[index].insert(bound.name.clone(), (target.clone(), bound.span));
-            edges.entry(own.clone()).or_default().push((target, u.span));
+            ck.uses[index].insert(bound.name, (target, bound.span));
+            edges.entry(own.to_string()).or_default().push((target.to_string(), u.span));
         }
     }
     report_cycles(ck, &edges);

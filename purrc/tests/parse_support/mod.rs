@@ -113,7 +113,7 @@ pub fn item(i: &Item) -> String {
             list(
                 &e.variants,
                 |v| if v.payload.is_empty() {
-                    v.name.name.clone()
+                    v.name.name.to_string()
                 } else {
                     format!("{}({})", v.name.name, list(&v.payload, ty, ", "))
                 },
@@ -237,7 +237,7 @@ pub fn expr(e: &Expr) -> String {
         ),
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Nil => "nil".into(),
-        ExprKind::Name(i) => i.name.clone(),
+        ExprKind::Name(i) => i.name.to_string(),
         ExprKind::SelfValue => "self".into(),
         ExprKind::Unary { op, operand } => {
             let op = match op {
@@ -249,19 +249,19 @@ pub fn expr(e: &Expr) -> String {
         }
         ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", op.symbol(), expr(lhs), expr(rhs)),
         ExprKind::Call { callee, args } => format!("(call {}{})", expr(callee), list(args, |a| format!(" {}", expr(a)), "")),
-        ExprKind::GenericCall { name, ty_args, args } => format!(
+        ExprKind::GenericCall(g) => format!(
             "(call {}<{}>{})",
-            name.name,
-            list(ty_args, ty, ", "),
-            list(args, |a| format!(" {}", expr(a)), "")
+            g.name.name,
+            list(&g.ty_args, ty, ", "),
+            list(&g.args, |a| format!(" {}", expr(a)), "")
         ),
-        ExprKind::Field { base, name } => format!("(. {} {})", expr(base), name.name),
+        ExprKind::Field(f) => format!("(. {} {})", expr(&f.base), f.name.name),
         ExprKind::Index { base, index } => format!("([] {} {})", expr(base), expr(index)),
         ExprKind::StructLit { path: p, fields } => format!("(lit {}{})", path(p), inits(fields)),
         ExprKind::List(items) => format!("[{}]", list(items, expr, " ")),
-        ExprKind::If { cond, then_block, else_branch } => match else_branch {
-            Some(e) => format!("(if {} {} else {})", expr(cond), block(then_block), expr(e)),
-            None => format!("(if {} {})", expr(cond), block(then_block)),
+        ExprKind::If(if_) => match &if_.else_branch {
+            Some(e) => format!("(if {} {} else {})", expr(&if_.cond), block(&if_.then_block), expr(e)),
+            None => format!("(if {} {})", expr(&if_.cond), block(&if_.then_block)),
         },
         ExprKind::Match { scrutinee, arms } => format!(
             "(match {}{})",
@@ -269,7 +269,7 @@ pub fn expr(e: &Expr) -> String {
             list(arms, |a| format!(" [{} => {}]", pattern(&a.pattern), expr(&a.body)), "")
         ),
         ExprKind::Block(b) => block(b),
-        ExprKind::Lambda { params: ps, ret, body } => format!("(lambda ({}) {} {})", params(ps), ty(ret), expr(body)),
+        ExprKind::Lambda(l) => format!("(lambda ({}) {} {})", params(&l.params), ty(&l.ret), expr(&l.body)),
         ExprKind::Spawn { test, actor, fields } => {
             format!("({} {}{})", if *test { "spawn_test" } else { "spawn" }, path(actor), inits(fields))
         }

@@ -6,10 +6,11 @@ use super::*;
 impl FnCtx<'_, '_> {
     pub(super) fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         match &callee.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => {
+            ast::ExprKind::Name(id) if self.find_local(id.name).is_none() => {
                 self.call_named(id, args, expected, span)
             }
-            ast::ExprKind::Field { base, name } => {
+            ast::ExprKind::Field(f) => {
+                let (base, name) = (&f.base, &f.name);
                 if let Some(enum_id) = self.enum_named(base) {
                     return self.variant(enum_id, name, Some(args), span);
                 }
@@ -35,12 +36,12 @@ impl FnCtx<'_, '_> {
                 if let Ty::Struct(sid) = b.ty {
                     let fields = &self.ck.program.structs[sid].fields;
                     if let Some(i) = fields.iter().position(|(n, _)| *n == name.name) {
-                        let fty = fields[i].1.clone();
+                        let fty = fields[i].1;
                         let f = mk(ExprKind::Field(Box::new(b), i), fty, callee.span);
                         return self.call_value(f, args, span);
                     }
                 }
-                let mut all = vec![(**base).clone()];
+                let mut all = vec![base.clone()];
                 all.extend(args.iter().cloned());
                 self.call_named(name, &all, expected, span)
             }
@@ -52,7 +53,7 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn call_value(&mut self, f: ir::Expr, args: &[ast::Expr], span: Span) -> ir::Expr {
-        match f.ty.clone() {
+        match f.ty {
             Ty::Fn(params, ret) => {
                 let args = self.args(&f_name(&f), &params, args, span);
                 mk(ExprKind::CallValue(Box::new(f), args), *ret, span)
@@ -67,7 +68,7 @@ impl FnCtx<'_, '_> {
     }
 
     /// Checks arguments against parameter types; reports a count mismatch.
-    pub fn args(&mut self, callee: &str, params: &[Ty], args: &[ast::Expr], span: Span) -> Vec<ir::Expr> {
+    pub fn args(&mut self, callee: &str, params: &[Ty], args: &[ast::Expr], span: Span) -> ThinVec<ir::Expr> {
         if params.len() != args.len() {
             self.error(SemaError::ArgCount { callee: callee.to_string(), expected: params.len(), found: args.len(), span });
         }
@@ -85,14 +86,14 @@ impl FnCtx<'_, '_> {
         match global {
             Global::Func(f) => {
                 let func = &self.ck.program.funcs[f];
-                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty.clone()).collect();
-                let ret = func.ret.clone();
+                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty).collect();
+                let ret = func.ret;
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::Call(f, args), ret, span)
             }
             Global::Extern(x) => {
                 let ext = &self.ck.program.externs[x];
-                let (params, ret) = (ext.params.clone(), ext.ret.clone());
+                let (params, ret) = (ext.params.clone(), ext.ret);
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::CallExtern(x, args), ret, span)
             }
@@ -107,7 +108,7 @@ impl FnCtx<'_, '_> {
         if let Some(f) = self.actor.and_then(|a| self.ck.actor_fns[a].get(&id.name).copied()) {
             return self.call_global(Global::Func(f), id, args, span);
         }
-        if let Some((global, _)) = self.ck.lookup(&self.ns, &id.name) {
+        if let Some((global, _)) = self.ck.lookup(self.ns, id.name) {
             return self.call_global(global, id, args, span);
         }
         if let Some(to) = scalar_type(&id.name).filter(|t| t.is_numeric()) {
@@ -120,8 +121,8 @@ impl FnCtx<'_, '_> {
         if let Some(b) = Builtin::from_name(&id.name) {
             return builtins::check(self, b, id, args, expected, span);
         }
-        if let Some(local) = self.find_local(&id.name) {
-            let f = mk(ExprKind::Local(local), self.locals[local].ty.clone(), id.span);
+        if let Some(local) = self.find_local(id.name) {
+            let f = mk(ExprKind::Local(local), self.locals[local].ty, id.span);
             return self.call_value(f, args, span);
         }
         self.name(id, None);
@@ -133,7 +134,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn conversion(&mut self, id: &ast::Ident, to: Ty, args: &[ast::Expr], span: Span) -> ir::Expr {
         if args.len() != 1 {
-            self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
+            self.error(SemaError::ArgCount { callee: id.name.to_string(), expected: 1, found: args.len(), span });
             return mk(ExprKind::Int(0), to, span);
         }
         // A literal argument is converted like any other value
@@ -143,7 +144,7 @@ impl FnCtx<'_, '_> {
         let v = self.expr(&args[0], literal_ty.map(Ty::Int).as_ref());
         if !v.ty.is_numeric() && !matches!(v.ty, Ty::Error | Ty::Never) {
             let from = self.show(&v.ty);
-            self.error(SemaError::InvalidConversion { from, to: id.name.clone(), span });
+            self.error(SemaError::InvalidConversion { from, to: id.name.to_string(), span });
         }
         mk(ExprKind::Cast(Box::new(v)), to, span)
     }
@@ -152,23 +153,23 @@ impl FnCtx<'_, '_> {
     /// the context.
     pub(super) fn wrap(&mut self, id: &ast::Ident, args: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         if args.len() != 1 {
-            self.error(SemaError::ArgCount { callee: id.name.clone(), expected: 1, found: args.len(), span });
+            self.error(SemaError::ArgCount { callee: id.name.to_string(), expected: 1, found: args.len(), span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         }
         match (id.name.as_str(), expected) {
             ("some", Some(Ty::Option(t))) => {
                 let v = self.expect(&args[0], t);
-                mk(ExprKind::OptionLit(Some(Box::new(v))), Ty::Option(t.clone()), span)
+                mk(ExprKind::OptionLit(Some(Box::new(v))), Ty::Option(*t), span)
             }
             ("some", _) => {
                 let v = self.expr(&args[0], None);
-                let ty = Ty::Option(Box::new(v.ty.clone()));
+                let ty = Ty::Option(v.ty.into());
                 mk(ExprKind::OptionLit(Some(Box::new(v))), ty, span)
             }
             (name, Some(rt @ Ty::Result(t, e))) => {
                 let ok = name == "ok";
                 let v = self.expect(&args[0], if ok { t } else { e });
-                mk(ExprKind::ResultLit(ok, Box::new(v)), rt.clone(), span)
+                mk(ExprKind::ResultLit(ok, Box::new(v)), *rt, span)
             }
             (name, _) => {
                 self.expr(&args[0], None);
@@ -181,15 +182,15 @@ impl FnCtx<'_, '_> {
     /// If `e` names an enum type, its id.
     pub(super) fn enum_named(&mut self, e: &ast::Expr) -> Option<ir::EnumId> {
         match &e.kind {
-            ast::ExprKind::Name(id) if self.find_local(&id.name).is_none() => match self.ck.lookup(&self.ns, &id.name) {
+            ast::ExprKind::Name(id) if self.find_local(id.name).is_none() => match self.ck.lookup(self.ns, id.name) {
                 Some((Global::Enum(eid), _)) => Some(eid),
                 _ => None,
             },
-            ast::ExprKind::Field { base, name } => match &base.kind {
-                ast::ExprKind::Name(alias) if self.find_local(&alias.name).is_none() => {
-                    let ns = self.ck.alias(alias)?.to_string();
-                    let Some((Global::Enum(eid), _)) = self.ck.lookup(&ns, &name.name) else { return None };
-                    self.ck.check_visible(&self.ns, &ns, name);
+            ast::ExprKind::Field(f) => match &f.base.kind {
+                ast::ExprKind::Name(alias) if self.find_local(alias.name).is_none() => {
+                    let ns = self.ck.alias(alias)?;
+                    let Some((Global::Enum(eid), _)) = self.ck.lookup(ns, f.name.name) else { return None };
+                    self.ck.check_visible(self.ns, ns, &f.name);
                     Some(eid)
                 }
                 _ => None,
@@ -202,7 +203,7 @@ impl FnCtx<'_, '_> {
         let def = &self.ck.program.enums[enum_id];
         let Some(index) = def.variants.iter().position(|v| v.name == name.name) else {
             let ty = def.name.to_string();
-            self.error(SemaError::UnknownVariant { ty, variant: name.name.clone(), span: name.span });
+            self.error(SemaError::UnknownVariant { ty, variant: name.name.to_string(), span: name.span });
             return mk(ExprKind::Int(0), Ty::Error, span);
         };
         let payload = def.variants[index].payload.clone();
@@ -213,10 +214,10 @@ impl FnCtx<'_, '_> {
                 if !payload.is_empty() {
                     self.error(SemaError::ArgCount { callee, expected: payload.len(), found: 0, span });
                 }
-                vec![]
+                ThinVec::new()
             }
         };
-        mk(ExprKind::Variant(enum_id, index, args), Ty::Enum(enum_id), span)
+        mk(ExprKind::Variant(enum_id, index as u32, args), Ty::Enum(enum_id), span)
     }
 }
 

@@ -60,18 +60,18 @@ impl FnCtx<'_, '_> {
             ast::ExprKind::Unary { op, operand } => self.unary(*op, operand, expected, span),
             ast::ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expected, span),
             ast::ExprKind::Call { callee, args } => self.call(callee, args, expected, span),
-            ast::ExprKind::GenericCall { name, ty_args, args } => self.generic_call(name, ty_args, args, span),
-            ast::ExprKind::Field { base, name } => self.field(base, name, span),
+            ast::ExprKind::GenericCall(g) => self.generic_call(&g.name, &g.ty_args, &g.args, span),
+            ast::ExprKind::Field(f) => self.field(&f.base, &f.name, span),
             ast::ExprKind::Index { base, index } => self.index(base, index, span),
             ast::ExprKind::StructLit { path, fields } => self.struct_lit(path, fields, span),
             ast::ExprKind::List(items) => self.list_lit(items, expected, span),
-            ast::ExprKind::If { cond, then_block, else_branch } => self.if_expr(cond, then_block, else_branch.as_deref(), want, span),
+            ast::ExprKind::If(if_) => self.if_expr(&if_.cond, &if_.then_block, if_.else_branch.as_ref(), want, span),
             ast::ExprKind::Match { scrutinee, arms } => self.match_expr(scrutinee, arms, want, span),
             ast::ExprKind::Block(b) => {
                 let (block, ty) = self.block(b, want);
-                mk(ExprKind::Block(block), ty, span)
+                mk(ExprKind::Block(Box::new(block)), ty, span)
             }
-            ast::ExprKind::Lambda { params, ret, body } => self.lambda(params, ret, body, span),
+            ast::ExprKind::Lambda(l) => self.lambda(&l.params, &l.ret, &l.body, span),
             ast::ExprKind::Spawn { test, actor, fields } => self.spawn(*test, actor, fields, span),
         }
     }
@@ -94,15 +94,15 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn string(&mut self, parts: &[ast::StrPart], span: Span) -> ir::Expr {
         if let [ast::StrPart::Lit(s)] = parts {
-            return mk(ExprKind::Str(s.clone()), Ty::Str, span);
+            return mk(ExprKind::Str(*s), Ty::Str, span);
         }
         if parts.is_empty() {
-            return mk(ExprKind::Str(String::new()), Ty::Str, span);
+            return mk(ExprKind::Str(Symbol::intern("")), Ty::Str, span);
         }
-        let mut out = vec![];
+        let mut out = ThinVec::new();
         for p in parts {
             match p {
-                ast::StrPart::Lit(s) => out.push(ir::InterpPart::Lit(s.clone())),
+                ast::StrPart::Lit(s) => out.push(ir::InterpPart::Lit(*s)),
                 ast::StrPart::Expr(e) => {
                     let v = self.expr(e, None);
                     let ok = v.ty.is_scalar() || matches!(v.ty, Ty::Str | Ty::Error | Ty::Never);
@@ -119,31 +119,31 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn name(&mut self, id: &ast::Ident, expected: Option<&Ty>) -> ir::Expr {
         let span = id.span;
-        if let Some(local) = self.find_local(&id.name) {
-            return mk(ExprKind::Local(local), self.locals[local].ty.clone(), span);
+        if let Some(local) = self.find_local(id.name) {
+            return mk(ExprKind::Local(local), self.locals[local].ty, span);
         }
         if id.name == "none" {
             return match expected {
-                Some(t @ Ty::Option(_)) => mk(ExprKind::OptionLit(None), t.clone(), span),
+                Some(t @ Ty::Option(_)) => mk(ExprKind::OptionLit(None), *t, span),
                 _ => {
                     self.error(SemaError::CannotInfer { what: "`none`".into(), span });
                     mk(ExprKind::OptionLit(None), Ty::Error, span)
                 }
             };
         }
-        match self.ck.lookup(&self.ns, &id.name) {
+        match self.ck.lookup(self.ns, id.name) {
             Some((global, _)) => self.global_value(global, id),
             None => {
                 if let Some((_, declared)) = self.outer.iter().rev().find(|(n, _)| *n == id.name) {
                     let declared = *declared;
-                    self.error(SemaError::LambdaCapture { name: id.name.clone(), span, declared });
+                    self.error(SemaError::LambdaCapture { name: id.name.to_string(), span, declared });
                 } else if self.ck.alias(id).is_some() {
-                    self.error(SemaError::NamespaceAsValue { name: id.name.clone(), span });
+                    self.error(SemaError::NamespaceAsValue { name: id.name.to_string(), span });
                 } else {
                     let hint = self.ck.qualified_suggestion(id).or_else(|| {
                         Builtin::from_name(&id.name).map(|_| format!("`{}` is a builtin function: call it", id.name))
                     });
-                    self.error(SemaError::UnknownName { name: id.name.clone(), span, hint });
+                    self.error(SemaError::UnknownName { name: id.name.to_string(), span, hint });
                 }
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
@@ -156,7 +156,8 @@ impl FnCtx<'_, '_> {
         match global {
             Global::Func(f) => {
                 let func = &self.ck.program.funcs[f];
-                let ty = Ty::Fn(func.params.iter().map(|&p| func.locals[p].ty.clone()).collect(), Box::new(func.ret.clone()));
+                let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty).collect();
+                let ty = Ty::Fn(params.as_slice().into(), func.ret.into());
                 mk(ExprKind::FnRef(f), ty, span)
             }
             Global::Const(c) => ir::Expr { span, ..crate::sema::consts::value(self.ck, c, span) },
@@ -187,13 +188,13 @@ impl FnCtx<'_, '_> {
     /// local): the declaration it names, or an error.
     pub(super) fn qualified(&mut self, base: &ast::Expr, name: &ast::Ident) -> Option<Option<Global>> {
         let ast::ExprKind::Name(alias) = &base.kind else { return None };
-        if self.find_local(&alias.name).is_some() {
+        if self.find_local(alias.name).is_some() {
             return None;
         }
-        let ns = self.ck.alias(alias)?.to_string();
-        match self.ck.lookup(&ns, &name.name) {
+        let ns = self.ck.alias(alias)?;
+        match self.ck.lookup(ns, name.name) {
             Some((g, _)) => {
-                self.ck.check_visible(&self.ns, &ns, name);
+                self.ck.check_visible(self.ns, ns, name);
                 Some(Some(g))
             }
             None => {
@@ -218,7 +219,7 @@ impl FnCtx<'_, '_> {
         };
         match uop {
             Some(uop) => {
-                let ty = v.ty.clone();
+                let ty = v.ty;
                 mk(ExprKind::Unary(uop, Box::new(v)), ty, span)
             }
             // The operand diverges (or is already wrong): so does the whole.
@@ -250,11 +251,11 @@ impl FnCtx<'_, '_> {
         };
         if l.ty == Ty::Error || r.ty == Ty::Error {
             // Reported already; keep the type the context most likely wants.
-            let ty = if !arithmetic { Ty::Bool } else if l.ty == Ty::Error { r.ty.clone() } else { l.ty.clone() };
+            let ty = if !arithmetic { Ty::Bool } else if l.ty == Ty::Error { r.ty } else { l.ty };
             return mk(ExprKind::Int(0), ty, span);
         }
         // An operand that never produces a value fits any type.
-        let operand = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
+        let operand = if l.ty == Ty::Never { r.ty } else { l.ty };
         if operand == Ty::Never {
             return l;
         }
@@ -281,13 +282,13 @@ impl FnCtx<'_, '_> {
             let fields = &self.ck.program.structs[state].fields;
             return match fields.iter().position(|(n, _)| *n == name.name) {
                 Some(i) => {
-                    let ty = fields[i].1.clone();
+                    let ty = fields[i].1;
                     let base = mk(ExprKind::SelfState, Ty::Struct(state), base.span);
                     mk(ExprKind::Field(Box::new(base), i), ty, span)
                 }
                 None => {
                     let actor = self.ck.program.actors[self.actor.expect("in an actor")].name.to_string();
-                    self.error(SemaError::UnknownField { ty: actor, field: name.name.clone(), span: name.span });
+                    self.error(SemaError::UnknownField { ty: actor, field: name.name.to_string(), span: name.span });
                     mk(ExprKind::Int(0), Ty::Error, span)
                 }
             };
@@ -302,20 +303,20 @@ impl FnCtx<'_, '_> {
             };
         }
         let b = self.expr(base, None);
-        match b.ty.clone() {
+        match b.ty {
             Ty::Struct(sid) => {
                 let fields = &self.ck.program.structs[sid].fields;
                 if let Some(i) = fields.iter().position(|(n, _)| *n == name.name) {
-                    let ty = fields[i].1.clone();
+                    let ty = fields[i].1;
                     return mk(ExprKind::Field(Box::new(b), i), ty, span);
                 }
                 let ty = self.show(&b.ty);
-                self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
             }
             Ty::Error => {}
             other => {
                 let ty = self.show(&other);
-                self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
             }
         }
         mk(ExprKind::Int(0), Ty::Error, span)
@@ -323,7 +324,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn index(&mut self, base: &ast::Expr, index: &ast::Expr, span: Span) -> ir::Expr {
         let b = self.expr(base, None);
-        let (i, ty) = match b.ty.clone() {
+        let (i, ty) = match b.ty {
             Ty::List(t) => (self.expect(index, &Ty::Int(IntTy::I64)), *t),
             Ty::Bytes | Ty::Str => (self.expect(index, &Ty::Int(IntTy::I64)), Ty::Int(IntTy::U8)),
             Ty::Map(k, v) => (self.expect(index, &k), *v),
@@ -338,7 +339,7 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn struct_lit(&mut self, path: &[ast::Ident], fields: &[ast::FieldInit], span: Span) -> ir::Expr {
-        let found = self.ck.resolve(&self.ns, path);
+        let found = self.ck.resolve(self.ns, path);
         let Some((Global::Struct(sid), _)) = found else {
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
             let span = path.first().map_or(span, |f| f.span.to(path.last().map_or(f.span, |l| l.span)));
@@ -367,7 +368,7 @@ impl FnCtx<'_, '_> {
         &mut self,
         owner: &str,
         what: &'static str,
-        decl: &[(String, Ty)],
+        decl: &[(Symbol, Ty)],
         initial: Vec<Option<ir::Expr>>,
         fields: &[ast::FieldInit],
     ) -> (Vec<Option<ir::Expr>>, Vec<String>) {
@@ -375,29 +376,29 @@ impl FnCtx<'_, '_> {
         let mut seen: Vec<&ast::Ident> = vec![];
         for f in fields {
             if let Some(prev) = seen.iter().find(|p| p.name == f.name.name) {
-                self.error(SemaError::Duplicate { what, name: f.name.name.clone(), span: f.name.span, previous: prev.span });
+                self.error(SemaError::Duplicate { what, name: f.name.name.to_string(), span: f.name.span, previous: prev.span });
                 continue;
             }
             seen.push(&f.name);
             match decl.iter().position(|(n, _)| *n == f.name.name) {
                 Some(i) => values[i] = Some(self.expect(&f.value, &decl[i].1)),
                 None => {
-                    self.error(SemaError::UnknownField { ty: owner.to_string(), field: f.name.name.clone(), span: f.name.span });
+                    self.error(SemaError::UnknownField { ty: owner.to_string(), field: f.name.name.to_string(), span: f.name.span });
                     self.expr(&f.value, None);
                 }
             }
         }
-        let missing = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.clone()).collect();
+        let missing = decl.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|((n, _), _)| n.to_string()).collect();
         (values, missing)
     }
 
     pub(super) fn list_lit(&mut self, items: &[ast::Expr], expected: Option<&Ty>, span: Span) -> ir::Expr {
         if items.is_empty() {
             return match expected {
-                Some(t @ Ty::List(_)) => mk(ExprKind::List(vec![]), t.clone(), span),
+                Some(t @ Ty::List(_)) => mk(ExprKind::List(ThinVec::new()), *t, span),
                 _ => {
                     self.error(SemaError::CannotInfer { what: "an empty list literal".into(), span });
-                    mk(ExprKind::List(vec![]), Ty::Error, span)
+                    mk(ExprKind::List(ThinVec::new()), Ty::Error, span)
                 }
             };
         }
@@ -407,28 +408,28 @@ impl FnCtx<'_, '_> {
         // `[1, 2, "three"]` blames `"three"`, not `1` and `2`.
         let mut out: Vec<Option<ir::Expr>> = vec![None; items.len()];
         let elem = match expected {
-            Some(Ty::List(t)) => (**t).clone(),
+            Some(Ty::List(t)) => **t,
             _ => {
                 let k = items.iter().position(|i| literal_kind(i).is_none()).unwrap_or_else(|| most_common_literal(items));
                 let v = self.expr(&items[k], None);
-                let ty = v.ty.clone();
+                let ty = v.ty;
                 out[k] = Some(v);
                 ty
             }
         };
-        let checked: Vec<ir::Expr> = items
+        let checked: ThinVec<ir::Expr> = items
             .iter()
             .zip(out)
             .map(|(item, done)| done.unwrap_or_else(|| self.expect(item, &elem)))
             .collect();
-        mk(ExprKind::List(checked), Ty::List(Box::new(elem)), span)
+        mk(ExprKind::List(checked), Ty::List(elem.into()), span)
     }
 
     pub(super) fn if_expr(&mut self, cond: &ast::Expr, then_block: &ast::Block, else_branch: Option<&ast::Expr>, want: Want, span: Span) -> ir::Expr {
         let cond = self.expect(cond, &Ty::Bool);
         let Some(else_branch) = else_branch else {
             let (then, _) = self.block(then_block, Want::Stmt);
-            return mk(ExprKind::If(Box::new(cond), Box::new(then), None), Ty::Void, span);
+            return mk(ExprKind::If(Box::new(ir::If { cond, then, otherwise: None })), Ty::Void, span);
         };
         let (then, then_ty) = self.block(then_block, want);
         let want_else = match want {
@@ -436,13 +437,13 @@ impl FnCtx<'_, '_> {
             w => w,
         };
         let else_expr = self.expr_want(else_branch, want_else);
-        let else_ty = else_expr.ty.clone();
+        let else_ty = else_expr.ty;
         if let Want::Value(Some(t)) = want_else {
             self.check_fits(&else_expr, t);
         }
         let else_block = match else_expr.kind {
-            ExprKind::Block(b) => b,
-            _ => ir::Block { stmts: vec![], span: else_expr.span, value: Some(Box::new(else_expr)) },
+            ExprKind::Block(b) => *b,
+            _ => ir::Block { stmts: ThinVec::new(), span: else_expr.span, value: Some(Box::new(else_expr)) },
         };
         let ty = match want {
             Want::Stmt => {
@@ -450,43 +451,43 @@ impl FnCtx<'_, '_> {
             }
             Want::Value(_) => if then_ty == Ty::Never { else_ty } else { then_ty },
         };
-        mk(ExprKind::If(Box::new(cond), Box::new(then), Some(Box::new(else_block))), ty, span)
+        mk(ExprKind::If(Box::new(ir::If { cond, then, otherwise: Some(else_block) })), ty, span)
     }
 
     pub(super) fn lambda(&mut self, params: &[ast::Param], ret: &ast::TypeExpr, body: &ast::Expr, span: Span) -> ir::Expr {
-        let ns = self.ns.clone();
-        let ret = resolve_type(self.ck, &ns, ret);
+        let ns = self.ns;
+        let ret = resolve_type(self.ck, ns, ret);
         let locals: Vec<ir::Local> = params
             .iter()
-            .map(|p| ir::Local { name: p.name.name.clone(), ty: resolve_type(self.ck, &ns, &p.ty), mutable: false, span: p.name.span })
+            .map(|p| ir::Local { name: p.name.name, ty: resolve_type(self.ck, ns, &p.ty), mutable: false, span: p.name.span })
             .collect();
-        let ptys: Vec<Ty> = locals.iter().map(|l| l.ty.clone()).collect();
-        let mut outer: Vec<(String, Span)> = self.outer.clone();
-        outer.extend(self.scopes.iter().flatten().map(|(n, id)| (n.clone(), self.locals[*id].span)));
+        let ptys: Vec<Ty> = locals.iter().map(|l| l.ty).collect();
+        let mut outer: Vec<(Symbol, Span)> = self.outer.clone();
+        outer.extend(self.scopes.iter().flatten().map(|(n, id)| (*n, self.locals[*id].span)));
         let id = self.ck.program.funcs.len();
         self.ck.program.funcs.push(ir::Func {
-            kind: ir::FuncKind::Lambda { namespace: ns.clone(), index: id },
+            kind: ir::FuncKind::Lambda { namespace: ns, index: id },
             actor: None,
             params: (0..locals.len()).collect(),
-            ret: ret.clone(),
+            ret,
             locals: vec![],
-            body: ir::Block { stmts: vec![], value: None, span: body.span },
+            body: ir::Block { stmts: ThinVec::new(), value: None, span: body.span },
             span,
         });
         self.ck.fn_decls.push(None);
         let (block, locals) = {
-            let mut cx = FnCtx::new(self.ck, ns, ret.clone(), locals);
+            let mut cx = FnCtx::new(self.ck, ns, ret, locals);
             cx.outer = outer;
             let want = if ret == Ty::Void { Want::Stmt } else { Want::Value(Some(&ret)) };
             let (block, bty) = match &body.kind {
                 ast::ExprKind::Block(b) => cx.block(b, want),
                 _ => {
                     let v = if ret == Ty::Void { cx.expr(body, None) } else { cx.expect(body, &ret) };
-                    let ty = v.ty.clone();
+                    let ty = v.ty;
                     let block = if ret == Ty::Void {
-                        ir::Block { stmts: vec![ir::Stmt { span: v.span, kind: StmtKind::Expr(v) }], value: None, span: body.span }
+                        ir::Block { stmts: thin_vec::thin_vec![ir::Stmt { span: v.span, kind: StmtKind::Expr(v) }], value: None, span: body.span }
                     } else {
-                        ir::Block { stmts: vec![], value: Some(Box::new(v)), span: body.span }
+                        ir::Block { stmts: ThinVec::new(), value: Some(Box::new(v)), span: body.span }
                     };
                     (block, ty)
                 }
@@ -500,7 +501,7 @@ impl FnCtx<'_, '_> {
         let func = &mut self.ck.program.funcs[id];
         func.body = block;
         func.locals = locals;
-        mk(ExprKind::FnRef(id), Ty::Fn(ptys, Box::new(ret)), span)
+        mk(ExprKind::FnRef(id), Ty::Fn(ptys.as_slice().into(), ret.into()), span)
     }
 }
 
@@ -552,7 +553,7 @@ pub(super) fn binary_op(op: BinOp, t: &Ty) -> Option<(ir::BinaryOp, Ty)> {
         (Ty::Bytes, Some(Cmp::Ne)) => O::BytesNe,
         _ => return None,
     };
-    let ty = if cmp.is_some() { Ty::Bool } else { t.clone() };
+    let ty = if cmp.is_some() { Ty::Bool } else { *t };
     Some((bop, ty))
 }
 

@@ -15,7 +15,7 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn spawn(&mut self, test: bool, path: &[ast::Ident], fields: &[ast::FieldInit], span: Span) -> ir::Expr {
         self.check_form(test, "spawn", span);
-        let Some((Global::Actor(a), _)) = self.ck.resolve(&self.ns, path) else {
+        let Some((Global::Actor(a), _)) = self.ck.resolve(self.ns, path) else {
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
             let span = path.first().map_or(span, |f| f.span);
             self.error(SemaError::NotAnActor { name, span });
@@ -49,7 +49,7 @@ impl FnCtx<'_, '_> {
     /// Checks `message` as what `target` accepts; returns the message.
     pub fn message_for(&mut self, target: &ir::Expr, message: &ast::Expr) -> ir::Expr {
         let expected = match &target.ty {
-            Ty::Reply(t) | Ty::Probe(t) => Some((**t).clone()),
+            Ty::Reply(t) | Ty::Probe(t) => Some(**t),
             _ => None,
         };
         let m = match &expected {
@@ -84,7 +84,7 @@ impl FnCtx<'_, '_> {
         self.check_form(test, "send", span);
         let t = self.expr(target, None);
         let m = self.message_for(&t, message);
-        StmtKind::Send(t, m)
+        StmtKind::Send(Box::new((t, m)))
     }
 
     /// `probe<T>()`, the one call with a type argument.
@@ -106,14 +106,13 @@ impl FnCtx<'_, '_> {
                 ),
             });
         }
-        let ns = self.ns.clone();
-        let t = resolve_type(self.ck, &ns, &ty_args[0]);
+        let t = resolve_type(self.ck, self.ns, &ty_args[0]);
         let is_message = matches!(&t, Ty::Struct(id) if self.ck.program.structs[*id].message_kind().is_some());
         if !is_message && t != Ty::Error {
             let ty = self.show(&t);
             self.error(SemaError::NotAMessage { ty, span: ty_args[0].span() });
         }
-        mk(ExprKind::ProbeNew, Ty::Probe(Box::new(t)), span)
+        mk(ExprKind::ProbeNew, Ty::Probe(t.into()), span)
     }
 
     /// A mailbox or probe where a `reply<T>` is expected (§7, §8).
@@ -126,7 +125,7 @@ impl FnCtx<'_, '_> {
         };
         if ok {
             let span = v.span;
-            mk(ExprKind::ToReply(Box::new(v)), expected.clone(), span)
+            mk(ExprKind::ToReply(Box::new(v)), *expected, span)
         } else {
             v
         }

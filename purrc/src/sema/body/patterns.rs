@@ -6,10 +6,10 @@ use super::*;
 impl FnCtx<'_, '_> {
     pub(super) fn match_expr(&mut self, scrutinee: &ast::Expr, arms: &[ast::MatchArm], want: Want, span: Span) -> ir::Expr {
         let s = self.expr(scrutinee, None);
-        let sty = s.ty.clone();
-        let mut out = vec![];
+        let sty = s.ty;
+        let mut out = ThinVec::new();
         let mut result: Option<Ty> = match want {
-            Want::Value(Some(t)) => Some(t.clone()),
+            Want::Value(Some(t)) => Some(*t),
             _ => None,
         };
         for arm in arms {
@@ -18,7 +18,7 @@ impl FnCtx<'_, '_> {
                 let body = match (&want, &result) {
                     (Want::Stmt, _) => cx.expr_want(&arm.body, Want::Stmt),
                     (Want::Value(_), Some(t)) => {
-                        let t = t.clone();
+                        let t = *t;
                         cx.expect(&arm.body, &t)
                     }
                     (Want::Value(_), None) => cx.expr(&arm.body, None),
@@ -26,7 +26,7 @@ impl FnCtx<'_, '_> {
                 (pattern, body)
             });
             if matches!(want, Want::Value(_)) && result.is_none() && !matches!(body.ty, Ty::Never | Ty::Error) {
-                result = Some(body.ty.clone());
+                result = Some(body.ty);
             }
             out.push(ir::MatchArm { pattern, body });
         }
@@ -61,8 +61,8 @@ impl FnCtx<'_, '_> {
                 ir::Pattern::Wildcard
             }
             (P::Wildcard, _) => ir::Pattern::Wildcard,
-            (P::Binding(id), Ty::Option(_)) if id.name == "none" => ir::Pattern::Ctor(1, vec![]),
-            (P::Binding(id), _) => ir::Pattern::Bind(self.declare(id, ty.clone(), false)),
+            (P::Binding(id), Ty::Option(_)) if id.name == "none" => ir::Pattern::Ctor(1, ThinVec::new()),
+            (P::Binding(id), _) => ir::Pattern::Bind(self.declare(id, *ty, false)),
             (P::Int { negative, value }, Ty::Int(t)) => {
                 let v = if *negative { -i128::from(*value) } else { i128::from(*value) };
                 if v < t.min() || v > t.max() {
@@ -71,7 +71,7 @@ impl FnCtx<'_, '_> {
                 ir::Pattern::Int(v as u64)
             }
             (P::Char(c), Ty::Int(_)) => ir::Pattern::Int(u64::from(*c)),
-            (P::Str(s), Ty::Str) => ir::Pattern::Str(s.clone()),
+            (P::Str(s), Ty::Str) => ir::Pattern::Str(*s),
             (P::Bool(b), Ty::Bool) => ir::Pattern::Bool(*b),
             (P::Ctor { path, args }, _) => self.ctor_pattern(p, path, args, ty),
             (P::Int { .. } | P::Char(_), _) => mismatch(self, "an integer pattern"),
@@ -95,12 +95,12 @@ impl FnCtx<'_, '_> {
     pub(super) fn ctor_pattern(&mut self, p: &ast::Pattern, path: &[ast::Ident], args: &[ast::Pattern], ty: &Ty) -> ir::Pattern {
         let names: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
         let (index, payload): (usize, Vec<Ty>) = match (names.as_slice(), ty) {
-            (["some"], Ty::Option(t)) => (0, vec![(**t).clone()]),
+            (["some"], Ty::Option(t)) => (0, vec![(**t)]),
             (["none"], Ty::Option(_)) => (1, vec![]),
-            (["ok"], Ty::Result(t, _)) => (0, vec![(**t).clone()]),
-            (["err"], Ty::Result(_, e)) => (1, vec![(**e).clone()]),
+            (["ok"], Ty::Result(t, _)) => (0, vec![(**t)]),
+            (["err"], Ty::Result(_, e)) => (1, vec![(**e)]),
             ([.., variant], Ty::Enum(eid))
-                if path.len() >= 2 && self.ck.resolve(&self.ns, &path[..path.len() - 1]).map(|(g, _)| g) == Some(Global::Enum(*eid)) =>
+                if path.len() >= 2 && self.ck.resolve(self.ns, &path[..path.len() - 1]).map(|(g, _)| g) == Some(Global::Enum(*eid)) =>
             {
                 let def = &self.ck.program.enums[*eid];
                 match def.variants.iter().position(|v| v.name == *variant) {
@@ -126,6 +126,6 @@ impl FnCtx<'_, '_> {
             return ir::Pattern::Wildcard;
         }
         let subs = args.iter().zip(&payload).map(|(a, t)| self.pattern(a, t)).collect();
-        ir::Pattern::Ctor(index, subs)
+        ir::Pattern::Ctor(index as u32, subs)
     }
 }

@@ -10,7 +10,7 @@ impl FnCtx<'_, '_> {
     /// cannot complete).
     pub fn block(&mut self, b: &ast::Block, want: Want) -> (ir::Block, Ty) {
         self.with_scope(|cx| {
-            let mut stmts = vec![];
+            let mut stmts = ThinVec::new();
             let mut diverges = false;
             let mut value = None;
             for (i, s) in b.stmts.iter().enumerate() {
@@ -39,7 +39,7 @@ impl FnCtx<'_, '_> {
             let ty = if diverges {
                 Ty::Never
             } else if let Some(v) = &value {
-                v.ty.clone()
+                v.ty
             } else {
                 Ty::Void
             };
@@ -53,7 +53,7 @@ impl FnCtx<'_, '_> {
             ast::StmtKind::Assign { target, op, value } => self.assign(target, *op, value, s.span),
             ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr_stmt(e)),
             ast::StmtKind::Return(value) => {
-                let ret = self.ret.clone();
+                let ret = self.ret;
                 match value {
                     Some(v) => {
                         let v = self.expect(v, &ret);
@@ -83,7 +83,7 @@ impl FnCtx<'_, '_> {
             ast::StmtKind::Loop(body) => StmtKind::Loop(self.loop_body(body)),
             ast::StmtKind::While { cond, body } => {
                 let cond = self.expect(cond, &Ty::Bool);
-                StmtKind::While(cond, self.loop_body(body))
+                StmtKind::While(Box::new(cond), self.loop_body(body))
             }
             ast::StmtKind::ForRange { var, start, end, body } => self.for_range(var, start, end, body),
             ast::StmtKind::ForEach { first, second, iter, body } => self.for_each(first, second.as_deref(), iter, body),
@@ -94,7 +94,7 @@ impl FnCtx<'_, '_> {
     }
 
     pub(super) fn let_stmt(&mut self, name: &ast::Ident, mutable: bool, ty: Option<&ast::TypeExpr>, value: Option<&ast::Expr>, span: Span) -> StmtKind {
-        let declared = ty.map(|t| resolve_type(self.ck, &self.ns.clone(), t));
+        let declared = ty.map(|t| resolve_type(self.ck, self.ns, t));
         let value = match (value, &declared) {
             (Some(v), Some(t)) => self.expect(v, t),
             (Some(v), None) => {
@@ -110,7 +110,7 @@ impl FnCtx<'_, '_> {
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
         };
-        let ty = declared.unwrap_or_else(|| value.ty.clone());
+        let ty = declared.unwrap_or(value.ty);
         let id = self.declare(name, ty, mutable);
         if !mutable {
             self.lets.push(id);
@@ -125,28 +125,28 @@ impl FnCtx<'_, '_> {
             Ty::Int(_) => ExprKind::Int(0),
             Ty::F64 => ExprKind::Float(0.0),
             Ty::Bool => ExprKind::Bool(false),
-            Ty::Str => ExprKind::Str(String::new()),
+            Ty::Str => ExprKind::Str(Symbol::intern("")),
             Ty::Ptr => ExprKind::Nil,
-            Ty::List(_) => ExprKind::List(vec![]),
-            Ty::Map(..) => ExprKind::Builtin(Builtin::MapNew, vec![]),
+            Ty::List(_) => ExprKind::List(ThinVec::new()),
+            Ty::Map(..) => ExprKind::Builtin(Builtin::MapNew, ThinVec::new()),
             Ty::Bytes => ExprKind::Builtin(
                 Builtin::BytesNew,
-                vec![ir::Arg::Value(mk(ExprKind::Int(0), Ty::Int(IntTy::I64), span))],
+                thin_vec::thin_vec![ir::Arg::Value(mk(ExprKind::Int(0), Ty::Int(IntTy::I64), span))],
             ),
             Ty::Option(_) => ExprKind::OptionLit(None),
             Ty::Error => ExprKind::Int(0),
             _ => {
                 let t = self.show(ty);
-                self.error(SemaError::NoInitialValue { name: name.name.clone(), ty: t, span });
+                self.error(SemaError::NoInitialValue { name: name.name.to_string(), ty: t, span });
                 ExprKind::Int(0)
             }
         };
-        mk(kind, ty.clone(), span)
+        mk(kind, *ty, span)
     }
 
     pub(super) fn assign(&mut self, target: &ast::Expr, op: ast::AssignOp, value: &ast::Expr, span: Span) -> StmtKind {
         let place = self.place(target);
-        let ty = place.as_ref().map_or(Ty::Error, |p| p.ty().clone());
+        let ty = place.as_ref().map_or(Ty::Error, |p| *p.ty());
         let bin = match op {
             ast::AssignOp::Set => None,
             ast::AssignOp::Add => Some(BinOp::Add),
@@ -185,16 +185,16 @@ impl FnCtx<'_, '_> {
     pub fn place(&mut self, e: &ast::Expr) -> Option<ir::Place> {
         match &e.kind {
             ast::ExprKind::Name(id) => {
-                let Some(local) = self.find_local(&id.name) else {
+                let Some(local) = self.find_local(id.name) else {
                     self.expr(e, None); // reports the unknown name
-                    if self.ck.lookup(&self.ns, &id.name).is_some() {
+                    if self.ck.lookup(self.ns, id.name).is_some() {
                         self.error(SemaError::InvalidAssignTarget { span: e.span });
                     }
                     return None;
                 };
                 let l = &self.locals[local];
                 if !l.mutable {
-                    let (name, declared) = (l.name.clone(), l.span);
+                    let (name, declared) = (l.name, l.span);
                     let binding = if self.lets.contains(&local) {
                         Binding::Let
                     } else if local < self.params {
@@ -202,32 +202,33 @@ impl FnCtx<'_, '_> {
                     } else {
                         Binding::Other
                     };
-                    self.error(SemaError::Immutable { name, span: e.span, declared, binding });
+                    self.error(SemaError::Immutable { name: name.to_string(), span: e.span, declared, binding });
                 }
-                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty.clone(), path: vec![], span: e.span })
+                Some(ir::Place { root: ir::PlaceRoot::Local(local), root_ty: self.locals[local].ty, path: ThinVec::new(), span: e.span })
             }
-            ast::ExprKind::Field { base, name } => {
+            ast::ExprKind::Field(f) => {
+                let (base, name) = (&f.base, &f.name);
                 let mut place = match &base.kind {
                     ast::ExprKind::SelfValue => {
                         let state = self.state_struct(base.span)?;
-                        ir::Place { root: ir::PlaceRoot::State, root_ty: Ty::Struct(state), path: vec![], span: base.span }
+                        ir::Place { root: ir::PlaceRoot::State, root_ty: Ty::Struct(state), path: ThinVec::new(), span: base.span }
                     }
                     _ => self.place(base)?,
                 };
-                let ty = place.ty().clone();
+                let ty = *place.ty();
                 match ty {
                     Ty::Struct(sid) => {
                         let fields = &self.ck.program.structs[sid].fields;
                         match fields.iter().position(|(n, _)| *n == name.name) {
                             Some(i) => {
-                                let fty = fields[i].1.clone();
+                                let fty = fields[i].1;
                                 place.path.push((ir::Proj::Field(i), fty));
                                 place.span = e.span;
                                 Some(place)
                             }
                             None => {
                                 let ty = self.show(&ty);
-                                self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                                self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
                                 None
                             }
                         }
@@ -235,18 +236,18 @@ impl FnCtx<'_, '_> {
                     Ty::Error => None,
                     _ => {
                         let ty = self.show(&ty);
-                        self.error(SemaError::UnknownField { ty, field: name.name.clone(), span: name.span });
+                        self.error(SemaError::UnknownField { ty, field: name.name.to_string(), span: name.span });
                         None
                     }
                 }
             }
             ast::ExprKind::Index { base, index } => {
                 let mut place = self.place(base)?;
-                let ty = place.ty().clone();
+                let ty = *place.ty();
                 let (proj, elem) = match &ty {
-                    Ty::List(t) => (ir::Proj::Index(Box::new(self.expect(index, &Ty::Int(IntTy::I64))), e.span), (**t).clone()),
+                    Ty::List(t) => (ir::Proj::Index(Box::new(self.expect(index, &Ty::Int(IntTy::I64))), e.span), (**t)),
                     Ty::Bytes => (ir::Proj::Index(Box::new(self.expect(index, &Ty::Int(IntTy::I64))), e.span), Ty::Int(IntTy::U8)),
-                    Ty::Map(k, v) => (ir::Proj::Key(Box::new(self.expect(index, k)), e.span), (**v).clone()),
+                    Ty::Map(k, v) => (ir::Proj::Key(Box::new(self.expect(index, k)), e.span), (**v)),
                     Ty::Error => return None,
                     _ => {
                         let t = self.show(&ty);
@@ -285,7 +286,7 @@ impl FnCtx<'_, '_> {
             let ty = self.show(&start.ty);
             self.error(SemaError::NotIterable { ty: format!("{ty}..{ty}"), span: start.span.to(end.span) });
         }
-        let ty = start.ty.clone();
+        let ty = start.ty;
         self.with_scope(|cx| {
             let id = cx.declare(var, ty, false);
             StmtKind::ForRange(id, Box::new(start), Box::new(end), cx.loop_body(body))
@@ -294,10 +295,10 @@ impl FnCtx<'_, '_> {
 
     pub(super) fn for_each(&mut self, first: &ast::Ident, second: Option<&ast::Ident>, iter: &ast::Expr, body: &ast::Block) -> StmtKind {
         let coll = self.expr(iter, None);
-        let ty = coll.ty.clone();
+        let ty = coll.ty;
         self.with_scope(|cx| match (&ty, second) {
             (Ty::List(t), None) => {
-                let id = cx.declare(first, (**t).clone(), false);
+                let id = cx.declare(first, **t, false);
                 StmtKind::ForEach(id, Box::new(coll), cx.loop_body(body))
             }
             (Ty::Bytes, None) => {
@@ -305,8 +306,8 @@ impl FnCtx<'_, '_> {
                 StmtKind::ForEach(id, Box::new(coll), cx.loop_body(body))
             }
             (Ty::Map(k, v), _) => {
-                let key = cx.declare(first, (**k).clone(), false);
-                let val = second.map(|s| cx.declare(s, (**v).clone(), false));
+                let key = cx.declare(first, **k, false);
+                let val = second.map(|s| cx.declare(s, **v, false));
                 StmtKind::ForMap(key, val, Box::new(coll), cx.loop_body(body))
             }
             _ => {
@@ -346,7 +347,7 @@ pub(super) fn stmt_diverges(s: &ir::Stmt) -> bool {
 pub(super) fn contains_break(b: &ir::Block) -> bool {
     fn in_expr(e: &ir::Expr) -> bool {
         match &e.kind {
-            ExprKind::If(_, t, f) => contains_break(t) || f.as_deref().is_some_and(contains_break),
+            ExprKind::If(if_) => contains_break(&if_.then) || if_.otherwise.as_ref().is_some_and(contains_break),
             ExprKind::Match(_, arms) => arms.iter().any(|a| in_expr(&a.body)),
             ExprKind::Block(b) => contains_break(b),
             _ => false,
