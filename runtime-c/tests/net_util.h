@@ -248,6 +248,16 @@ static void scenario_end(purr_actor *server) {
     purr_sched_shutdown();
 }
 
+/* Runs one actor of type t (with on start) to the end on a fresh scheduler. */
+__attribute__((unused)) static void run_actor(purr_sched_kind kind, const purr_actor_type *t) {
+    logs_reset();
+    purr_sched_init(kind);
+    purr_actor *a = purr_spawn(t, NULL, true);
+    purr_sched_run();
+    purr_actor_release(a);
+    purr_sched_shutdown();
+}
+
 /* Runs the scenario to its end on a fresh scheduler. */
 __attribute__((unused)) static void run_on(purr_sched_kind kind, scenario s) {
     purr_actor *server = scenario_start(kind, s);

@@ -18,6 +18,8 @@
 #include "net.h"
 #include "scheduler.h"
 
+#include "net_cases.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -87,21 +89,13 @@ static int64_t drain_socket(int fd) {
     return total;
 }
 
-typedef struct chunk {
-    const char *bytes;
-    size_t len;
-} chunk;
-#define CH(s) {s, sizeof(s) - 1}
-static const chunk *chunks;
-static size_t nchunks;
-
 /* Sends each chunk as its own segment (apart in time, so that the server
  * reads them apart), then its end, and reads until the server's. */
 static void *send_chunks(void *arg) {
     (void)arg;
     int fd = plain_connect(0);
-    for (size_t i = 0; i < nchunks; i++) {
-        send_all(fd, chunks[i].bytes, chunks[i].len);
+    for (size_t i = 0; i < fcase->nchunks; i++) {
+        send_all(fd, fcase->chunks[i].bytes, fcase->chunks[i].len);
         sleep_ms(10);
     }
     shutdown(fd, SHUT_WR);
@@ -123,102 +117,20 @@ static void run_with_thread(scenario s, void *(*client)(void *)) {
 
 /* ---------- echo: a Purr client and server ---------- */
 
-static void attach_line(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 100);
-}
-static void attach_raw(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-}
-static void echo_data(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self;
-    if (data->len == 4 && memcmp(data->data, "quit", 4) == 0) {
-        purr_net_close(conn);
-        return;
-    }
-    char reply[128];
-    snprintf(reply, sizeof reply, "you said: %s\n", shown(data));
-    CHECK(write_text(conn, reply) == PURR_NET_OK);
-}
-static void say_hello(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    CHECK(write_text(conn, "hello\nquit\n") == PURR_NET_OK);
-}
-
 static void test_echo(void) {
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = attach_line, .server_data = echo_data, .connected = say_hello});
-    CHECK_TEXT(&slog, "listening; accepted; data hello; data quit; closed closed");
-    CHECK_TEXT(&clog, "connected; data you said: hello\\x0a; closed peer closed");
+    check_echo(PURR_SCHED_EPOLL);
     CHECK(net.port > 0 && strncmp(net.peer, "127.0.0.1:", 10) == 0);
-    CHECK(purr__io_refs == 0);
 }
 
-/* Writes and attach before Connected: queued, sent once connected. */
-static void test_early_writes(void) {
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = attach_line, .server_data = echo_data, .connecting = say_hello});
-    CHECK_TEXT(&slog, "listening; accepted; data hello; data quit; closed closed");
-    CHECK_TEXT(&clog, "connected; data you said: hello\\x0a; closed peer closed");
-}
+static void test_early_writes(void) { check_early_writes(PURR_SCHED_EPOLL); }
 
 /* ---------- framing across reads ---------- */
 
-static int32_t framing;
-static int64_t frame_width, frame_max;
-static void attach_framed(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, framing, frame_width, frame_max);
-}
-
-static void run_framing(int32_t f, int64_t width, int64_t max, const chunk *cs, size_t n) {
-    framing = f;
-    frame_width = width;
-    frame_max = max;
-    chunks = cs;
-    nchunks = n;
-    run_with_thread((scenario){.accepted = attach_framed}, send_chunks);
-}
-#define RUN_FRAMING(f, w, max, ...)                                             \
-    do {                                                                        \
-        static const chunk cs_[] = {__VA_ARGS__};                               \
-        run_framing(f, w, max, cs_, sizeof cs_ / sizeof cs_[0]);                \
-    } while (0)
-
-static void test_framing(void) {
-    RUN_FRAMING(PURR_NET_LINE, 0, 10, CH("ab"), CH("c\nde"), CH("f\r\ng\nh"), CH("\n"), CH("tail"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data def; data g; data h; data tail; closed peer closed");
-    RUN_FRAMING(PURR_NET_LINE, 0, 3, CH("abc\r\n\n"), CH("abcd\n"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data ; closed frame too long");
-    RUN_FRAMING(PURR_NET_PREFIXED, 2, 100, CH("\0\3ab"), CH("c\0"), CH("\0\0\2xy\0\1z"), CH("\0\5ab"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data ; data xy; data z; closed peer closed");
-    RUN_FRAMING(PURR_NET_PREFIXED, 1, 100, CH("\2hi\1"), CH("!"));
-    CHECK_TEXT(&slog, "listening; accepted; data hi; data !; closed peer closed");
-    RUN_FRAMING(PURR_NET_PREFIXED, 4, 100, CH("\0\0\0\3abc\0\0"), CH("\0\1z"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data z; closed peer closed");
-    RUN_FRAMING(PURR_NET_PREFIXED, 2, 4, CH("\0\4four\0\5"));
-    CHECK_TEXT(&slog, "listening; accepted; data four; closed frame too long");
-    RUN_FRAMING(PURR_NET_RAW, 0, 0, CH("ab"), CH("c\nd"));
-    CHECK_TEXT(&slog, "listening; accepted; data ab; data c\\x0ad; closed peer closed");
-}
+static void run_case(void) { run_with_thread((scenario){.accepted = attach_framed}, send_chunks); }
+static void test_framing(void) { check_framing(run_case); }
 
 /* Raw: 1 MB in one send arrives in Data of at most 64 KiB, in order; long
  * ones are views of the read buffer, not copies. */
-static int64_t raw_total, raw_max;
-static bool raw_ok;
-static void raw_data(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self, (void)conn;
-    for (int64_t i = 0; i < data->len; i++)
-        if (data->data[i] != (uint8_t)((raw_total + i) * 7)) raw_ok = false;
-    raw_total += data->len;
-    if (data->len > raw_max) raw_max = data->len;
-    if (data->len > 64 && data->base == NULL) raw_ok = false;
-}
-static int64_t raw_total_at_close;
-static void raw_closed(purr_actor *self, int64_t conn) {
-    (void)self, (void)conn;
-    raw_total_at_close = raw_total;
-}
 #define BIG (1 << 20)
 static void *send_big(void *arg) {
     (void)arg;
@@ -233,9 +145,9 @@ static void *send_big(void *arg) {
     return NULL;
 }
 static void test_raw_big(void) {
-    raw_total = raw_max = raw_total_at_close = 0;
-    raw_ok = true;
-    framing = PURR_NET_RAW;
+    raw_reset();
+    static const framing_case raw = {.framing = PURR_NET_RAW};
+    fcase = &raw;
     run_with_thread((scenario){.accepted = attach_framed, .server_data = raw_data, .server_closed = raw_closed},
                     send_big);
     CHECK(raw_total == BIG && raw_max <= 65536 && raw_ok);
@@ -247,21 +159,9 @@ static void test_raw_big(void) {
 /* A slow owner with a window of 2: never more in flight, nothing lost, in
  * order, and Closed after the last line. */
 #define LINES 20000
-static int64_t lines_seen, window_peak;
-static bool lines_ok;
-static void attach_window2(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 100);
-    purr_net_set_window(conn, 2);
-}
 static void slow_line(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self;
-    char want[32];
-    int n = snprintf(want, sizeof want, "line %lld", (long long)lines_seen);
-    if (data->len != n || memcmp(data->data, want, (size_t)n) != 0) lines_ok = false;
-    int64_t in_flight = purr__net_conn_of(conn)->in_flight;
-    if (in_flight > window_peak) window_peak = in_flight;
-    if (++lines_seen % 2000 == 0) sleep_ms(2);
+    count_line(self, conn, data);
+    if (lines_seen % 2000 == 0) sleep_ms(2);
 }
 static void closed_after_lines(purr_actor *self, int64_t conn) {
     (void)self, (void)conn;
@@ -280,9 +180,8 @@ static void *send_lines(void *arg) {
     return NULL;
 }
 static void test_window(void) {
-    lines_seen = window_peak = 0;
-    lines_ok = true;
-    run_with_thread((scenario){.accepted = attach_window2, .server_data = slow_line, .server_closed = closed_after_lines},
+    lines_reset(2);
+    run_with_thread((scenario){.accepted = attach_lines, .server_data = slow_line, .server_closed = closed_after_lines},
                     send_lines);
     CHECK(lines_seen == LINES && lines_ok && window_peak == 2);
     CHECK(purr_metrics_get().max_mailbox_depth <= 2);
@@ -294,11 +193,6 @@ static void test_window(void) {
 #define FLOOD (32 << 20)
 static int64_t resumed_at, flood_done_at;
 static size_t flood_peak_heap;
-static void attach_paused(purr_actor *self, int64_t conn) {
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_net_pause(conn);
-    purr_send_after(self, 200, int_msg_new(K_INT, conn));
-}
 static void resume_conn(purr_actor *self, int64_t conn) {
     (void)self;
     flood_peak_heap = purr_heap_peak_bytes();
@@ -320,8 +214,7 @@ static void *send_flood(void *arg) {
     return NULL;
 }
 static void test_pause_holds_the_sender(void) {
-    raw_total = raw_max = raw_total_at_close = 0;
-    raw_ok = true;
+    raw_reset();
     resumed_at = flood_done_at = 0;
     run_with_thread((scenario){.accepted = attach_paused, .server_data = raw_data, .server_closed = raw_closed,
                                .timer = resume_conn},
@@ -419,81 +312,9 @@ static void test_output_limit(void) {
 
 /* ---------- Closed ---------- */
 
-static void close_at_once(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_net_close(conn);
-    CHECK(write_text(conn, "late") == PURR_NET_CLOSED);
-}
-static void abort_later(purr_actor *self, int64_t conn) {
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_send_after(self, 20, int_msg_new(K_INT, conn));
-}
-static void abort_now(purr_actor *self, int64_t conn) {
-    (void)self;
-    CHECK(write_text(conn, "lost") == PURR_NET_OK);
-    purr_net_abort(conn);
-}
-static void pause_client(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_net_pause(conn);
-}
-static void client_aborts(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_send_after(self, 20, int_msg_new(K_SEND, 0));
-    (void)conn;
-}
-static void abort_step(purr_actor *self, int64_t conn, int64_t step) {
-    (void)self, (void)step;
-    purr_net_abort(conn);
-}
-static void attach_and_pause(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 100);
-    purr_net_pause(conn);
-}
-static void write_then_close(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    write_text(conn, "a\nb\nc\n");
-    purr_net_close(conn);
-}
-static void attach_window1(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 10);
-    purr_net_set_window(conn, 1);
-}
-
-static void test_reasons(void) {
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = close_at_once, .connected = attach_raw});
-    CHECK_TEXT(&slog, "listening; accepted; closed closed");
-    CHECK_TEXT(&clog, "connected; closed peer closed");
-
-    /* A paused client hears the reset. */
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = abort_later, .connected = pause_client, .timer = abort_now});
-    CHECK_TEXT(&slog, "listening; accepted; closed aborted");
-    CHECK_TEXT(&clog, "connected; closed reset");
-
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = attach_line, .connected = client_aborts, .client_step = abort_step});
-    CHECK_TEXT(&slog, "listening; accepted; closed reset");
-    CHECK_TEXT(&clog, "connected; closed aborted");
-
-    /* A server paused from the start hears it too. */
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = attach_and_pause, .connected = client_aborts, .client_step = abort_step});
-    CHECK_TEXT(&slog, "listening; accepted; closed reset");
-
-    run_on(PURR_SCHED_EPOLL, (scenario){.accepted = attach_window1, .connected = write_then_close});
-    CHECK_TEXT(&slog, "listening; accepted; data a; data b; data c; closed peer closed");
-    CHECK_TEXT(&clog, "connected; closed closed");
-}
+static void test_reasons(void) { check_reasons(PURR_SCHED_EPOLL); }
 
 /* The peer sends a request and its FIN; the reply still reaches it. */
-static void reply_pong(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self, (void)data;
-    CHECK(write_text(conn, "pong\n") == PURR_NET_OK);
-}
 static char half_closed_got[64];
 static void *ping_half_close(void *arg) {
     (void)arg;
@@ -529,33 +350,12 @@ static void connect_refused(purr_actor *self, purr_msg *m) {
 }
 static const purr_actor_type refused_type = {"Refused", 0, connect_refused, NULL};
 static void test_connect_refused(void) {
-    logs_reset();
-    purr_sched_init(PURR_SCHED_EPOLL);
-    purr_actor *a = purr_spawn(&refused_type, NULL, true);
-    purr_sched_run();
+    run_actor(PURR_SCHED_EPOLL, &refused_type);
     CHECK_TEXT(&clog, "closed Connection refused");
-    purr_actor_release(a);
-    purr_sched_shutdown();
 }
 
 /* ---------- ownership ---------- */
 
-static textlog blog;
-static purr_actor *b_actor;
-static void b_dispatch(purr_actor *self, purr_msg *m) {
-    (void)self;
-    if (m->kind == K_INT) purr_net_attach(int_of(m), PURR_NET_LINE, 0, 100);
-    if (m->kind == K_DATA) tlog(&blog, "data %s", shown(DATA(m)->data));
-    if (m->kind == K_CLOSED) {
-        tlog(&blog, "closed %s", CLOSED(m)->reason->data);
-        purr_net_close_listener(net.listener);
-    }
-}
-static const purr_actor_type b_type = {"B", 0, b_dispatch, NULL};
-static void hand_over(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self;
-    if (data->len == 2 && memcmp(data->data, "l0", 2) == 0) purr_send(b_actor, int_msg_new(K_INT, conn));
-}
 static void *send_ten_lines(void *arg) {
     (void)arg;
     int fd = plain_connect(0);
@@ -569,18 +369,15 @@ static void *send_ten_lines(void *arg) {
 }
 /* The server's Data, then B's, make every line in order; Closed is B's. */
 static void test_move(void) {
-    blog.len = 0;
-    blog.text[0] = '\0';
-    purr_actor *server =
-        scenario_start(PURR_SCHED_EPOLL, (scenario){.accepted = attach_line, .server_data = hand_over, .no_client = true});
-    b_actor = purr_spawn(&b_type, NULL, false);
+    purr_actor *server = start_move(PURR_SCHED_EPOLL, (scenario){.no_client = true});
     pthread_t t;
     pthread_create(&t, NULL, send_ten_lines, NULL);
     purr_sched_run();
     pthread_join(t, NULL);
     textlog all = {.len = 0};
     tlog(&all, "%s", slog.text);
-    tlog(&all, "%s", blog.text);
+    const char *b_data = strstr(blog.text, "data");
+    tlog(&all, "%s", b_data != NULL ? b_data : "(B got no Data)");
     CHECK(strcmp(all.text, "listening; accepted; data l0; data l1; data l2; data l3; data l4; data l5; data l6; data l7; "
                       "data l8; data l9; data l10; closed peer closed") == 0);
     CHECK(strstr(blog.text, "data l10; closed peer closed") != NULL);
@@ -753,11 +550,7 @@ static const purr_actor_type idle_type = {"Idle", 0, idle_dispatch, NULL};
 
 static void test_idle_memory(void) {
     idle_events = 0;
-    purr_sched_init(PURR_SCHED_EPOLL);
-    purr_actor *a = purr_spawn(&idle_type, NULL, true);
-    purr_sched_run();
-    purr_actor_release(a);
-    purr_sched_shutdown();
+    run_actor(PURR_SCHED_EPOLL, &idle_type);
     /* The record is 200 bytes on x86-64 and the slots add about 20: 220
      * measured (kernel socket buffers not counted). */
     if (idle_bytes_per_conn > 256) fprintf(stderr, "%zu bytes per idle connection\n", idle_bytes_per_conn);

@@ -14,137 +14,48 @@
 #include "net.h"
 #include "scheduler.h"
 
-static textlog blog;
+#include "net_cases.h"
 
 /* The scenarios run on the in-memory network. */
 static void run_scenario(scenario s) { run_on(PURR_SCHED_DET, s); }
 
 /* ---------- echo ---------- */
 
-static void attach_line(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 100);
-}
-static void echo_data(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self;
-    if (data->len == 4 && memcmp(data->data, "quit", 4) == 0) {
-        purr_net_close(conn);
-        return;
-    }
-    char reply[128];
-    snprintf(reply, sizeof reply, "you said: %s\n", shown(data));
-    CHECK(write_text(conn, reply) == PURR_NET_OK);
-}
-static void say_hello(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    CHECK(write_text(conn, "hello\nquit\n") == PURR_NET_OK);
-}
-
+/* The same program, the same events, the same handles, every run. */
 static void test_echo(void) {
-    scenario s = {.accepted = attach_line, .server_data = echo_data, .connected = say_hello};
-    run_scenario(s);
-    CHECK_TEXT(&slog, "listening; accepted; data hello; data quit; closed closed");
+    check_echo(PURR_SCHED_DET);
     CHECK(net.port == 40000 && strcmp(net.peer, "127.0.0.1:40001") == 0);
-    CHECK_TEXT(&clog, "connected; data you said: hello\\x0a; closed peer closed");
-    /* The same program, the same events, the same handles. */
     textlog first_s = slog, first_c = clog;
     int64_t conn = net.client_conn;
-    run_scenario(s);
+    check_echo(PURR_SCHED_DET);
     CHECK(strcmp(first_s.text, slog.text) == 0 && strcmp(first_c.text, clog.text) == 0);
     CHECK(net.client_conn == conn && conn > 0);
-    CHECK(purr__io_refs == 0);
 }
 
-/* Writes and attach before Connected: queued, sent once connected. */
-static void test_early_writes(void) {
-    run_scenario((scenario){.accepted = attach_line, .server_data = echo_data, .connecting = say_hello});
-    CHECK_TEXT(&slog, "listening; accepted; data hello; data quit; closed closed");
-    CHECK_TEXT(&clog, "connected; data you said: hello\\x0a; closed peer closed");
-}
+static void test_early_writes(void) { check_early_writes(PURR_SCHED_DET); }
 
 /* ---------- framing ---------- */
 
-typedef struct chunk {
-    const char *bytes;
-    size_t len;
-} chunk;
-#define CH(s) {s, sizeof(s) - 1}
-static const chunk *chunks;
-static size_t nchunks;
-static int32_t framing;
-static int64_t frame_width, frame_max;
-
-static void attach_framed(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, framing, frame_width, frame_max);
-}
+/* The client writes one chunk per step, then closes. */
 static void start_chunks(purr_actor *self, int64_t conn) {
     (void)conn;
     purr_send(self, int_msg_new(K_SEND, 0));
 }
-/* One chunk per step, then close. */
 static void write_chunk(purr_actor *self, int64_t conn, int64_t i) {
-    purr_bytes *b = purr_bytes_from((const uint8_t *)chunks[i].bytes, (int64_t)chunks[i].len);
+    purr_bytes *b = purr_bytes_from((const uint8_t *)fcase->chunks[i].bytes, (int64_t)fcase->chunks[i].len);
     purr_net_write(conn, b);
     purr_bytes_release(b);
-    if ((size_t)i + 1 < nchunks)
+    if ((size_t)i + 1 < fcase->nchunks)
         purr_send(self, int_msg_new(K_SEND, i + 1));
     else
         purr_net_close(conn);
 }
-
-static void run_framing(int32_t f, int64_t width, int64_t max, const chunk *cs, size_t n) {
-    framing = f;
-    frame_width = width;
-    frame_max = max;
-    chunks = cs;
-    nchunks = n;
-    scenario s = {.accepted = attach_framed, .connected = start_chunks, .client_step = write_chunk};
-    run_scenario(s);
+static void run_case(void) {
+    run_scenario((scenario){.accepted = attach_framed, .connected = start_chunks, .client_step = write_chunk});
 }
-#define RUN_FRAMING(f, w, max, ...)                                             \
-    do {                                                                        \
-        static const chunk cs_[] = {__VA_ARGS__};                               \
-        run_framing(f, w, max, cs_, sizeof cs_ / sizeof cs_[0]);                \
-    } while (0)
+static void test_framing(void) { check_framing(run_case); }
 
-static void test_framing(void) {
-    /* Lines split across writes, several in one, \r\n, an unterminated last line. */
-    RUN_FRAMING(PURR_NET_LINE, 0, 10, CH("ab"), CH("c\nde"), CH("f\r\ng\nh"), CH("\n"), CH("tail"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data def; data g; data h; "
-                      "data tail; closed peer closed");
-    RUN_FRAMING(PURR_NET_LINE, 0, 3, CH("abc\r\n\n"), CH("abcd\n"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data ; closed frame too long");
-    RUN_FRAMING(PURR_NET_LINE, 0, 3, CH("abc\r"), CH("\nabcd"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; closed frame too long");
-    /* Prefixed: split headers, empty frames, an incomplete last frame dropped. */
-    RUN_FRAMING(PURR_NET_PREFIXED, 2, 100, CH("\0\3ab"), CH("c\0"), CH("\0\0\2xy\0\1z"), CH("\0\5ab"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data ; data xy; data z; "
-                      "closed peer closed");
-    RUN_FRAMING(PURR_NET_PREFIXED, 1, 100, CH("\2hi\1"), CH("!"));
-    CHECK_TEXT(&slog, "listening; accepted; data hi; data !; closed peer closed");
-    RUN_FRAMING(PURR_NET_PREFIXED, 4, 100, CH("\0\0\0\3abc\0\0"), CH("\0\1z"));
-    CHECK_TEXT(&slog, "listening; accepted; data abc; data z; closed peer closed");
-    RUN_FRAMING(PURR_NET_PREFIXED, 2, 4, CH("\0\4four\0\5"));
-    CHECK_TEXT(&slog, "listening; accepted; data four; closed frame too long");
-    /* Raw: each write arrives whole. */
-    RUN_FRAMING(PURR_NET_RAW, 0, 0, CH("ab"), CH("c\nd"));
-    CHECK_TEXT(&slog, "listening; accepted; data ab; data c\\x0ad; closed peer closed");
-    CHECK(purr_heap_bytes() == 0);
-}
-
-/* Raw Data are at most 64 KiB; a long frame is a view of the buffer. */
-static int64_t raw_total, raw_max;
-static bool raw_pattern_ok;
-static void raw_data(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self, (void)conn;
-    for (int64_t i = 0; i < data->len; i++)
-        if (data->data[i] != (uint8_t)((raw_total + i) * 7)) raw_pattern_ok = false;
-    raw_total += data->len;
-    if (data->len > raw_max) raw_max = data->len;
-    if (data->len > 64) CHECK(data->base != NULL); /* a view, not a copy */
-}
+/* Raw Data are at most 64 KiB, long ones views of the buffer. */
 static void write_big(purr_actor *self, int64_t conn) {
     (void)self;
     purr_bytes *b = purr_bytes_new(200000, NULL);
@@ -154,32 +65,16 @@ static void write_big(purr_actor *self, int64_t conn) {
     purr_net_close(conn);
 }
 static void test_raw_big(void) {
-    raw_total = raw_max = 0;
-    raw_pattern_ok = true;
-    framing = PURR_NET_RAW;
-    scenario s = {.accepted = attach_framed, .server_data = raw_data, .connected = write_big};
-    run_scenario(s);
-    CHECK(raw_total == 200000 && raw_max == 65536 && raw_pattern_ok);
+    raw_reset();
+    static const framing_case raw = {.framing = PURR_NET_RAW};
+    fcase = &raw;
+    run_scenario((scenario){.accepted = attach_framed, .server_data = raw_data, .server_closed = raw_closed,
+                            .connected = write_big});
+    CHECK(raw_total == 200000 && raw_max == 65536 && raw_ok && raw_total_at_close == 200000);
 }
 
 /* ---------- window and set_framing ---------- */
 
-static int64_t lines_seen, window_peak;
-static bool lines_in_order;
-static void attach_window3(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 100);
-    purr_net_set_window(conn, 3);
-}
-static void count_line(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    char want[32];
-    snprintf(want, sizeof want, "line %lld", (long long)lines_seen);
-    if (data->len != (int64_t)strlen(want) || memcmp(data->data, want, (size_t)data->len) != 0) lines_in_order = false;
-    lines_seen++;
-    int64_t waiting = purr__net_conn_of(conn)->in_flight;
-    if (waiting > window_peak) window_peak = waiting;
-    CHECK(purr__actor_of(self)->depth <= 2); /* the other Data of the window */
-}
 static void write_lines(purr_actor *self, int64_t conn) {
     (void)self;
     purr_strbuf sb;
@@ -198,12 +93,9 @@ static void write_lines(purr_actor *self, int64_t conn) {
 }
 
 static void test_window(void) {
-    lines_seen = window_peak = 0;
-    lines_in_order = true;
-    scenario s = {.accepted = attach_window3, .server_data = count_line, .connected = write_lines};
-    /* Only the server's log of the last entries matters here. */
-    run_scenario(s);
-    CHECK(lines_seen == 50 && lines_in_order && window_peak == 3);
+    lines_reset(3);
+    run_scenario((scenario){.accepted = attach_lines, .server_data = count_line, .connected = write_lines});
+    CHECK(lines_seen == 50 && lines_ok && window_peak == 3);
     CHECK(strstr(slog.text, "data line 49; closed peer closed") != NULL);
     CHECK(purr_metrics_get().max_mailbox_depth <= 3);
 }
@@ -235,11 +127,6 @@ static void test_set_framing(void) {
 
 /* ---------- writes: Throttled, Writable, the output limit ---------- */
 
-static void attach_paused(purr_actor *self, int64_t conn) {
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_net_pause(conn);
-    purr_send_after(self, 5, int_msg_new(K_INT, 1));
-}
 static void resume_server(purr_actor *self, int64_t v) {
     (void)self, (void)v;
     tlog(&slog, "resume");
@@ -290,76 +177,11 @@ static void test_throttle(void) {
     scenario_end(server);
 }
 
-/* ---------- Closed: reasons ---------- */
+/* ---------- Closed ---------- */
 
-static void attach_raw(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-}
-static void close_at_once(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_net_close(conn);
-    CHECK(write_text(conn, "late") == PURR_NET_CLOSED);
-}
-static void abort_later(purr_actor *self, int64_t conn) {
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_send_after(self, 5, int_msg_new(K_INT, conn));
-}
-static void abort_now(purr_actor *self, int64_t conn) {
-    (void)self;
-    CHECK(write_text(conn, "lost") == PURR_NET_OK);
-    purr_net_abort(conn);
-}
-static void pause_client(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    purr_net_pause(conn);
-}
-static void client_aborts(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    write_text(conn, "x");
-    purr_net_abort(conn);
-}
-static void write_then_close(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
-    write_text(conn, "a\nb\nc\n");
-    purr_net_close(conn);
-}
-static void attach_window1(purr_actor *self, int64_t conn) {
-    (void)self;
-    purr_net_attach(conn, PURR_NET_LINE, 0, 10);
-    purr_net_set_window(conn, 1);
-}
-
-static void test_reasons(void) {
-    run_scenario((scenario){.accepted = close_at_once, .connected = attach_raw});
-    CHECK_TEXT(&slog, "listening; accepted; closed closed");
-    CHECK_TEXT(&clog, "connected; closed peer closed");
-
-    /* The paused client hears the reset at once; the bytes queued are lost. */
-    run_scenario((scenario){.accepted = abort_later, .connected = pause_client,
-                            .timer = abort_now});
-    CHECK_TEXT(&slog, "listening; accepted; closed aborted");
-    CHECK_TEXT(&clog, "connected; closed reset");
-
-    run_scenario((scenario){.accepted = attach_line, .connected = client_aborts});
-    CHECK_TEXT(&slog, "listening; accepted; closed reset");
-    CHECK_TEXT(&clog, "connected; closed aborted");
-
-    /* Closed after every Data, one at a time. */
-    run_scenario((scenario){.accepted = attach_window1, .connected = write_then_close});
-    CHECK_TEXT(&slog, "listening; accepted; data a; data b; data c; closed peer closed");
-    CHECK_TEXT(&clog, "connected; closed closed");
-}
+static void test_reasons(void) { check_reasons(PURR_SCHED_DET); }
 
 /* The peer's FIN does not stop the replies to its last requests. */
-static void reply_pong(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self, (void)data;
-    CHECK(write_text(conn, "pong\n") == PURR_NET_OK);
-}
 static void ping_and_close(purr_actor *self, int64_t conn) {
     (void)self;
     purr_net_attach(conn, PURR_NET_RAW, 0, 0);
@@ -375,45 +197,16 @@ static void test_replies_after_fin(void) {
 
 /* ---------- ownership ---------- */
 
-/* The server takes the first line, then hands the connection to B. */
-static purr_actor *b_actor;
-static void b_dispatch(purr_actor *self, purr_msg *m) {
-    (void)self;
-    switch (m->kind) {
-    case K_INT:
-        purr_net_attach(int_of(m), PURR_NET_LINE, 0, 100);
-        tlog(&blog, "attached");
-        break;
-    case K_DATA:
-        tlog(&blog, "data %s", shown(DATA(m)->data));
-        break;
-    case K_CLOSED:
-        tlog(&blog, "closed %s", CLOSED(m)->reason->data);
-        purr_net_close_listener(net.listener);
-        break;
-    }
-}
-static const purr_actor_type b_type = {"B", 0, b_dispatch, NULL};
-static void hand_over(purr_actor *self, int64_t conn, const purr_bytes *data) {
-    (void)self;
-    if (data->len == 2 && memcmp(data->data, "l0", 2) == 0) purr_send(b_actor, int_msg_new(K_INT, conn));
-}
 static void write_ten_lines(purr_actor *self, int64_t conn) {
     (void)self;
     write_text(conn, "l0\nl1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\n");
     purr_net_close(conn);
 }
 static void test_move(void) {
-    scenario s = {.accepted = attach_line, .server_data = hand_over, .connected = write_ten_lines};
-    blog.len = 0;
-    blog.text[0] = '\0';
-    purr_actor *server = scenario_start(PURR_SCHED_DET, s);
-    b_actor = purr_spawn(&b_type, NULL, false);
+    purr_actor *server = start_move(PURR_SCHED_DET, (scenario){.connected = write_ten_lines});
     purr_sched_run();
-    /* What was cut for the server stays with it; Closed goes to B, after
-     * the server handled all of its Data. */
-    CHECK_TEXT(&slog, "listening; accepted; data l0; data l1; data l2; data l3; "
-                      "data l4; data l5; data l6; data l7; data l8");
+    CHECK_TEXT(&slog, "listening; accepted; data l0; data l1; data l2; data l3; data l4; data l5; data l6; data l7; "
+                      "data l8");
     CHECK_TEXT(&blog, "attached; data l9; closed peer closed");
     purr_actor_release(b_actor);
     scenario_end(server);
@@ -491,13 +284,8 @@ static void handles_dispatch(purr_actor *self, purr_msg *m) {
 static const purr_actor_type handles_type = {"Handles", 0, handles_dispatch, NULL};
 
 static void test_handles(void) {
-    logs_reset();
-    purr_sched_init(PURR_SCHED_DET);
-    purr_actor *a = purr_spawn(&handles_type, NULL, true);
-    purr_sched_run();
+    run_actor(PURR_SCHED_DET, &handles_type);
     CHECK_TEXT(&clog, "closed Connection refused");
-    purr_actor_release(a);
-    purr_sched_shutdown();
 }
 
 /* ---------- the end of a run ---------- */
