@@ -774,6 +774,95 @@ typedef struct purr_metrics {
 } purr_metrics;
 purr_metrics purr_metrics_get(void);
 
+/* ---------- net (net.c) ----------
+ * std.net (docs/io.md): TCP listeners and connections as actor I/O. No call
+ * waits for the network; what happens comes back as the messages of
+ * std.net, built through the registered constructors (rtmsg.h):
+ * Accepted{listener, conn, peer}, Data{conn, data}, Closed{conn, reason},
+ * Connected{conn}, Writable{conn}. Under the event loop they run on real
+ * sockets; under the deterministic scheduler on an in-memory network
+ * between the program's own actors (same calls, same messages; open
+ * connections do not keep drain() from returning).
+ *
+ * Handles are int64_t ids > 0, unique in the process while the scheduler
+ * runs (the id is net.conn_id). A stale id (its listener or connection is
+ * closed) is harmless: write returns PURR_NET_CLOSED, local_port 0, and the
+ * other calls do nothing. Calls run on the scheduler thread; listen,
+ * connect and attach inside a handler (the calling actor becomes the
+ * owner: purr__actor_current), the others anywhere. The owner of a
+ * listener or connection is the actor its events go to; when it ends
+ * (stop, panic, shutdown) they are closed. */
+
+/* Framing (attach, set_framing): RAW delivers what arrived (at most 64 KiB
+ * a Data); LINE one Data per line of at most max bytes, without "\n" or
+ * "\r\n" (at the peer's end, an unterminated last line is delivered too);
+ * PREFIXED(width 1, 2 or 4, max) one Data per frame behind a big-endian
+ * length of width bytes, stripped (an incomplete last frame is dropped). A
+ * frame over max closes the connection with "frame too long". width and
+ * max are ignored where the framing has none. */
+enum { PURR_NET_RAW = 0, PURR_NET_LINE = 1, PURR_NET_PREFIXED = 2 };
+/* purr_net_write's result (net.WriteState). */
+enum { PURR_NET_OK = 0, PURR_NET_THROTTLED = 1, PURR_NET_CLOSED = 2 };
+
+/* net.listen: a listener on host (a numeric IPv4 or IPv6 address, or
+ * "localhost"; names are not resolved) and port (0: any free port), owned
+ * by the caller, which gets Accepted for each connection. Returns its id,
+ * or a negative code for purr_net_error_text. Each accepted connection
+ * belongs to the listener's owner until an actor attaches it. */
+int64_t purr_net_listen(const purr_str *host, int64_t port);
+/* The port a listener is bound to (the one chosen for port 0). */
+int64_t purr_net_local_port(int64_t listener);
+/* Stops listening; connections already accepted stay. */
+void purr_net_close_listener(int64_t listener);
+/* net.connect: a connection to host:port, owned by the caller, which gets
+ * Connected, or Closed with the system's error text ("Connection refused").
+ * Always returns an id. Writes made before Connected are sent once
+ * connected. Like an accepted connection it reads (Data, and the peer's
+ * end) only once attached; attach may come before Connected. */
+int64_t purr_net_connect(const purr_str *host, int64_t port);
+
+/* net.attach: the caller (any actor holding the handle) becomes the
+ * connection's owner and gets its Data, Writable and Closed from now on:
+ * an accepted connection is taken from the listener's owner, an attached
+ * one moves (Data already in the old owner's mailbox stay there, and
+ * Closed waits until they were handled). Window, pause and limits stay as
+ * they were. An invalid framing panics. */
+void purr_net_attach(int64_t conn, int32_t framing, int64_t width, int64_t max);
+/* Owner only (a panic in any other caller), like set_window, pause and
+ * resume. The new framing applies to the bytes not yet cut into frames. */
+void purr_net_set_framing(int64_t conn, int32_t framing, int64_t width, int64_t max);
+/* At most n (>= 1; default 8) of the connection's Data wait unhandled in
+ * mailboxes; reading pauses until the owner catches up. */
+void purr_net_set_window(int64_t conn, int64_t n);
+/* Pause and resume reading. A paused connection still reports Closed when
+ * it fails or is closed; a peer's FIN is seen after resume (the Data before
+ * it come first). */
+void purr_net_pause(int64_t conn);
+void purr_net_resume(int64_t conn);
+
+/* net.write: queues data (retained, not copied) and never blocks; the
+ * queue is written at the end of the running actor's turn (one writev for
+ * many writes). PURR_NET_OK while the queue is at most the high watermark;
+ * PURR_NET_THROTTLED above it (the owner then gets Writable once the queue
+ * falls below the low one); PURR_NET_CLOSED on a closed connection (nothing
+ * queued). A write that would take the queue past the hard limit closes the
+ * connection with "output buffer limit" and returns PURR_NET_CLOSED. Any
+ * actor may write; one actor's writes are sent in the order made. */
+int32_t purr_net_write(int64_t conn, purr_bytes *data);
+/* The watermarks in bytes; 0 <= low <= high <= hard, else a panic.
+ * Defaults 256 KiB, 1 MiB, 64 MiB. */
+void purr_net_set_limits(int64_t conn, int64_t low, int64_t high, int64_t hard);
+/* close sends what is queued, then closes; abort drops it and closes at
+ * once (a reset to the peer). Either way the owner gets Closed once
+ * ("closed", "aborted"), after every Data of the connection was handled.
+ * The other reasons: "peer closed" (after the peer's FIN; what is queued is
+ * still sent, and writes are accepted until Closed is sent), "reset",
+ * "output buffer limit", "frame too long", or the system's error text. */
+void purr_net_close(int64_t conn);
+void purr_net_abort(int64_t conn);
+/* The text of listen's negative result, owned. */
+purr_str *purr_net_error_text(int64_t code);
+
 /* ---------- tests and benches (docs/actors.md §10, §11) ---------- */
 typedef struct purr_test_case {
     const char *name;

@@ -62,6 +62,7 @@ static void turns(void) {
             det.steps++;
             purr__metrics.scheduler_steps++;
             if (purr__actor_run_one(a)) purr__runq_push(q, a);
+            purr__turn_end();
             continue;
         }
         int64_t next;

@@ -167,6 +167,7 @@ static void run_ready(purr__runq *q) {
                 break;
             }
         }
+        purr__turn_end();
     }
 }
 

@@ -20,6 +20,8 @@
 const purr__sched_ops *purr__sched;
 purr__runq purr__sched_runq;
 int64_t purr__io_refs;
+void (*purr__turn_end_hook)(void);
+void (*purr__net_shutdown_hook)(void);
 
 void purr_sched_init(purr_sched_kind kind) {
     if (purr__sched != NULL) purr_sched_shutdown();
@@ -54,6 +56,7 @@ void purr_sched_shutdown(void) {
     purr__sched->shutdown();
     purr__runq_clear(&purr__sched_runq);
     purr__actors_shutdown();
+    if (purr__net_shutdown_hook != NULL) purr__net_shutdown_hook();
     purr__sched = NULL;
     purr__single_threaded = false; /* back to the atomic mailbox path */
     purr__msg_cache_release();
@@ -63,7 +66,10 @@ void purr__sched_schedule(purr__actor *a) { purr__runq_push(&purr__sched_runq, a
 
 void purr__sched_guard(void (*turns)(void)) {
     purr__handler_owned_base = purr__owned_top;
-    if (setjmp(purr__fault_jump) != 0) purr__actor_recover();
+    if (setjmp(purr__fault_jump) != 0) {
+        purr__actor_recover();
+        purr__turn_end();
+    }
     turns();
 }
 

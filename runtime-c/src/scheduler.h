@@ -78,6 +78,20 @@ void purr__sched_schedule(purr__actor *a);
  * (step counts) lives in static storage, written before each handler runs. */
 void purr__sched_guard(void (*turns)(void));
 
+/* The end of an actor's turn (after its batch on the event loop, after its
+ * step on the deterministic scheduler, after a fault): the net layer's
+ * work for the turn, such as writing what the turn queued on each
+ * connection with one writev (net.c, docs/io.md). The hook is NULL while
+ * there is no such work, so a turn costs one load and branch. The net
+ * layer sets it; pointers, not calls, so that a program without std.net
+ * links none of net.c. The shutdown hook runs at purr_sched_shutdown after
+ * every actor ended, and closes what the net layer still holds. */
+extern void (*purr__turn_end_hook)(void);
+extern void (*purr__net_shutdown_hook)(void);
+static inline void purr__turn_end(void) {
+    if (PURR_UNLIKELY(purr__turn_end_hook != NULL)) purr__turn_end_hook();
+}
+
 /* sched_epoll.c's tuning, here so the tests can check the bounds.
  *
  * PURR__LOOP_BATCH: messages an actor handles per turn while other actors

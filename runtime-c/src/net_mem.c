@@ -1,0 +1,174 @@
+/* net_mem.c — std.net's transport under the deterministic scheduler: an
+ * in-memory network between the program's own actors (docs/io.md).
+ *
+ * A listener takes a port in a table of this process (port 0: the next
+ * free one from FIRST_PORT); net.connect to a listening port makes two
+ * connected records, the client's and the server's, each the other's
+ * peer; to a port nobody listens on it fails with "Connection refused". No
+ * socket is opened and nothing real is waited for, so open connections do
+ * not keep drain() from returning (scheduler.h: the deterministic
+ * scheduler ignores I/O references).
+ *
+ * Bytes a connection writes stay in its output queue, as in a socket's
+ * send buffer, until deliver() moves them into the peer's input, where
+ * net_frame.c cuts them as for a socket. deliver() runs in the connection's
+ * end-of-turn work (net.c), so bytes written in a step arrive whole and in
+ * order as Data handled at later steps, and it moves bytes only while the
+ * reader wants input: a paused reader or a full window leaves them queued
+ * with the writer, whose writes then turn Throttled and later Writable,
+ * as over TCP. Every step is a pure function of the program.
+ *
+ * Ends: a close sends what is queued, then the peer reads the end (it gets
+ * "peer closed" once it has read everything); an abort resets the peer
+ * ("reset", even while it is paused). Bytes sent to an end that closed are
+ * lost. */
+#include "net.h"
+
+#include "scheduler.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+enum { FIRST_PORT = 40000 };
+
+/* Invariant: ports lists the open in-memory listeners (distinct ports,
+ * linked through next); next_port is where the search for a free port
+ * starts, for listeners and for the clients' side of Accepted's peer. */
+static struct {
+    purr__net_listener *ports;
+    int64_t next_port;
+} mem = {NULL, FIRST_PORT};
+
+static purr__net_listener *listening(int64_t port) {
+    for (purr__net_listener *l = mem.ports; l != NULL; l = l->next)
+        if (l->port == port) return l;
+    return NULL;
+}
+
+static int64_t free_port(void) {
+    while (listening(mem.next_port) != NULL) mem.next_port++;
+    return mem.next_port++;
+}
+
+/* The hosts and ports that the real network takes (net_sock.c). */
+static int check_host(const purr_str *host, int64_t port) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    return purr__net_address(host, port, &ss, &len);
+}
+
+int64_t purr__net_mem_listen(purr__actor *owner, const purr_str *host, int64_t port) {
+    int err = check_host(host, port);
+    if (err != 0) return err;
+    if (port != 0 && listening(port) != NULL) return -EADDRINUSE;
+    purr__net_listener *l = purr__net_listener_new(&purr__net_mem, owner);
+    l->port = port != 0 ? port : free_port();
+    l->next = mem.ports;
+    mem.ports = l;
+    purr__io_ref();
+    return l->h.id;
+}
+
+int64_t purr__net_mem_connect(purr__actor *owner, const purr_str *host, int64_t port) {
+    purr__net_conn *c = purr__net_conn_new(&purr__net_mem, owner);
+    c->flags |= PURR__NET_TELLS;
+    int err = check_host(host, port);
+    purr__net_listener *l = err == 0 ? listening(port) : NULL;
+    if (l == NULL) {
+        purr__net_fail(c, err != 0 ? purr_net_error_text(err) : purr__net_errno_reason(ECONNREFUSED));
+        return c->h.id;
+    }
+    purr__net_conn *s = purr__net_conn_new(&purr__net_mem, l->h.res.owner);
+    purr__net_opened(c);
+    purr__net_opened(s);
+    c->peer = s;
+    s->peer = c;
+    c->flags |= PURR__NET_CONNECTED_DUE;
+    purr__net_mark(c);
+    char peer[32];
+    snprintf(peer, sizeof peer, "127.0.0.1:%lld", (long long)free_port());
+    purr__net_send_accepted(l, s, purr_str_from_cstr(peer));
+    return c->h.id;
+}
+
+/* Copies up to `room` bytes from the front of q to `to` and takes them
+ * off q; returns how many. */
+static int64_t take(purr__net_outq *q, uint8_t *to, int64_t room) {
+    int64_t n = 0;
+    while (n < room && q->len > 0) {
+        const purr_bytes *b = q->buf[q->head];
+        int64_t k = b->len - q->off;
+        if (k > room - n) k = room - n;
+        memcpy(to + n, b->data + q->off, (size_t)k);
+        n += k;
+        purr__net_outq_consume(q, k);
+    }
+    return n;
+}
+
+/* The one place that decides which of w's bytes reach r, and when: here,
+ * everything w queued, in order, as long as r wants input (a closed r
+ * loses them). Seeded latency, chunked reads and stalls (docs/io.md,
+ * simulation) are decisions of this function. `self` is the connection
+ * whose work runs; the other one is queued for its own (Writable, Closed,
+ * more frames). */
+static void deliver(purr__net_conn *w, purr__net_conn *r, purr__net_conn *self) {
+    bool moved = false;
+    while (w->out.len > 0) {
+        if (r->flags & PURR__NET_CLOSED) {
+            purr__net_outq_clear(&w->out);
+        } else {
+            if (!purr__net_wants_input(r)) break;
+            int64_t room;
+            uint8_t *at = purr__net_room(r, &room);
+            r->in->len += take(&w->out, at, room);
+            purr__net_cut(r);
+        }
+        moved = true;
+    }
+    if (moved) purr__net_mark(w == self ? r : w);
+}
+
+static void mem_pump(purr__net_conn *c) {
+    purr__net_conn *peer = c->peer;
+    if (peer != NULL) {
+        deliver(c, peer, c);
+        deliver(peer, c, c);
+    } else {
+        purr__net_outq_clear(&c->out); /* the peer is gone */
+        if (purr__net_wants_input(c)) {
+            c->flags |= PURR__NET_EOF;
+            purr__net_cut(c);
+        }
+    }
+    if ((c->flags & PURR__NET_DRAINING) && c->out.len == 0) c->tp->close(c, false);
+}
+
+static void mem_close(purr__net_conn *c, bool reset) {
+    purr__net_conn *peer = c->peer;
+    if (peer != NULL) {
+        c->peer = peer->peer = NULL;
+        if (reset)
+            purr__net_fail(peer, purr_str_from_cstr("reset"));
+        else
+            purr__net_mark(peer);
+    }
+    purr__net_transport_closed(c);
+}
+
+static void mem_close_listener(purr__net_listener *l) {
+    purr__net_listener **p = &mem.ports;
+    while (*p != l) p = &(*p)->next;
+    *p = l->next;
+}
+
+void purr__net_mem_reset(void) {
+    mem.ports = NULL;
+    mem.next_port = FIRST_PORT;
+}
+
+const purr__net_transport purr__net_mem = {
+    .pump = mem_pump,
+    .close = mem_close,
+    .close_listener = mem_close_listener,
+};
