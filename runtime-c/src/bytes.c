@@ -74,7 +74,10 @@ static void reserve_unique(purr_bytes **bp, int64_t extra) {
     if (!shared && need <= b->cap) return;
     int64_t cap = need;
     if (extra > 0) {
-        cap = b->cap * 2 > 16 ? b->cap * 2 : 16;
+        /* Grow from what the value holds: a copy of a shared buffer sized
+         * from the original's capacity would double at every copy. */
+        int64_t grown = (shared ? b->len : b->cap) * 2;
+        cap = grown > 16 ? grown : 16;
         if (cap < need) cap = need;
     }
     if (shared) {

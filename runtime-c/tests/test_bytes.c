@@ -108,6 +108,22 @@ static void test_views(void) {
     purr_bytes_release(small);
 }
 
+/* Appending to a copy of a shared buffer sizes the copy from its length:
+ * repeated copy-and-append stays linear in memory. */
+static void test_copy_growth(void) {
+    purr_bytes *b = purr_bytes_new(0, &LOC);
+    for (int i = 0; i < 1000; i++) {
+        purr_bytes *copy = b;
+        purr_bytes_retain(copy);
+        purr_bytes_push(&copy, (uint8_t)i);
+        purr_bytes_release(b);
+        b = copy;
+        CHECK(b->cap <= 2 * b->len + 16);
+    }
+    CHECK(b->len == 1000);
+    purr_bytes_release(b);
+}
+
 static void test_big_endian(void) {
     purr_bytes *b = purr_bytes_new(16, &LOC);
     purr_bytes_put_u16be(&b, 0, 0x1234, &LOC);
@@ -199,6 +215,7 @@ int main(void) {
     RUN(test_cow);
     RUN(test_push_append_slice);
     RUN(test_views);
+    RUN(test_copy_growth);
     RUN(test_big_endian);
     RUN(test_crc32c);
     RUN(test_str_conversions);
