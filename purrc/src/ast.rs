@@ -27,6 +27,7 @@ pub enum Item {
     Message(StructDecl),
     Fn(FnDecl),
     ExternFn(ExternFnDecl),
+    ExternType(ExternTypeDecl),
     Actor(ActorDecl),
     Test(TestDecl),
     Bench(TestDecl),
@@ -68,6 +69,17 @@ pub struct StructDecl {
     pub fields: ThinVec<Field>,
     /// Declared `priv`: visible only in its own namespace.
     pub private: bool,
+    /// `extern message`: a message the runtime builds (docs/compiler.md).
+    pub external: bool,
+    pub span: Span,
+}
+
+/// `extern type Name`: an opaque handle the runtime gives out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternTypeDecl {
+    pub name: Ident,
+    /// Declared `priv`: visible only in its own namespace.
+    pub private: bool,
     pub span: Span,
 }
 
@@ -97,6 +109,8 @@ pub struct FnDecl {
     pub name: Ident,
     pub params: ThinVec<Param>,
     pub ret: Option<TypeExpr>,
+    /// `needs M, ns.N`: the messages an actor that calls it must handle.
+    pub needs: ThinVec<ThinVec<Ident>>,
     pub body: Block,
     /// Declared `priv`: visible only in its own namespace (an actor's own
     /// functions are never visible outside it).
@@ -107,6 +121,8 @@ pub struct FnDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternFnDecl {
     pub name: Ident,
+    /// `extern "purr" fn`: the runtime's own calling convention.
+    pub runtime_abi: bool,
     pub params: ThinVec<Param>,
     pub ret: Option<TypeExpr>,
     /// Declared `priv`: visible only in its own namespace.
@@ -123,8 +139,9 @@ pub struct StateDecl {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandlerDecl {
-    /// `None` for `on start()`.
-    pub message: Option<Ident>,
+    /// The message type's name, maybe qualified (`net.Data`); `None` for
+    /// `on start()`.
+    pub message: Option<ThinVec<Ident>>,
     pub param: Option<Ident>,
     pub body: Block,
     pub span: Span,

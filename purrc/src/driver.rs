@@ -373,18 +373,16 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Di
 /// the standard library embedded in purrc.
 fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Vec<Diagnostic>> {
     let mut declared: Vec<Symbol> = files.iter().map(sema::namespace_of).collect();
+    // The prelude, which every program sees.
+    let mut wanted = vec![Symbol::intern(crate::stdlib::PRELUDE)];
     loop {
-        let wanted: Vec<Symbol> = files
-            .iter()
-            .flat_map(|f| &f.items)
-            .filter_map(|item| match item {
-                ast::Item::Use(u) => Some(sema::dotted(&u.path)),
-                _ => None,
-            })
-            .filter(|ns| ns.starts_with("std.") && !declared.contains(ns))
-            .collect();
+        wanted.extend(files.iter().flat_map(|f| &f.items).filter_map(|item| match item {
+            ast::Item::Use(u) => Some(sema::dotted(&u.path)),
+            _ => None,
+        }));
+        wanted.retain(|ns| ns.starts_with("std.") && !declared.contains(ns));
         let first = sources.files.len();
-        for ns in wanted {
+        for ns in std::mem::take(&mut wanted) {
             if declared.contains(&ns) {
                 continue;
             }

@@ -103,9 +103,10 @@ pub type EnumId = usize;
 pub type FuncId = usize;
 pub type LocalId = usize;
 pub type ActorId = usize;
+pub type HandleId = usize;
 
-/// Message kinds 0 and 1 are the runtime's (`ActorExited`, `start`).
-pub const FIRST_USER_MESSAGE_KIND: u32 = 2;
+/// Message kind 0 is the runtime's `start`.
+pub const FIRST_USER_MESSAGE_KIND: u32 = 1;
 
 /// An IR type. Small and `Copy`: the types inside a type are interned
 /// ([`TyRef`], [`TyList`]), so copying one, as every expression's type is
@@ -128,6 +129,8 @@ pub enum Ty {
     Enum(EnumId),
     /// `mailbox<A>`: the address of an actor.
     Mailbox(ActorId),
+    /// An `extern type`: an opaque handle the runtime gives out (an id).
+    Handle(HandleId),
     /// `reply<T>`: a single-use channel for one message of type `T`.
     Reply(TyRef),
     /// `probe<T>` (tests): collects the `T` messages sent to it.
@@ -203,26 +206,47 @@ impl Ty {
 
     /// Scalars are copied by value and own nothing.
     pub fn is_scalar(&self) -> bool {
-        matches!(self, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr)
+        matches!(self, Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Ptr | Ty::Handle(_))
     }
 
     /// The C type a value of this type has where it crosses into C through
-    /// an `extern fn` (docs/language.md §9), or `None` where it cannot cross.
-    /// This is the one table of what may cross: sema checks `extern fn`
-    /// declarations against it and code generation declares them with it.
-    pub fn extern_c_type(&self, position: ExternPosition) -> Option<&'static str> {
-        Some(match (self, position) {
-            (Ty::Int(i), _) => i.c_type(),
-            (Ty::F64, _) => "double",
-            (Ty::Bool, _) => "bool",
-            (Ty::Ptr, _) => "void *",
-            (Ty::Str, _) => "const char *",
+    /// an `extern fn` of calling convention `abi` (docs/language.md §9), or
+    /// `None` where it cannot cross. This is the one table of what may
+    /// cross: sema checks `extern fn` declarations against it and code
+    /// generation declares them with it.
+    pub fn extern_c_type(&self, abi: Abi, position: ExternPosition) -> Option<&'static str> {
+        use {Abi::*, ExternPosition::*};
+        Some(match (self, abi, position) {
+            (Ty::Int(i), ..) => i.c_type(),
+            (Ty::F64, ..) => "double",
+            (Ty::Bool, ..) => "bool",
+            (Ty::Ptr, ..) => "void *",
+            (Ty::Handle(_), ..) => "int64_t",
+            (Ty::Void, _, Return) => "void",
+            (Ty::Str, C, _) => "const char *",
+            // NULL is `none`.
+            (Ty::Option(t), C, Return) if **t == Ty::Str => "const char *",
             // The length of a returned buffer would be unknown.
-            (Ty::Bytes, ExternPosition::Param) => "uint8_t *",
-            (Ty::Void, ExternPosition::Return) => "void",
+            (Ty::Bytes, C, Param) => "uint8_t *",
+            (Ty::Str, Runtime, _) => "purr_str *",
+            (Ty::Bytes, Runtime, _) => "purr_bytes *",
+            (Ty::Option(t), Runtime, Return) if **t == Ty::Str => "purr_str *",
+            (Ty::Option(t), Runtime, Return) if **t == Ty::Bytes => "purr_bytes *",
+            (Ty::Mailbox(_), Runtime, Param) => "purr_actor *",
             _ => return None,
         })
     }
+}
+
+/// The calling convention of an `extern fn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abi {
+    /// C's (`extern fn`): strings as NUL-terminated `const char *`, byte
+    /// buffers as a pointer the callee may write into.
+    C,
+    /// The runtime's (`extern "purr" fn`): the runtime's own values,
+    /// borrowed as arguments and owned as results (runtime-c/include/purr.h).
+    Runtime,
 }
 
 /// Where a type appears in an `extern fn` declaration.
@@ -367,11 +391,11 @@ pub struct DeclName {
 }
 
 impl fmt::Display for DeclName {
-    /// As the programmer writes it: `Point` in namespace `main` (and for
-    /// the prelude's `ActorExited`, which has no namespace), else qualified
+    /// As the programmer writes it: `Point` in namespace `main` and in the
+    /// prelude (whose names every namespace sees), else qualified
     /// (`geo.Point`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.namespace == "main" || self.namespace.is_empty() {
+        if self.namespace == "main" || self.namespace == crate::stdlib::PRELUDE {
             f.write_str(&self.name)
         } else {
             write!(f, "{}.{}", self.namespace, self.name)
@@ -384,6 +408,7 @@ pub trait TypeNames {
     fn struct_name(&self, id: StructId) -> &DeclName;
     fn enum_name(&self, id: EnumId) -> &DeclName;
     fn actor_name(&self, id: ActorId) -> &DeclName;
+    fn handle_name(&self, id: HandleId) -> &DeclName;
 }
 
 pub struct DisplayTy<'a> {
@@ -402,6 +427,7 @@ impl fmt::Display for DisplayTy<'_> {
             Ty::Str => f.write_str("string"),
             Ty::Bytes => f.write_str("bytes"),
             Ty::Ptr => f.write_str("ptr"),
+            Ty::Handle(h) => write!(f, "{}", self.names.handle_name(*h)),
             Ty::List(t) => write!(f, "list<{}>", show(t)),
             Ty::Map(k, v) => write!(f, "map<{}, {}>", show(k), show(v)),
             Ty::Option(t) => write!(f, "option<{}>", show(t)),
@@ -424,10 +450,10 @@ impl fmt::Display for DisplayTy<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StructKind {
     Struct,
-    /// A `message`: sendable; its kind number is `kind`.
-    Message { kind: u32 },
-    /// The built-in `ActorExited` message, laid out by the runtime.
-    ActorExited,
+    /// A `message`: sendable; its kind number is `kind`. `external`: an
+    /// `extern message`, which the runtime builds (through a constructor
+    /// code generation registers).
+    Message { kind: u32, external: bool },
     /// The state fields of `actor` (reached as `self.field`).
     State { actor: ActorId },
 }
@@ -445,8 +471,7 @@ impl StructDef {
     /// The message kind number, for messages.
     pub fn message_kind(&self) -> Option<u32> {
         match self.kind {
-            StructKind::Message { kind } => Some(kind),
-            StructKind::ActorExited => Some(0),
+            StructKind::Message { kind, .. } => Some(kind),
             _ => None,
         }
     }
@@ -525,6 +550,8 @@ pub struct Func {
     pub params: Vec<LocalId>,
     pub ret: Ty,
     pub locals: Vec<Local>,
+    /// Messages an actor that calls this function must handle (`needs`).
+    pub needs: Vec<StructId>,
     pub body: Block,
     pub span: Span,
 }
@@ -533,6 +560,7 @@ pub struct Func {
 pub struct ExternFunc {
     /// `name.name` is also the C symbol.
     pub name: DeclName,
+    pub abi: Abi,
     pub params: Vec<Ty>,
     pub ret: Ty,
     pub span: Span,
@@ -542,6 +570,8 @@ pub struct ExternFunc {
 pub struct Program {
     pub structs: Vec<StructDef>,
     pub enums: Vec<EnumDef>,
+    /// The `extern type`s: opaque handles, by HandleId.
+    pub handles: Vec<DeclName>,
     pub funcs: Vec<Func>,
     pub externs: Vec<ExternFunc>,
     pub actors: Vec<ActorDef>,
@@ -580,6 +610,9 @@ impl TypeNames for Program {
     }
     fn actor_name(&self, id: ActorId) -> &DeclName {
         &self.actors[id].name
+    }
+    fn handle_name(&self, id: HandleId) -> &DeclName {
+        &self.handles[id]
     }
 }
 

@@ -35,6 +35,7 @@ enum Global {
     Extern(usize),
     Const(usize),
     Actor(ir::ActorId),
+    Handle(ir::HandleId),
 }
 
 /// A top-level declaration as its namespace sees it.
@@ -126,13 +127,11 @@ impl Checker<'_> {
         DisplayTy { ty, names: &self.program }.to_string()
     }
 
+    /// `name` as namespace `namespace` sees it: its own declarations, then
+    /// the prelude's (docs/language.md §1).
     fn lookup(&self, namespace: Symbol, name: Symbol) -> Option<(Global, Span)> {
-        match self.globals.get(&namespace).and_then(|names| names.get(&name)) {
-            Some(found) => Some((found.global, found.span)),
-            // The built-in message every program may handle.
-            None if name == "ActorExited" => Some((Global::Struct(ACTOR_EXITED), Span::default())),
-            None => None,
-        }
+        let find = |ns: Symbol| self.globals.get(&ns).and_then(|names| names.get(&name)).map(|d| (d.global, d.span));
+        find(namespace).or_else(|| find(Symbol::intern(crate::stdlib::PRELUDE)))
     }
 
     /// The namespace a `use` in the identifier's file binds to its name.
@@ -178,9 +177,6 @@ impl Checker<'_> {
     }
 }
 
-/// Struct id of the built-in `ActorExited` message (declared first).
-const ACTOR_EXITED: ir::StructId = 0;
-
 /// The namespace a file declares, `main` when it declares none.
 pub fn namespace_of(file: &ast::File) -> Symbol {
     file.items
@@ -190,6 +186,14 @@ pub fn namespace_of(file: &ast::File) -> Symbol {
             _ => None,
         })
         .unwrap_or_else(|| Symbol::intern("main"))
+}
+
+/// The source range a path covers: `a.b.c`.
+pub fn path_span(path: &[ast::Ident]) -> Span {
+    match (path.first(), path.last()) {
+        (Some(first), Some(last)) => Span { end: last.span.end, ..first.span },
+        _ => Span::default(),
+    }
 }
 
 /// A path as one name: `a.b.c`.

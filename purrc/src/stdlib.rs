@@ -5,6 +5,10 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));
 }
 
+/// The namespace every program loads, whose names every namespace sees
+/// unqualified (`ActorExited`).
+pub const PRELUDE: &str = "std.prelude";
+
 /// What the display paths of standard library files start with. The runtime
 /// knows it too: a panic at such a path also reports the program's call
 /// into the library (runtime-c/src/panic.c).

@@ -566,10 +566,10 @@ struct purr_msg {
     uint32_t size;               /* node size in bytes (for purr_free) */
 };
 
-/* Reserved message kinds; the program's own message types follow. */
-#define PURR_KIND_ACTOR_EXITED 0u
-#define PURR_KIND_START 1u
-#define PURR_KIND_FIRST_USER 2u
+/* The reserved message kind (`on start()`); the program's own message
+ * types, those of the standard library included, follow. */
+#define PURR_KIND_START 0u
+#define PURR_KIND_FIRST_USER 1u
 
 /* Runtime-private, exposed for the inline fast paths below (msg_pool.c, rc.c,
  * mailbox.c; never use them from generated code directly):
@@ -647,17 +647,6 @@ static inline void purr_msg_free(purr_msg *m) {
  * it knows for that name (runtime-c/src/rtmsg.h). */
 typedef void (*purr_msg_ctor)(void);
 void purr_register_message_ctor(const char *name, purr_msg_ctor ctor);
-
-/* The payload of the built-in ActorExited message. */
-typedef struct purr_actor_exited {
-    int64_t id;
-    purr_str *reason;
-} purr_actor_exited;
-/* Its node (kind PURR_KIND_ACTOR_EXITED; drop releases reason). */
-typedef struct purr_actor_exited_msg {
-    purr_msg hdr;
-    purr_actor_exited payload;
-} purr_actor_exited_msg;
 
 typedef struct purr_actor purr_actor;
 

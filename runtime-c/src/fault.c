@@ -1,4 +1,4 @@
-/* fault.c — a panic inside a handler (PURR.md §7 "Failure"): the report,
+/* fault.c — a panic inside a handler (docs/actors.md, "Failure"): the report,
  * message names for it, monitors and ActorExited.
  *
  * A fault ends only the faulting actor. purr_panic comes here when a
@@ -7,6 +7,7 @@
  * unwind to the scheduler (actor.c), which ends the actor and calls
  * purr__actor_exit_notify to tell the watchers. */
 #include "actor.h"
+#include "rtmsg.h"
 
 #include <stdio.h>
 
@@ -21,7 +22,6 @@ void purr_register_messages(const char *const *names, uint32_t count) {
 }
 
 const char *purr__msg_name(uint32_t kind) {
-    if (kind == PURR_KIND_ACTOR_EXITED) return "ActorExited";
     if (kind == PURR_KIND_START) return "start";
     if (kind < msg_count && msg_names[kind] != NULL) return msg_names[kind];
     return "message"; /* names not registered (runtime unit tests) */
@@ -55,18 +55,10 @@ purr__actor_extra *purr__actor_extra_of(purr__actor *a) {
     return a->pub.rt;
 }
 
-static void exited_drop(purr_msg *m) {
-    purr_str_release(((purr_actor_exited_msg *)(void *)m)->payload.reason);
-    purr_msg_free(m);
-}
-
+/* ActorExited is the prelude's `extern message` (rtmsg.h). */
 static void send_exited(purr_actor *watcher, int64_t id, purr_str *reason) {
-    purr_actor_exited_msg *m =
-        (purr_actor_exited_msg *)(void *)purr_msg_alloc(sizeof *m, PURR_KIND_ACTOR_EXITED, exited_drop);
-    m->payload.id = id;
     purr_str_retain(reason);
-    m->payload.reason = reason;
-    purr_send(watcher, &m->hdr);
+    purr_send(watcher, PURR__MSG_CTOR(PURR__MSG_ACTOR_EXITED, purr__new_actor_exited)(id, reason));
 }
 
 /* Each call adds one watch, as Erlang's monitor/2 does: monitoring twice

@@ -6,7 +6,30 @@
 #include <stddef.h>
 
 /* Message kinds used by the tests. */
-enum { K_INT = PURR_KIND_FIRST_USER, K_STR, K_STOP, K_BOOM, K_SEND, K_DIVE, K_NOW, K_MONITOR, K_REPLY };
+enum { K_INT = PURR_KIND_FIRST_USER, K_STR, K_STOP, K_BOOM, K_SEND, K_DIVE, K_NOW, K_MONITOR, K_REPLY, K_EXITED };
+
+/* ActorExited as the prelude declares it (`extern message ActorExited {
+ * id: i64, reason: string }`), with the constructor a generated main
+ * registers, registered before the tests run. */
+typedef struct exited_msg {
+    purr_msg hdr;
+    int64_t id;
+    purr_str *reason;
+} exited_msg;
+
+__attribute__((unused)) static void exited_drop(purr_msg *m) {
+    purr_str_release(((exited_msg *)(void *)m)->reason);
+    purr_msg_free(m);
+}
+__attribute__((unused)) static purr_msg *exited_new(int64_t id, purr_str *reason) {
+    exited_msg *m = (exited_msg *)(void *)purr_msg_alloc(sizeof *m, K_EXITED, exited_drop);
+    m->id = id;
+    m->reason = reason;
+    return &m->hdr;
+}
+__attribute__((constructor)) static void register_exited(void) {
+    purr_register_message_ctor("std.prelude.ActorExited", (purr_msg_ctor)exited_new);
+}
 
 /* A message with an i64 payload. */
 typedef struct int_msg {

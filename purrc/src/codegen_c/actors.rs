@@ -69,9 +69,6 @@ pub(super) fn message_decls(program: &Program, names: &CNames, types: &mut super
     for (sid, s) in program.structs.iter().enumerate() {
         let Some(kind) = s.message_kind() else { continue };
         message_names.push((kind, s.name.to_string()));
-        if s.kind == ir::StructKind::ActorExited && program.actors.is_empty() {
-            continue; // only actors receive it
-        }
         let (ct, prefix) = (names.struct_c(sid), names.struct_prefix(sid));
         let (node, kind_name, drop) = (helper(prefix, Helper::Node), helper(prefix, Helper::Kind), helper(prefix, Helper::DropNode));
         writeln!(out, "typedef struct {{ purr_msg hdr; {ct} payload; }} {node};").unwrap();
@@ -82,10 +79,44 @@ pub(super) fn message_decls(program: &Program, names: &CNames, types: &mut super
         } else {
             writeln!(out, "static inline void {drop}(purr_msg *m) {{ purr_msg_free(m); }}").unwrap();
         }
+        if matches!(s.kind, ir::StructKind::Message { external: true, .. }) {
+            out.push_str(&message_ctor(program, names, types, sid));
+        }
     }
     message_names.sort();
     let list: Vec<String> = message_names.iter().map(|(_, n)| super::literals::c_string(n.as_bytes())).collect();
     writeln!(out, "static const char *const {MESSAGE_NAMES}[] = {{ {} }};", list.join(", ")).unwrap();
+    out
+}
+
+/// The constructor the runtime calls to build `extern message` `sid`: the
+/// fields in declaration order (owned) into a new node.
+fn message_ctor(program: &Program, names: &CNames, types: &mut super::TypeTable, sid: ir::StructId) -> String {
+    let prefix = names.struct_prefix(sid);
+    let (node, kind, drop) = (helper(prefix, Helper::Node), helper(prefix, Helper::Kind), helper(prefix, Helper::DropNode));
+    let fields = &program.structs[sid].fields;
+    let params: Vec<String> =
+        fields.iter().enumerate().map(|(i, (_, t))| format!("{} {}", types.c(t), names.field(sid, i))).collect();
+    let inits: Vec<String> = (0..fields.len()).map(|i| format!("n->payload.{0} = {0};", names.field(sid, i))).collect();
+    format!(
+        "static purr_msg *{}({}) {{\n    {node} *n = ({node} *)purr_msg_alloc(sizeof *n, {kind}, {drop});\n    {}\n    return &n->hdr;\n}}\n",
+        helper(prefix, Helper::New),
+        if params.is_empty() { "void".to_string() } else { params.join(", ") },
+        inits.join("\n    ")
+    )
+}
+
+/// The generated main's registrations of the constructors of the
+/// `extern message`s, by qualified name (runtime-c/src/rtmsg.c).
+pub(super) fn message_ctor_registrations(program: &Program, names: &CNames) -> String {
+    let mut out = String::new();
+    for (sid, s) in program.structs.iter().enumerate() {
+        if matches!(s.kind, ir::StructKind::Message { external: true, .. }) {
+            let qualified = format!("{}.{}", s.name.namespace, s.name.name);
+            let ctor = helper(names.struct_prefix(sid), Helper::New);
+            writeln!(out, "    purr_register_message_ctor({}, (purr_msg_ctor){ctor});", super::literals::c_string(qualified.as_bytes())).unwrap();
+        }
+    }
     out
 }
 

@@ -1,8 +1,9 @@
 //! C interop (docs/language.md §9): extern declarations under private C
-//! names, and calls that pass strings and byte buffers the C way.
+//! names, and calls that pass strings and byte buffers the C way, or, for
+//! `extern "purr" fn`, as the runtime's own values.
 
 use super::{FnGen, Gen, Val};
-use crate::ir::{self, ExprKind, ExternPosition, Ty};
+use crate::ir::{self, Abi, ExprKind, ExternPosition, Ty};
 use std::fmt::Write;
 
 impl Gen<'_> {
@@ -12,7 +13,7 @@ impl Gen<'_> {
         let mut out = String::new();
         for (i, x) in self.program.externs.iter().enumerate() {
             let name = self.names.extern_fn(i);
-            let c_type = |ty: &Ty, position| ty.extern_c_type(position).expect("sema checked extern types");
+            let c_type = |ty: &Ty, position| ty.extern_c_type(x.abi, position).expect("sema checked extern types");
             let ret = c_type(&x.ret, ExternPosition::Return);
             let params: Vec<&str> = x.params.iter().map(|p| c_type(p, ExternPosition::Param)).collect();
             let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
@@ -25,6 +26,12 @@ impl Gen<'_> {
 impl FnGen<'_, '_> {
     pub(super) fn call_extern(&mut self, x: usize, args: &[ir::Expr], ret: &Ty) -> Val {
         let vals = self.exprs(&args.iter().collect::<Vec<_>>());
+        if self.g.program.externs[x].abi == Abi::Runtime {
+            // Borrowed, as any call's arguments; the result is owned.
+            let cargs: Vec<&str> = vals.iter().map(Val::c).collect();
+            let call = format!("{}({})", self.g.names.extern_fn(x), cargs.join(", "));
+            return self.extern_result(&call, ret, Abi::Runtime);
+        }
         let mut cargs = vec![];
         for (a, v) in args.iter().zip(&vals) {
             cargs.push(match a.ty {
@@ -48,17 +55,34 @@ impl FnGen<'_, '_> {
         }
         let call = format!("{}({})", self.g.names.extern_fn(x), cargs.join(", "));
         match ret {
-            Ty::Void | Ty::Never => {
-                self.line(format_args!("{call};"));
-                Val::Plain(String::new())
-            }
             // A returned C string is copied; NULL reads as "".
             Ty::Str => {
                 let p = self.fresh();
                 self.line(format_args!("const char *{p} = {call};"));
                 self.temp(ret, &format!("{p} ? purr_str_from_cstr({p}) : purr_str_empty()"))
             }
-            _ => self.temp(ret, &call),
+            _ => self.extern_result(&call, ret, Abi::C),
+        }
+    }
+
+    /// The value of the extern call `call`, of result type `ret`. An
+    /// `option` comes as a pointer, NULL for `none`: a C string, copied, or
+    /// a runtime value, owned.
+    fn extern_result(&mut self, call: &str, ret: &Ty, abi: Abi) -> Val {
+        match ret {
+            Ty::Void | Ty::Never => {
+                self.line(format_args!("{call};"));
+                Val::Plain(String::new())
+            }
+            Ty::Option(_) => {
+                let pointer = ret.extern_c_type(abi, ExternPosition::Return).expect("sema checked extern types");
+                let p = self.fresh();
+                self.line(format_args!("{pointer}{p} = {call};"));
+                let value = if abi == Abi::C { format!("purr_str_from_cstr({p})") } else { p.clone() };
+                let ct = self.c(ret);
+                self.temp(ret, &format!("{p} ? ({ct}){{ .some = true, .value = {value} }} : ({ct}){{ .some = false }}"))
+            }
+            _ => self.temp(ret, call),
         }
     }
 }

@@ -35,9 +35,9 @@
 //!   ([`Helper`]); `E__V` for variant `V` of enum `E` (and `E__V__node` for
 //!   its static node); for actor `A`: `A__f` for its `fn f`, `A__on_M` for
 //!   its handler of message `M` of its own namespace and `A__on_H__M` for
-//!   one of namespace `H`, `A__start`, `A__exited` (handler of
-//!   `ActorExited`), `A__state` (its state struct, with helpers
-//!   `A__state__helper`). A variant or actor `fn` whose word is a helper's
+//!   one of namespace `H` (the prelude's `ActorExited` is
+//!   `A__on_std_prelude__ActorExited`), `A__start`, `A__state` (its state
+//!   struct, with helpers `A__state__helper`). A variant or actor `fn` whose word is a helper's
 //!   name, or an actor `fn` whose word starts with `on_`, is escaped to
 //!   `_1word`, which no word is.
 //!
@@ -45,9 +45,7 @@
 //! (purr.h's own start with `purr_` or `PURR_`): `purrc_lit_N` (string
 //! literals), `purrc_loc_N` (source locations), `purrc_{code}` for option,
 //! result and function types and `purrc_{code}__helper` for their helpers,
-//! `purrc_sort_by_{code}`, `purrc_exited` (helpers of `ActorExited`, whose
-//! type `purr_actor_exited` purr.h defines), `purrc_message_names`,
-//! `purrc_spawn_main`. The word after `purrc_` tells them apart; type codes
+//! `purrc_sort_by_{code}`, `purrc_message_names`, `purrc_spawn_main`. The word after `purrc_` tells them apart; type codes
 //! are a prefix code (see [`type_code`]).
 //!
 //! **Block-scope and member names**: locals, parameters, struct and state
@@ -87,10 +85,12 @@ pub(super) enum Helper {
     DropAny,
     Dispatch,
     DropState,
+    /// The constructor of an `extern message` that the runtime calls.
+    New,
 }
 
 impl Helper {
-    const ALL: [Helper; 11] = [
+    const ALL: [Helper; 12] = [
         Helper::Retain,
         Helper::Release,
         Helper::Free,
@@ -102,6 +102,7 @@ impl Helper {
         Helper::DropAny,
         Helper::Dispatch,
         Helper::DropState,
+        Helper::New,
     ];
 
     fn part(self) -> &'static str {
@@ -117,15 +118,16 @@ impl Helper {
             Helper::DropAny => "drop_any",
             Helper::Dispatch => "dispatch",
             Helper::DropState => "drop_state",
+            Helper::New => "new",
         }
     }
 }
 
 /// Fixed parts under an actor besides the helpers.
-const ACTOR_PARTS: [&str; 3] = ["start", "exited", "state"];
+const ACTOR_PARTS: [&str; 2] = ["start", "state"];
 
 /// `D__helper`: a helper of the type or actor whose C name (or, for
-/// option/result types and `ActorExited`, helper prefix) is `prefix`.
+/// option/result types, helper prefix) is `prefix`.
 pub(super) fn helper(prefix: &str, h: Helper) -> String {
     format!("{prefix}__{}", h.part())
 }
@@ -312,8 +314,8 @@ fn code_into(names: &CNames, ty: &Ty, out: &mut String) -> bool {
         Ty::Option(t) => return codes_into(names, "opt", [&**t], out),
         Ty::Result(t, e) => return codes_into(names, "res", [&**t, &**e], out),
         Ty::Fn(ps, r) => return codes_into(names, &format!("fn{}", ps.len()), ps.iter().chain([&**r]), out),
+        Ty::Handle(_) => "handle",
         Ty::Struct(id) => match names.program.structs[*id].kind {
-            StructKind::ActorExited => "exited",
             StructKind::State { actor } => return user_code("actor", &names.actors[actor], out),
             _ => return user_code("struct", &names.structs[*id], out),
         },
@@ -344,10 +346,9 @@ fn user_code(token: &str, c_name: &str, out: &mut String) -> bool {
 /// the pieces of code generation.
 pub(super) struct CNames<'p> {
     program: &'p Program,
-    /// C type names of structs (`main__Point`, `main__Counter__state`).
+    /// C type names of structs (`main__Point`, `main__Counter__state`),
+    /// also the prefixes of their helpers.
     structs: Vec<String>,
-    /// Helper prefixes of structs: their C names, except `ActorExited`'s.
-    struct_prefixes: Vec<String>,
     enums: Vec<String>,
     /// Each variant's name under its enum (`main__Shape__Circle`).
     variants: Vec<Vec<String>>,
@@ -367,16 +368,9 @@ impl<'p> CNames<'p> {
             .structs
             .iter()
             .map(|s| match s.kind {
-                StructKind::ActorExited => "purr_actor_exited".to_string(),
                 StructKind::State { actor } => format!("{}__state", actors[actor]),
                 StructKind::Struct | StructKind::Message { .. } => decl(&s.name),
             })
-            .collect();
-        let struct_prefixes = program
-            .structs
-            .iter()
-            .zip(&structs)
-            .map(|(s, c)| if s.kind == StructKind::ActorExited { "purrc_exited".to_string() } else { c.clone() })
             .collect();
         let enums: Vec<String> = program.enums.iter().map(|e| decl(&e.name)).collect();
         let variants = program
@@ -388,7 +382,7 @@ impl<'p> CNames<'p> {
         let variant_members = program.enums.iter().map(|e| e.variants.iter().map(|v| member(&v.name)).collect()).collect();
         let fields = program.structs.iter().map(|s| s.fields.iter().map(|(n, _)| member(n)).collect()).collect();
         let externs = program.externs.iter().map(|x| decl(&x.name)).collect();
-        let mut names = CNames { program, structs, struct_prefixes, enums, variants, variant_members, fields, actors, funcs: vec![], externs };
+        let mut names = CNames { program, structs, enums, variants, variant_members, fields, actors, funcs: vec![], externs };
         names.funcs = program.funcs.iter().map(|f| names.func(f)).collect();
         names
     }
@@ -405,12 +399,10 @@ impl<'p> CNames<'p> {
             FuncKind::Start(a) => format!("{}__start", self.actors[*a]),
             FuncKind::Handler(a, m) => {
                 let (actor, message) = (&self.program.actors[*a], &self.program.structs[*m]);
-                match message.kind {
-                    StructKind::ActorExited => format!("{}__exited", self.actors[*a]),
-                    _ if message.name.namespace == actor.name.namespace => {
-                        format!("{}__on_{}", self.actors[*a], word(&message.name.name))
-                    }
-                    _ => format!("{}__on_{}", self.actors[*a], decl(&message.name)),
+                if message.name.namespace == actor.name.namespace {
+                    format!("{}__on_{}", self.actors[*a], word(&message.name.name))
+                } else {
+                    format!("{}__on_{}", self.actors[*a], decl(&message.name))
                 }
             }
             FuncKind::Lambda { namespace, index } => format!("{}__lambda__{index}", head(namespace)),
@@ -430,7 +422,7 @@ impl<'p> CNames<'p> {
 
     /// The prefix of a struct's helpers.
     pub(super) fn struct_prefix(&self, id: StructId) -> &str {
-        &self.struct_prefixes[id]
+        &self.structs[id]
     }
 
     pub(super) fn field(&self, id: StructId, index: usize) -> &str {

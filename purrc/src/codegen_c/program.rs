@@ -94,6 +94,7 @@ pub(super) fn c_main(program: &Program, names: &CNames, mode: Mode, scheduler: S
     let mut out = String::from("\nint main(int argc, char **argv) {\n    purr_init(argc, argv);\n");
     if uses_actors(program, mode) {
         writeln!(out, "    purr_register_messages({MESSAGE_NAMES}, sizeof {MESSAGE_NAMES} / sizeof *{MESSAGE_NAMES});").unwrap();
+        out.push_str(&super::actors::message_ctor_registrations(program, names));
     }
     let cases = match mode {
         Mode::Program => None,
@@ -152,6 +153,7 @@ pub(super) fn spawn_main_func(program: &Program) -> Option<ir::Func> {
         params: vec![],
         ret: Ty::Mailbox(a),
         locals: vec![],
+        needs: vec![],
         body: ir::Block { stmts: ThinVec::new(), value: Some(Box::new(spawn)), span },
         span,
     })

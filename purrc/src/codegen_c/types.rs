@@ -13,7 +13,7 @@
 
 use super::names::{self, helper, CNames, Helper};
 use crate::intern::FxHashSet;
-use crate::ir::{self, Program, Ty};
+use crate::ir::{Program, Ty};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -50,6 +50,8 @@ impl<'p> TypeTable<'p> {
     pub fn c(&mut self, ty: &Ty) -> String {
         match ty {
             Ty::Int(i) => i.c_type().into(),
+            // A handle is the runtime's id for it.
+            Ty::Handle(_) => "int64_t".into(),
             Ty::F64 => "double".into(),
             Ty::Bool => "bool".into(),
             Ty::Void | Ty::Never | Ty::Error => "void".into(),
@@ -143,6 +145,7 @@ impl<'p> TypeTable<'p> {
     pub fn descriptor(&mut self, ty: &Ty) -> String {
         let builtin = match ty {
             Ty::Int(i) => Some(format!("purr_type_{}", i.name())),
+            Ty::Handle(_) => Some("purr_type_i64".into()),
             Ty::F64 => Some("purr_type_f64".into()),
             Ty::Bool => Some("purr_type_bool".into()),
             Ty::Ptr | Ty::Fn(..) => Some("purr_type_ptr".into()),
@@ -169,11 +172,8 @@ impl<'p> TypeTable<'p> {
         let mut out = String::new();
         let p = self.program;
         out.push_str("/* ---- types ---- */\n");
-        for (id, s) in p.structs.iter().enumerate() {
-            // The runtime declares ActorExited's payload itself.
-            if s.kind != ir::StructKind::ActorExited {
-                writeln!(out, "typedef struct {0} {0};", self.names.struct_c(id)).unwrap();
-            }
+        for id in 0..p.structs.len() {
+            writeln!(out, "typedef struct {0} {0};", self.names.struct_c(id)).unwrap();
         }
         for (id, e) in p.enums.iter().enumerate() {
             let name = self.names.enum_c(id);
@@ -251,7 +251,6 @@ impl<'p> TypeTable<'p> {
     fn definition(&mut self, ty: &Ty) -> String {
         let mut out = String::new();
         match ty {
-            Ty::Struct(id) if self.program.structs[*id].kind == ir::StructKind::ActorExited => {}
             Ty::Struct(id) => {
                 let s = &self.program.structs[*id];
                 writeln!(out, "struct {} {{", self.names.struct_c(*id)).unwrap();
@@ -297,10 +296,7 @@ impl<'p> TypeTable<'p> {
     fn helpers(&mut self) -> String {
         let mut protos = String::new();
         let mut bodies = String::new();
-        // ActorExited's helpers only matter to programs with actors.
-        let has_actors = !self.program.actors.is_empty();
         let mut types: Vec<Ty> = (0..self.program.structs.len())
-            .filter(|&id| has_actors || self.program.structs[id].kind != ir::StructKind::ActorExited)
             .map(Ty::Struct)
             .chain((0..self.program.enums.len()).map(Ty::Enum))
             .collect();

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 pub fn dump(program: &Program, sources: &SourceMap) -> String {
     let mut d = Dumper { program, sources, out: String::new(), indent: 0, func: None };
-    for s in program.structs.iter().filter(|s| s.kind != StructKind::ActorExited) {
+    for s in program.structs.iter().filter(|s| s.name.namespace != crate::stdlib::PRELUDE) {
         let fields: Vec<String> = s.fields.iter().map(|(n, t)| format!("{n}: {}", d.ty(t))).collect();
         writeln!(d.out, "struct {} {{ {} }}", s.name, fields.join(", ")).unwrap();
     }

@@ -34,6 +34,8 @@ pub enum Tok<'s> {
     Extern,
     #[token("priv")]
     Priv,
+    #[token("needs")]
+    Needs,
     #[token("const")]
     Const,
     #[token("struct")]
@@ -234,6 +236,7 @@ impl Tok<'_> {
             Fn => "fn",
             Extern => "extern",
             Priv => "priv",
+            Needs => "needs",
             Const => "const",
             Struct => "struct",
             Enum => "enum",

@@ -79,10 +79,44 @@ pub(crate) fn private(mut item: Box<ast::Item>) -> Box<ast::Item> {
         Item::Enum(d) => d.private = true,
         Item::Fn(d) => d.private = true,
         Item::ExternFn(d) => d.private = true,
+        Item::ExternType(d) => d.private = true,
         Item::Actor(d) => d.private = true,
         Item::Namespace(_) | Item::Use(_) | Item::Test(_) | Item::Bench(_) => unreachable!("the grammar allows `priv` only before declarations"),
     }
     item
+}
+
+/// `extern type NAME`: `word` must be `type` (not a keyword, so that
+/// programs may still name things `type`).
+pub(crate) fn extern_type(word: Ident, name: Ident, span: Span, problems: &mut Vec<ParseError>) -> Box<ast::Item> {
+    if word.name != "type" {
+        problems.push(ParseError::UnexpectedToken {
+            span: word.span,
+            found: format!("identifier `{}`", word.name),
+            expected: vec!["`fn`".into(), "`message`".into(), "`type`".into()],
+            hint: None,
+        });
+    }
+    Box::new(ast::Item::ExternType(ast::ExternTypeDecl { name, private: false, span }))
+}
+
+/// The string after `extern`: `"purr"` (the runtime's calling convention,
+/// true) or `"C"` (false).
+pub(crate) fn extern_abi(abi: Vec<StrPiece<'_>>, span: Span, problems: &mut Vec<ParseError>) -> bool {
+    let abi = plain_string(abi, span, "a calling convention", problems);
+    match abi.as_str() {
+        "purr" => true,
+        "C" => false,
+        _ => {
+            problems.push(ParseError::UnexpectedToken {
+                span,
+                found: format!("\"{abi}\""),
+                expected: vec!["\"C\"".into(), "\"purr\"".into()],
+                hint: None,
+            });
+            false
+        }
+    }
 }
 
 /// `PATH { fields }`: the expression before `{` must be a (qualified) name.

@@ -82,6 +82,9 @@ pub(super) fn describe_expected(expected: &[String]) -> Vec<String> {
     match expected.len() {
         2 if has("IDENT") && has("\"fn\"") => return vec!["a type".into()],
         3 if has("IDENT") && has("\"fn\"") && has("\"{\"") => return vec!["a return type".into(), "`{`".into()],
+        4 if has("IDENT") && has("\"fn\"") && has("\"needs\"") && has("\"{\"") => {
+            return vec!["a return type".into(), "`needs`".into(), "`{`".into()]
+        }
         _ => {}
     }
     // After an operand `{` usually continues a struct literal, but where no

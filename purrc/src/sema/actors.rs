@@ -1,10 +1,10 @@
-//! Actors (PURR.md §7) and tests/benches (§8): their state, handlers and
+//! Actors (docs/language.md §7) and tests/benches (§8): their state, handlers and
 //! private functions become IR declarations whose bodies the body pass
 //! checks like any function's.
 
 use super::body::FnCtx;
-use super::names::{resolve_type, Decls};
-use super::{Checker, Global, PendingBody, SemaError};
+use super::names::{resolve_message, resolve_type, Decls};
+use super::{dotted, path_span, Checker, PendingBody, SemaError};
 use crate::ast;
 use crate::intern::{FxHashMap, Symbol};
 use crate::ir::{self, Ty};
@@ -99,27 +99,18 @@ fn declare_handler<'a>(
         ck.program.actors[id].start = Some(f);
         return;
     };
-    let msg = match ck.resolve(ns, std::slice::from_ref(message)) {
-        Some((Global::Struct(sid), _)) if ck.program.structs[sid].message_kind().is_some() => sid,
-        Some((Global::Struct(sid), _)) => {
-            let ty = ck.program.structs[sid].name.to_string();
-            ck.error(SemaError::NotAMessage { ty, span: message.span });
-            return;
-        }
-        _ => {
-            ck.error(SemaError::UnknownType { name: message.name.to_string(), span: message.span });
-            return;
-        }
-    };
+    let Some(msg) = resolve_message(ck, ns, message) else { return };
+    let span = path_span(message);
     if let Some((_, previous)) = handled.iter().find(|(m, _)| *m == msg) {
-        ck.error(SemaError::DuplicateHandler { message: message.name.to_string(), span: message.span, previous: *previous });
+        ck.error(SemaError::DuplicateHandler { message: dotted(message).to_string(), span, previous: *previous });
         return;
     }
-    handled.push((msg, message.span));
-    let param = h.param.unwrap_or(ast::Ident { name: Symbol::intern("_message"), span: message.span });
+    handled.push((msg, span));
+    let param = h.param.unwrap_or(ast::Ident { name: Symbol::intern("_message"), span });
     let local = ir::Local { name: param.name, ty: Ty::Struct(msg), mutable: false, span: param.span };
     let f = add_func(ck, ir::FuncKind::Handler(id, msg), Some(id), vec![local], Ty::Void, h.span);
-    ck.fn_decls.push(Some(PendingBody { body: h.body.span, name: *message, ns, actor: Some(id), test: false }));
+    let name = ast::Ident { name: dotted(message), span };
+    ck.fn_decls.push(Some(PendingBody { body: h.body.span, name, ns, actor: Some(id), test: false }));
     ck.program.actors[id].handlers.push((msg, f));
 }
 
@@ -132,6 +123,7 @@ fn add_func(ck: &mut Checker, kind: ir::FuncKind, actor: Option<ir::ActorId>, lo
         params,
         ret,
         locals,
+        needs: vec![],
         body: ir::Block { stmts: ThinVec::new(), value: None, span },
         span,
     });

@@ -39,6 +39,9 @@ pub(super) struct FnCtx<'c, 'a> {
     pub actor: Option<ir::ActorId>,
     /// A test or bench body: `spawn_test`/`send_test` instead of `spawn`/`send`.
     pub test: bool,
+    /// What the function declares it `needs` (a function outside actors
+    /// may call functions that need these).
+    pub needs: Vec<ir::StructId>,
     /// The parameters are the first locals; this many.
     params: usize,
     /// Locals bound by `let` (so `var` would make them mutable).
@@ -78,10 +81,11 @@ pub(super) fn check_functions(ck: &mut Checker, mut bodies: FxHashMap<Span, ast:
         let Some(pending) = ck.fn_decls[id].clone() else { continue };
         let source = bodies.remove(&pending.body).expect("every body was taken out");
         let func = &ck.program.funcs[id];
-        let (ret, locals) = (func.ret, func.locals.clone());
+        let (ret, locals, needs) = (func.ret, func.locals.clone(), func.needs.clone());
         let mut ctx = FnCtx::new(ck, pending.ns, ret, locals);
         ctx.actor = pending.actor;
         ctx.test = pending.test;
+        ctx.needs = needs;
         let mut body = ctx.fn_body(&source, &pending.name);
         drop(source);
         super::diverge::block(&mut body);
@@ -118,7 +122,20 @@ impl<'c, 'a> FnCtx<'c, 'a> {
     pub fn new(ck: &'c mut Checker<'a>, ns: Symbol, ret: Ty, locals: Vec<ir::Local>) -> Self {
         let params = locals.iter().enumerate().map(|(i, l)| (l.name, i)).collect();
         let count = locals.len();
-        FnCtx { ck, ns, locals, scopes: vec![params], ret, loops: 0, outer: vec![], actor: None, test: false, params: count, lets: vec![] }
+        FnCtx {
+            ck,
+            ns,
+            locals,
+            scopes: vec![params],
+            ret,
+            loops: 0,
+            outer: vec![],
+            actor: None,
+            test: false,
+            needs: vec![],
+            params: count,
+            lets: vec![],
+        }
     }
 
     pub fn error(&mut self, e: SemaError) {

@@ -5,6 +5,7 @@
 use super::body::FnCtx;
 use super::SemaError;
 use crate::ast;
+use crate::intern::Symbol;
 use crate::ir::{Arg, Builtin, Expr, ExprKind, IntTy, Ty};
 use crate::source::Span;
 use thin_vec::ThinVec;
@@ -80,7 +81,7 @@ impl Call<'_, '_, '_> {
     /// The running actor, or an error for `what` outside actors.
     fn in_actor(&mut self, what: &str) -> Option<crate::ir::ActorId> {
         if self.cx.actor.is_none() {
-            self.cx.error(SemaError::OutsideActor { what: what.to_string(), span: self.span });
+            self.cx.error(SemaError::OutsideActor { what: what.to_string(), needs: vec![], span: self.span });
         }
         self.cx.actor
     }
@@ -444,11 +445,11 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
             if !matches!(t, Ty::Mailbox(_) | Ty::Error) {
                 c.wrong(0, &t, "a mailbox");
             }
-            if let Some(a) = c.in_actor("`monitor`") {
-                let handles_exit = c.cx.ck.program.actors[a].handlers.iter().any(|(m, _)| *m == super::ACTOR_EXITED);
-                if !handles_exit {
-                    let actor = c.cx.ck.program.actors[a].name.to_string();
-                    c.cx.error(SemaError::NotHandled { actor, message: "ActorExited".into(), handled: vec![], span: c.span });
+            // Faults of the target come back as the prelude's ActorExited.
+            if c.in_actor("`monitor`").is_some() {
+                let exited = c.cx.ck.lookup(Symbol::intern(crate::stdlib::PRELUDE), Symbol::intern("ActorExited"));
+                if let Some((super::Global::Struct(m), _)) = exited {
+                    c.cx.check_needs("`monitor`", &[m], c.span);
                 }
             }
             Ty::Void

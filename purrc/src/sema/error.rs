@@ -96,8 +96,10 @@ pub enum SemaError {
     NotAMessage { ty: String, span: Span },
     /// `send` to an actor that has no handler for the message.
     NotHandled { actor: String, message: String, handled: Vec<String>, span: Span },
-    /// An actor-only construct (`self`, `stop()`) outside an actor.
-    OutsideActor { what: String, span: Span },
+    /// An actor-only construct (`self`, `stop()`, a call of a function that
+    /// `needs` messages) outside an actor; `needs`: the messages the caller
+    /// would have to handle.
+    OutsideActor { what: String, needs: Vec<String>, span: Span },
     /// `spawn`/`send` in a test, or `spawn_test`/`send_test` outside one.
     WrongSpawnForm { used: String, expected: String, span: Span },
     /// A `spawn` that leaves out state fields without defaults.
@@ -366,8 +368,17 @@ impl SemaError {
             } else {
                 format!("`{actor}` handles {}", quoted_list(handled))
             }),
-            OutsideActor { what, span } => {
-                Diagnostic::new(id, *span, format!("{what} is only available inside an actor"))
+            OutsideActor { what, needs, span } => {
+                let d = Diagnostic::new(id, *span, format!("{what} is only available inside an actor"));
+                match needs.as_slice() {
+                    [] => d,
+                    _ => d.hint(format!(
+                        "the calling actor must handle {}: call it from one of its handlers or functions, \
+                         or declare `needs {}` on this function",
+                        quoted_list(needs),
+                        needs.join(", ")
+                    )),
+                }
             }
             WrongSpawnForm { used, expected, span } => {
                 Diagnostic::new(id, *span, format!("`{used}` cannot be used here"))

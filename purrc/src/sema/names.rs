@@ -1,7 +1,7 @@
 //! Passes 1 and 2: top-level declarations get ids, then their types
 //! (fields, payloads, signatures) are resolved.
 
-use super::{namespace_of, Checker, ConstState, Declared, Global, PendingBody, SemaError};
+use super::{dotted, namespace_of, path_span, Checker, ConstState, Declared, Global, PendingBody, SemaError};
 use crate::ast::{self, TypeExpr};
 use crate::intern::Symbol;
 use crate::ir::{self, ExternPosition, IntTy, Ty};
@@ -28,10 +28,13 @@ pub(super) fn collect<'a>(ck: &mut Checker<'a>, files: &'a [ast::File]) -> Decls
         let ns = namespace_of(file);
         for item in &file.items {
             match item {
-                // Struct ids start at 1: 0 is the built-in ActorExited.
                 ast::Item::Struct(s) | ast::Item::Message(s) => {
-                    define(ck, ns, &s.name, Global::Struct(decls.structs.len() + 1), s.private);
+                    define(ck, ns, &s.name, Global::Struct(decls.structs.len()), s.private);
                     decls.structs.push((s, ns, matches!(item, ast::Item::Message(_))));
+                }
+                ast::Item::ExternType(t) => {
+                    define(ck, ns, &t.name, Global::Handle(ck.program.handles.len()), t.private);
+                    ck.program.handles.push(decl_name(ns, &t.name));
                 }
                 ast::Item::Enum(e) => {
                     define(ck, ns, &e.name, Global::Enum(decls.enums.len()), e.private);
@@ -74,17 +77,11 @@ fn define(ck: &mut Checker, ns: Symbol, name: &ast::Ident, global: Global, priva
 
 pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
     // Struct and enum shells first, so that field types can refer to any of them.
-    ck.program.structs.push(ir::StructDef {
-        name: ir::DeclName { namespace: Symbol::intern(""), name: Symbol::intern("ActorExited") },
-        fields: vec![("id".into(), Ty::Int(IntTy::I64)), ("reason".into(), Ty::Str)],
-        kind: ir::StructKind::ActorExited,
-        span: Span::default(),
-    });
     let mut next_kind = ir::FIRST_USER_MESSAGE_KIND;
     for (s, ns, message) in &decls.structs {
         let kind = if *message {
             next_kind += 1;
-            ir::StructKind::Message { kind: next_kind - 1 }
+            ir::StructKind::Message { kind: next_kind - 1, external: s.external }
         } else {
             ir::StructKind::Struct
         };
@@ -113,8 +110,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             span: e.name.span,
         });
     }
-    for (index, (s, ns, message)) in decls.structs.iter().enumerate() {
-        let id = index + 1;
+    for (id, (s, ns, message)) in decls.structs.iter().enumerate() {
         let mut fields: Vec<(Symbol, Ty)> = vec![];
         let mut seen: Vec<&ast::Ident> = vec![];
         for f in &s.fields {
@@ -150,6 +146,7 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
 
     for (f, ns) in &decls.funcs {
         let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, *ns, t));
+        let needs = f.needs.iter().filter_map(|path| resolve_message(ck, *ns, path)).collect();
         let mut locals = vec![];
         let mut params = vec![];
         for p in &f.params {
@@ -166,30 +163,49 @@ pub(super) fn resolve_signatures<'a>(ck: &mut Checker<'a>, decls: &Decls<'a>) {
             params,
             ret,
             locals,
+            needs,
             body: ir::Block { stmts: ThinVec::new(), value: None, span: f.body.span },
             span: f.name.span,
         });
         ck.fn_decls.push(Some(PendingBody { body: f.body.span, name: f.name, ns: *ns, actor: None, test: false }));
     }
     for (f, ns) in &decls.externs {
+        let abi = if f.runtime_abi { ir::Abi::Runtime } else { ir::Abi::C };
         let mut params = vec![];
         for p in &f.params {
             let ty = resolve_type(ck, *ns, &p.ty);
-            if ty != Ty::Error && ty.extern_c_type(ExternPosition::Param).is_none() {
+            if ty != Ty::Error && ty.extern_c_type(abi, ExternPosition::Param).is_none() {
                 let t = ck.show(&ty);
                 ck.error(SemaError::InvalidExternType { ty: t, span: p.ty.span(), ret: false });
             }
             params.push(ty);
         }
         let ret = f.ret.as_ref().map_or(Ty::Void, |t| resolve_type(ck, *ns, t));
-        if ret != Ty::Error && ret.extern_c_type(ExternPosition::Return).is_none() {
+        if ret != Ty::Error && ret.extern_c_type(abi, ExternPosition::Return).is_none() {
             let t = ck.show(&ret);
             let span = f.ret.as_ref().map_or(f.name.span, |t| t.span());
             ck.error(SemaError::InvalidExternType { ty: t, span, ret: true });
         }
-        ck.program.externs.push(ir::ExternFunc { name: decl_name(*ns, &f.name), params, ret, span: f.name.span });
+        ck.program.externs.push(ir::ExternFunc { name: decl_name(*ns, &f.name), abi, params, ret, span: f.name.span });
     }
     ck.consts = decls.consts.iter().map(|(c, ns)| ConstState::Pending(c, *ns)).collect();
+}
+
+/// The message type a path names (in a `needs` clause or a handler), or
+/// the error that it names none.
+pub(super) fn resolve_message(ck: &mut Checker, ns: Symbol, path: &[ast::Ident]) -> Option<ir::StructId> {
+    match ck.resolve(ns, path) {
+        Some((Global::Struct(sid), _)) if ck.program.structs[sid].message_kind().is_some() => Some(sid),
+        Some((Global::Struct(sid), _)) => {
+            let ty = ck.program.structs[sid].name.to_string();
+            ck.error(SemaError::NotAMessage { ty, span: path_span(path) });
+            None
+        }
+        _ => {
+            ck.error(SemaError::UnknownType { name: dotted(path).to_string(), span: path_span(path) });
+            None
+        }
+    }
 }
 
 fn decl_name(ns: Symbol, name: &ast::Ident) -> ir::DeclName {
@@ -208,6 +224,7 @@ pub(super) fn resolve_type(ck: &mut Checker, ns: Symbol, t: &TypeExpr) -> Ty {
             match ck.resolve(ns, path) {
                 Some((Global::Struct(id), _)) => return Ty::Struct(id),
                 Some((Global::Enum(id), _)) => return Ty::Enum(id),
+                Some((Global::Handle(id), _)) => return Ty::Handle(id),
                 _ => {}
             }
             let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");

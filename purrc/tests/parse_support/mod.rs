@@ -91,7 +91,8 @@ fn params(ps: &[Param]) -> String {
 
 fn fn_decl(f: &FnDecl) -> String {
     let ret = f.ret.as_ref().map(|r| format!(" {}", ty(r))).unwrap_or_default();
-    format!("(fn {}({}){} {})", f.name.name, params(&f.params), ret, block(&f.body))
+    let needs = if f.needs.is_empty() { String::new() } else { format!(" needs {}", list(&f.needs, |p| path(p), ", ")) };
+    format!("(fn {}({}){}{} {})", f.name.name, params(&f.params), ret, needs, block(&f.body))
 }
 
 pub fn item(i: &Item) -> String {
@@ -106,7 +107,9 @@ pub fn item(i: &Item) -> String {
             format!("(const {}{} {})", c.name.name, t, expr(&c.value))
         }
         Item::Struct(s) => format!("(struct {} {})", s.name.name, fields(&s.fields)),
+        Item::Message(s) if s.external => format!("(extern message {} {})", s.name.name, fields(&s.fields)),
         Item::Message(s) => format!("(message {} {})", s.name.name, fields(&s.fields)),
+        Item::ExternType(t) => format!("(extern type {})", t.name.name),
         Item::Enum(e) => format!(
             "(enum {} {})",
             e.name.name,
@@ -123,7 +126,8 @@ pub fn item(i: &Item) -> String {
         Item::Fn(f) => fn_decl(f),
         Item::ExternFn(f) => {
             let ret = f.ret.as_ref().map(|r| format!(" {}", ty(r))).unwrap_or_default();
-            format!("(extern fn {}({}){})", f.name.name, params(&f.params), ret)
+            let abi = if f.runtime_abi { " \"purr\"" } else { "" };
+            format!("(extern{abi} fn {}({}){})", f.name.name, params(&f.params), ret)
         }
         Item::Actor(a) => format!("(actor {} {})", a.name.name, list(&a.members, member, " ")),
         Item::Test(t) => format!("(test {:?} {})", t.name, block(&t.body)),
@@ -143,7 +147,7 @@ fn member(m: &ActorMember) -> String {
         },
         ActorMember::Handler(h) => format!(
             "(on {}({}) {})",
-            h.message.as_ref().map_or("start", |m| m.name.as_str()),
+            h.message.as_ref().map_or("start".to_string(), |m| path(m)),
             h.param.as_ref().map_or("", |p| p.name.as_str()),
             block(&h.body)
         ),

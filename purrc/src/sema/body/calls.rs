@@ -88,6 +88,10 @@ impl FnCtx<'_, '_> {
                 let func = &self.ck.program.funcs[f];
                 let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty).collect();
                 let ret = func.ret;
+                let needs = func.needs.clone();
+                if !needs.is_empty() {
+                    self.check_needs(&format!("`{}`", id.name), &needs, span);
+                }
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::Call(f, args), ret, span)
             }
@@ -97,6 +101,7 @@ impl FnCtx<'_, '_> {
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::CallExtern(x, args), ret, span)
             }
+            Global::Handle(h) => self.handle_from_id(h, id, args, span),
             Global::Struct(_) | Global::Enum(_) | Global::Const(_) | Global::Actor(_) => {
                 let f = self.global_value(global, id);
                 self.call_value(f, args, span)
@@ -142,11 +147,35 @@ impl FnCtx<'_, '_> {
         // own value: `i64`, or `u64` above `i64`'s range.
         let literal_ty = literal_value(&args[0]).map(|v| if v > i128::from(i64::MAX) { IntTy::U64 } else { IntTy::I64 });
         let v = self.expr(&args[0], literal_ty.map(Ty::Int).as_ref());
+        // A handle's id, `i64(conn)`, is its namespace's own business.
+        if let Ty::Handle(h) = v.ty {
+            if to == Ty::Int(IntTy::I64) {
+                self.check_handle_namespace(h, span);
+                return mk(ExprKind::Cast(Box::new(v)), to, span);
+            }
+        }
         if !v.ty.is_numeric() && !matches!(v.ty, Ty::Error | Ty::Never) {
             let from = self.show(&v.ty);
             self.error(SemaError::InvalidConversion { from, to: id.name.to_string(), span });
         }
         mk(ExprKind::Cast(Box::new(v)), to, span)
+    }
+
+    /// `Conn(id)`: a handle from its id, only in the namespace that declares
+    /// the `extern type` (like a newtype whose field is private).
+    fn handle_from_id(&mut self, h: ir::HandleId, id: &ast::Ident, args: &[ast::Expr], span: Span) -> ir::Expr {
+        self.check_handle_namespace(h, span);
+        let args = self.args(&id.name, &[Ty::Int(IntTy::I64)], args, span);
+        let v = args.into_iter().next().unwrap_or_else(|| mk(ExprKind::Int(0), Ty::Int(IntTy::I64), span));
+        mk(ExprKind::Cast(Box::new(v)), Ty::Handle(h), span)
+    }
+
+    fn check_handle_namespace(&mut self, h: ir::HandleId, span: Span) {
+        let name = self.ck.program.handles[h];
+        if name.namespace != self.ns {
+            let (from, to) = (format!("`{name}`"), "an `i64`".to_string());
+            self.error(SemaError::InvalidConversion { from, to, span });
+        }
     }
 
     /// `some(x)`, `ok(x)`, `err(e)`: the missing half of the type comes from

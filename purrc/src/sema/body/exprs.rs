@@ -53,7 +53,7 @@ impl FnCtx<'_, '_> {
             ast::ExprKind::SelfValue => match self.actor {
                 Some(a) => mk(ExprKind::SelfActor, Ty::Mailbox(a), span),
                 None => {
-                    self.error(SemaError::OutsideActor { what: "`self`".into(), span });
+                    self.error(SemaError::OutsideActor { what: "`self`".into(), needs: vec![], span });
                     mk(ExprKind::Int(0), Ty::Error, span)
                 }
             },
@@ -154,6 +154,10 @@ impl FnCtx<'_, '_> {
     pub(super) fn global_value(&mut self, global: Global, id: &ast::Ident) -> ir::Expr {
         let span = id.span;
         match global {
+            Global::Func(f) if !self.ck.program.funcs[f].needs.is_empty() => {
+                // Called through a value, what it needs could not be checked.
+                self.unsupported("functions that `need` messages as values", span)
+            }
             Global::Func(f) => {
                 let func = &self.ck.program.funcs[f];
                 let params: Vec<Ty> = func.params.iter().map(|&p| func.locals[p].ty).collect();
@@ -161,7 +165,7 @@ impl FnCtx<'_, '_> {
                 mk(ExprKind::FnRef(f), ty, span)
             }
             Global::Const(c) => ir::Expr { span, ..crate::sema::consts::value(self.ck, c, span) },
-            Global::Struct(_) | Global::Enum(_) => {
+            Global::Struct(_) | Global::Enum(_) | Global::Handle(_) => {
                 self.error(SemaError::TypeMismatch { expected: "a value".into(), found: format!("type {}", id.name), span, hint: None });
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
@@ -178,7 +182,7 @@ impl FnCtx<'_, '_> {
         match self.actor {
             Some(a) => Some(self.ck.program.actors[a].state),
             None => {
-                self.error(SemaError::OutsideActor { what: "`self`".into(), span });
+                self.error(SemaError::OutsideActor { what: "`self`".into(), needs: vec![], span });
                 None
             }
         }
@@ -471,6 +475,7 @@ impl FnCtx<'_, '_> {
             params: (0..locals.len()).collect(),
             ret,
             locals: vec![],
+            needs: vec![],
             body: ir::Block { stmts: ThinVec::new(), value: None, span: body.span },
             span,
         });

@@ -130,4 +130,27 @@ impl FnCtx<'_, '_> {
             v
         }
     }
+
+    /// A call of `what`, which needs the calling actor to handle `needs`
+    /// (`monitor`, `net.listen`, …: they create events that come back as
+    /// those messages): the call must be inside an actor that handles
+    /// them, or inside a function that declares it needs them too.
+    pub fn check_needs(&mut self, what: &str, needs: &[ir::StructId], span: Span) {
+        let Some(a) = self.actor else {
+            let missing: Vec<String> =
+                needs.iter().filter(|m| !self.needs.contains(m)).map(|m| self.ck.program.structs[*m].name.to_string()).collect();
+            if !missing.is_empty() {
+                self.error(SemaError::OutsideActor { what: what.to_string(), needs: missing, span });
+            }
+            return;
+        };
+        for &m in needs {
+            if !self.handles(a, m) {
+                let actor = self.ck.program.actors[a].name.to_string();
+                let message = self.ck.program.structs[m].name.to_string();
+                let handled = self.handled_names(a);
+                self.error(SemaError::NotHandled { actor, message, handled, span });
+            }
+        }
+    }
 }
