@@ -69,6 +69,8 @@ int64_t purr__clock_ms(void);
  * harness (test.c): the real stdout, the test's capture buffer, or nowhere. */
 typedef enum purr__out_mode { PURR__OUT_STDOUT, PURR__OUT_CAPTURE, PURR__OUT_DISCARD } purr__out_mode;
 extern purr__out_mode purr__out;
+/* print.c: writes out what stdout buffered. */
+void purr__flush_stdout(void);
 /* Appends to the capture buffer (test.c). */
 void purr__capture_write(const char *data, size_t len);
 /* Nonzero while print.c is inside stdio, so the stack-overflow handler knows

@@ -2,7 +2,9 @@
  *
  * stdout is fully buffered (process.c). stderr is unbuffered, so eprintln
  * flushes stdout before writing: the two streams then appear in program
- * order even when both go to the same terminal or file.
+ * order even when both go to the same terminal or file. The event loop
+ * flushes stdout before it sleeps (purr__flush_stdout), so output is never
+ * held back while a program waits.
  *
  * Under the test harness print and println write into the test's capture
  * buffer instead (expect_output compares it), and under the bench harness
@@ -35,6 +37,12 @@ static void out(const char *data, size_t len, bool newline) {
 void purr_print(const purr_str *s) { out(s->data, (size_t)s->len, false); }
 
 void purr_println(const purr_str *s) { out(s->data, (size_t)s->len, true); }
+
+void purr__flush_stdout(void) {
+    purr__in_stdio = 1;
+    fflush(stdout);
+    purr__in_stdio = 0;
+}
 
 void purr_eprintln(const purr_str *s) {
     purr__in_stdio = 1;

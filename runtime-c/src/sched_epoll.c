@@ -176,6 +176,10 @@ static void run_ready(purr__runq *q) {
  * the timeout again. */
 static void wait_io(int timeout_ms) {
     struct epoll_event ev[MAX_EVENTS];
+    /* stdout is fully buffered for speed (process.c); before the loop
+     * sleeps, what the program printed goes out, so a server's output
+     * appears when it happens, not when the buffer fills. */
+    if (timeout_ms != 0) purr__flush_stdout();
     int n = epoll_wait(loop.epfd, ev, MAX_EVENTS, timeout_ms);
     if (n < 0) {
         if (errno == EINTR) return;
