@@ -78,6 +78,20 @@ fn filter_runs_only_matching_tests() {
     filter_selects_tests(&[]);
 }
 
+/// std.net on the deterministic scheduler's in-memory network.
+#[test]
+fn network_tests_run_on_the_in_memory_network() {
+    let out = run_in_actors_dir(&["--test", "-O0", "net_mem.pu"], &[]);
+    assert_eq!(
+        stdout(&out),
+        "test lines go and come back over the in-memory network ... ok\n\
+         test connecting to a port nobody listens on ... ok\n\
+         2 passed, 0 failed\n",
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn deterministic_scheduler_order_and_virtual_time() {
     scheduler_order(&[]);

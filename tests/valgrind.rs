@@ -123,6 +123,7 @@ fn test_runners_are_leak_free_under_valgrind() {
     cases.push(Case { args: vec!["--filter", "adds"], ..Case::test_runner(actors.join("mixed_results.pu"), None) });
     cases.push(Case { status: 1, ..Case::test_runner(actors.join("mixed_results.pu"), None) });
     cases.push(Case { status: 1, ..Case::test_runner(actors.join("panicking_tests.pu"), None) });
+    cases.push(Case::test_runner(actors.join("net_mem.pu"), None));
     check_all("test runners", &cases);
 }
 

@@ -134,6 +134,17 @@ impl Checker<'_> {
         find(namespace).or_else(|| find(Symbol::intern(crate::stdlib::PRELUDE)))
     }
 
+    /// A declaration's name as code in `file` writes it: through the alias
+    /// a `use` of that file binds (`net.Data`), unqualified in its own
+    /// namespace and the prelude, else in full.
+    fn display_in(&self, file: crate::source::FileId, name: &ir::DeclName) -> String {
+        let alias = self.uses.get(file as usize).and_then(|uses| uses.iter().find(|(_, (ns, _))| *ns == name.namespace));
+        match alias {
+            Some((alias, _)) => format!("{alias}.{}", name.name),
+            None => name.to_string(),
+        }
+    }
+
     /// The namespace a `use` in the identifier's file binds to its name.
     fn alias(&self, id: &ast::Ident) -> Option<Symbol> {
         self.uses.get(id.span.file as usize)?.get(&id.name).map(|(ns, _)| *ns)

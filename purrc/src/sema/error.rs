@@ -56,6 +56,9 @@ pub enum SemaError {
     InvalidInterpolation { ty: String, span: Span },
     /// A conversion the language does not define (`i32("x")`).
     InvalidConversion { from: String, to: String, span: Span },
+    /// `Conn(id)` or `i64(conn)` outside the namespace that declares the
+    /// `extern type`: only it turns ids into handles and back.
+    HandleConversion { handle: String, namespace: String, span: Span },
     /// A struct that contains itself by value.
     RecursiveType { name: String, span: Span },
     /// A map key type other than integers, bool and string.
@@ -139,6 +142,7 @@ crate::diagnostics::diagnostic_ids!(SemaError {
     OutsideLoop => "outside-loop",
     InvalidInterpolation => "invalid-interpolation",
     InvalidConversion => "invalid-conversion",
+    HandleConversion => "handle-conversion",
     RecursiveType => "recursive-type",
     InvalidMapKey => "invalid-map-key",
     MissingEntry => "missing-entry",
@@ -276,6 +280,13 @@ impl SemaError {
                 format!("cannot interpolate a value of type `{ty}`"),
             )
             .hint("only scalars and strings can appear inside \"{...}\""),
+            HandleConversion { handle, namespace, span } => Diagnostic::new(
+                id,
+                *span,
+                format!("only namespace `{namespace}` converts between `{handle}` and `i64`"),
+            )
+            .label("not in that namespace")
+            .hint(format!("use the functions of `{namespace}`; a handle's id for maps is what it offers for that (e.g. `net.conn_id`)")),
             InvalidConversion { from, to, span } => {
                 Diagnostic::new(id, *span, format!("cannot convert `{from}` to `{to}`"))
             }

@@ -201,8 +201,18 @@ pub(super) fn resolve_message(ck: &mut Checker, ns: Symbol, path: &[ast::Ident])
             ck.error(SemaError::NotAMessage { ty, span: path_span(path) });
             None
         }
+        Some(_) => {
+            ck.error(SemaError::NotAMessage { ty: dotted(path).to_string(), span: path_span(path) });
+            None
+        }
         _ => {
-            ck.error(SemaError::UnknownType { name: dotted(path).to_string(), span: path_span(path) });
+            match path {
+                [alias, _] if ck.alias(alias).is_none() => {
+                    let hint = Some(format!("no `use` in this file binds `{}`", alias.name));
+                    ck.error(SemaError::UnknownName { name: alias.name.to_string(), span: alias.span, hint });
+                }
+                _ => ck.error(SemaError::UnknownType { name: dotted(path).to_string(), span: path_span(path) }),
+            }
             None
         }
     }

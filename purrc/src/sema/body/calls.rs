@@ -90,7 +90,11 @@ impl FnCtx<'_, '_> {
                 let ret = func.ret;
                 let needs = func.needs.clone();
                 if !needs.is_empty() {
-                    self.check_needs(&format!("`{}`", id.name), &needs, span);
+                    let what = match &func.kind {
+                        ir::FuncKind::Top(name) => format!("`{}`", self.ck.display_in(span.file, name)),
+                        _ => format!("`{}`", id.name),
+                    };
+                    self.check_needs(&what, &needs, span);
                 }
                 let args = self.args(&id.name, &params, args, span);
                 mk(ExprKind::Call(f, args), ret, span)
@@ -173,8 +177,8 @@ impl FnCtx<'_, '_> {
     fn check_handle_namespace(&mut self, h: ir::HandleId, span: Span) {
         let name = self.ck.program.handles[h];
         if name.namespace != self.ns {
-            let (from, to) = (format!("`{name}`"), "an `i64`".to_string());
-            self.error(SemaError::InvalidConversion { from, to, span });
+            let handle = self.ck.display_in(span.file, &name);
+            self.error(SemaError::HandleConversion { handle, namespace: name.namespace.to_string(), span });
         }
     }
 

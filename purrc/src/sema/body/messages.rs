@@ -136,9 +136,9 @@ impl FnCtx<'_, '_> {
     /// those messages): the call must be inside an actor that handles
     /// them, or inside a function that declares it needs them too.
     pub fn check_needs(&mut self, what: &str, needs: &[ir::StructId], span: Span) {
+        let show = |cx: &Self, m: ir::StructId| cx.ck.display_in(span.file, &cx.ck.program.structs[m].name);
         let Some(a) = self.actor else {
-            let missing: Vec<String> =
-                needs.iter().filter(|m| !self.needs.contains(m)).map(|m| self.ck.program.structs[*m].name.to_string()).collect();
+            let missing: Vec<String> = needs.iter().filter(|m| !self.needs.contains(m)).map(|&m| show(self, m)).collect();
             if !missing.is_empty() {
                 self.error(SemaError::OutsideActor { what: what.to_string(), needs: missing, span });
             }
@@ -147,7 +147,7 @@ impl FnCtx<'_, '_> {
         for &m in needs {
             if !self.handles(a, m) {
                 let actor = self.ck.program.actors[a].name.to_string();
-                let message = self.ck.program.structs[m].name.to_string();
+                let message = show(self, m);
                 let handled = self.handled_names(a);
                 self.error(SemaError::NotHandled { actor, message, handled, span });
             }
