@@ -48,3 +48,13 @@ fn s8_tests_benches() {
 fn s9_c_interop() {
     insta::assert_snapshot!(file(&parse_ok(S9_C_INTEROP)));
 }
+
+#[test]
+fn s11_net() {
+    insta::assert_snapshot!(file(&parse_ok(S11_NET)));
+}
+
+#[test]
+fn s11_file() {
+    insta::assert_snapshot!(file(&parse_ok(S11_FILE)));
+}

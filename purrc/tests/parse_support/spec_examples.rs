@@ -119,6 +119,55 @@ fn main() {
 "#;
 
 /// All spec examples, by name (also used by the robustness tests).
+pub const S11_NET: &str = r#"use std.net
+
+actor Session {
+    state conn: net.Conn
+    on start() { net.attach(self.conn, net.Framing.Line(65536)) }
+    on net.Data(d) {
+        var out = to_bytes("you said: ")
+        bytes_append(out, d.data)
+        bytes_append(out, to_bytes("\n"))
+        match net.write(self.conn, out) {
+            net.WriteState.Throttled => { net.pause(self.conn) }   // resume on net.Writable
+            _ => {}
+        }
+    }
+    on net.Writable(w) { net.resume(self.conn) }
+    on net.Closed(c) { stop() }
+}
+
+actor Main {
+    on start() {
+        match net.listen("127.0.0.1", 0) {                 // port 0: any free port
+            ok(l) => { println("listening on {net.local_port(l)}") }
+            err(e) => { eprintln("listen: {e}"); exit(1) }
+        }
+    }
+    on net.Accepted(a) { spawn Session { conn: a.conn } }
+}
+"#;
+
+pub const S11_FILE: &str = r#"use std.file
+
+actor Log {
+    state f: option<file.File> = none
+    on start() {
+        match file.open("data/log.0", file.Mode.Append) {
+            ok(f) => {
+                self.f = some(f)
+                match file.append(f, to_bytes("record\n")) {   // result<i64, string>: offset
+                    ok(at) => { file.sync(f) }                 // later: file.Synced
+                    err(e) => { eprintln(e) }
+                }
+            }
+            err(e) => { eprintln(e) }
+        }
+    }
+    on file.Synced(s) { println("durable up to {s.upto}") }
+}
+"#;
+
 pub const ALL: &[(&str, &str)] = &[
     ("s1_namespace_math", S1_NAMESPACE_MATH),
     ("s1_imports", S1_IMPORTS),
@@ -127,4 +176,6 @@ pub const ALL: &[(&str, &str)] = &[
     ("s7_actors", S7_ACTORS),
     ("s8_tests_benches", S8_TESTS_BENCHES),
     ("s9_c_interop", S9_C_INTEROP),
+    ("s11_net", S11_NET),
+    ("s11_file", S11_FILE),
 ];
