@@ -17,6 +17,7 @@ mod function;
 mod literals;
 mod names;
 mod ownership;
+mod params;
 mod program;
 mod stmts;
 mod types;
@@ -24,7 +25,7 @@ mod types;
 pub use program::{Mode, Scheduler};
 
 use crate::intern::FxHashMap;
-use crate::ir::{Block, Func, Program, Ty};
+use crate::ir::{Block, Func, FuncId, LocalId, Program, Ty};
 use crate::source::{SourceMap, Span};
 use literals::c_string;
 use names::CNames;
@@ -48,29 +49,33 @@ const FUNCS_PER_PIECE: usize = 2048;
 /// and freed, never joined into one string.
 pub fn generate(program: &mut Program, sources: &SourceMap, mode: Mode, scheduler: Scheduler, out: &mut dyn Write) -> io::Result<()> {
     let live = program::reachable_funcs(program, mode);
+    let owned_params = params::owned_params(program);
+    let owned_params = &owned_params;
     let mut spawn_main = if mode == Mode::Program { program::spawn_main_func(program) } else { None };
     let mut bodies: Vec<Block> = program.funcs.iter_mut().zip(&live).filter(|(_, l)| **l).map(|(f, _)| take_body(f)).collect();
     bodies.extend(spawn_main.as_mut().map(take_body));
     let program = &*program;
     let names = CNames::new(program);
     let names = &names;
-    let mut funcs: Vec<&Func> = program.funcs.iter().zip(&live).filter(|(_, l)| **l).map(|(f, _)| f).collect();
-    funcs.extend(spawn_main.as_ref());
+    // Each with its id: the spawner of `actor Main` has none.
+    let mut funcs: Vec<(Option<FuncId>, &Func)> =
+        program.funcs.iter().enumerate().zip(&live).filter(|(_, l)| **l).map(|((id, f), _)| (Some(id), f)).collect();
+    funcs.extend(spawn_main.as_ref().map(|f| (None, f)));
     let mut bodies = bodies.into_iter();
-    let pieces: Vec<(&[&Func], Vec<Block>)> =
+    let pieces: Vec<(&[(Option<FuncId>, &Func)], Vec<Block>)> =
         funcs.chunks(FUNCS_PER_PIECE.max(1)).map(|funcs| (funcs, bodies.by_ref().take(funcs.len()).collect())).collect();
     let mut parts: Vec<Piece> = std::thread::scope(|scope| {
         let handles: Vec<_> = pieces
             .into_iter()
             .enumerate()
             .map(|(i, (funcs, bodies))| {
-                crate::threads::spawn_scoped(scope, move || generate_piece(program, names, sources, i, funcs, bodies))
+                crate::threads::spawn_scoped(scope, move || generate_piece(program, names, owned_params, sources, i, funcs, bodies))
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("code generation does not panic")).collect()
     });
     if parts.is_empty() {
-        parts.push(generate_piece(program, names, sources, 0, &[], vec![]));
+        parts.push(generate_piece(program, names, owned_params, sources, 0, &[], vec![]));
     }
     let spawn_main = spawn_main.as_ref().map(|f| names.func(f));
     write_file(parts, mode, scheduler, &live, spawn_main.as_deref(), out)
@@ -94,14 +99,16 @@ fn take_body(f: &mut Func) -> Block {
 fn generate_piece<'p>(
     program: &'p Program,
     names: &'p CNames<'p>,
+    owned_params: &'p [Vec<bool>],
     sources: &'p SourceMap,
     index: usize,
-    funcs: &[&'p Func],
+    funcs: &[(Option<FuncId>, &'p Func)],
     bodies: Vec<Block>,
 ) -> Piece<'p> {
     let mut g = Gen {
         program,
         names,
+        owned_params,
         sources,
         types: TypeTable::new(program, names),
         piece: index,
@@ -114,8 +121,8 @@ fn generate_piece<'p>(
     };
     let mut protos = String::new();
     let mut text = Text::default();
-    for (&f, body) in funcs.iter().zip(bodies) {
-        let fg = FnGen::new(&mut g, f, &body);
+    for (&(id, f), body) in funcs.iter().zip(bodies) {
+        let fg = FnGen::new(&mut g, f, id, &body);
         let sig = fg.g.signature(f, &fg.names);
         protos.push_str(&sig);
         protos.push_str(";\n");
@@ -202,6 +209,8 @@ impl std::fmt::Write for Text {
 struct Gen<'p> {
     program: &'p Program,
     names: &'p CNames<'p>,
+    /// Per function, per parameter: taken owned (params.rs).
+    owned_params: &'p [Vec<bool>],
     sources: &'p SourceMap,
     types: TypeTable<'p>,
     /// Which piece of parallel code generation this is: distinguishes the
@@ -326,6 +335,8 @@ struct Level {
 struct FnGen<'g, 'p> {
     g: &'g mut Gen<'p>,
     f: &'p Func,
+    /// The function's id (none for the spawner of `actor Main`).
+    id: Option<FuncId>,
     out: String,
     indent: usize,
     levels: Vec<Level>,
@@ -342,4 +353,10 @@ struct FnGen<'g, 'p> {
     /// once (what its prologue reserves).
     next_slot: usize,
     max_slots: usize,
+    /// The `var` being moved into the call that computes its new value
+    /// (`x = f(x)`, params.rs), while that call is generated.
+    moving: Option<LocalId>,
+    /// While a returned value is generated: the locals it reads once (for
+    /// the last time).
+    last_uses: Vec<LocalId>,
 }

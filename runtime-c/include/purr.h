@@ -217,6 +217,8 @@ static inline void purr_own(size_t at, void *slot, const purr_type *type) {
 }
 /* The value of entry `at` moved out: nothing left to release there. */
 static inline void purr_disown(size_t at) { purr__owned[at].slot = NULL; }
+/* Entry `at`, disowned while its value was lent out, owns `slot` again. */
+static inline void purr_reown(size_t at, void *slot) { purr__owned[at].slot = slot; }
 /* A scope ended (its values released or moved): entries from `to` on go. */
 static inline void purr_owned_pop(size_t to) { purr__owned_top = to; }
 

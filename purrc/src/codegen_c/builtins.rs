@@ -448,8 +448,9 @@ fn list_loop(g: &mut FnGen, b: Builtin, args: &[Arg], v: &[String], ty: &Ty) -> 
 }
 
 impl FnGen<'_, '_> {
-    /// Stores `c` in a fresh variable so its address can be taken.
-    fn pin(&mut self, ty: &Ty, c: &str) -> String {
+    /// Stores `c` in a fresh variable (so its address can be taken, or so
+    /// it is computed now).
+    pub(super) fn pin(&mut self, ty: &Ty, c: &str) -> String {
         let ct = self.c(ty);
         let t = self.fresh();
         self.line(format_args!("{ct} {t} = {c};"));

@@ -3,7 +3,7 @@
 
 use super::literals::{c_string, float_literal, int_literal};
 use super::names::{helper, Helper};
-use super::ownership::may_mutate;
+use super::ownership::{is_pure, may_mutate};
 use super::{FnGen, LevelKind, Val};
 use crate::ir::{self, BinaryOp, ExprKind, FloatOp, IntOp, Pattern, Ty, UnaryOp};
 use crate::source::Span;
@@ -31,12 +31,13 @@ impl FnGen<'_, '_> {
                 // of the program that called into it.
                 let into_std = self.g.in_stdlib(callee.span) && !self.g.in_stdlib(self.f.span);
                 let caller = into_std.then(|| self.loc(e.span));
-                self.call(self.g.names.func_id(*f), self_arg, args, &e.ty, caller)
+                let owned = &self.g.owned_params[*f];
+                self.call(self.g.names.func_id(*f), self_arg, args, owned, &e.ty, caller)
             }
             ExprKind::CallValue(f, args) => {
                 let fv = self.expr(f);
                 let fv = self.temp(&f.ty, fv.c());
-                self.call(&format!("({})", fv.c()), false, args, &e.ty, None)
+                self.call(&format!("({})", fv.c()), false, args, &[], &e.ty, None)
             }
             ExprKind::CallExtern(x, args) => self.call_extern(*x, args, &e.ty),
             ExprKind::Builtin(b, args) => super::builtins::emit(self, *b, args, e),
@@ -155,16 +156,41 @@ impl FnGen<'_, '_> {
         }
     }
 
-    /// A call of a generated function; `std_caller`: the location to
-    /// record as the program's call into the standard library.
-    pub(super) fn call(&mut self, callee: &str, self_arg: bool, args: &[ir::Expr], ret: &Ty, std_caller: Option<String>) -> Val {
+    /// A call of a generated function; `owned`: which parameters it takes
+    /// owned (params.rs); `std_caller`: the location to record as the
+    /// program's call into the standard library.
+    pub(super) fn call(
+        &mut self,
+        callee: &str,
+        self_arg: bool,
+        args: &[ir::Expr],
+        owned: &[bool],
+        ret: &Ty,
+        std_caller: Option<String>,
+    ) -> Val {
         let vals = self.exprs(&args.iter().collect::<Vec<_>>());
+        let mut cargs: Vec<String> = Vec::with_capacity(args.len() + 1);
+        if self_arg {
+            cargs.push("self".into());
+        }
+        // A var moving into this call is disowned before the call line:
+        // an argument that could still fault there is evaluated first.
+        let vals: Vec<Val> = if self.moving.is_some() {
+            args.iter()
+                .zip(vals)
+                .map(|(a, v)| match v {
+                    Val::Plain(c) if !is_pure(a) => Val::Plain(self.pin(&a.ty, &c)),
+                    v => v,
+                })
+                .collect()
+        } else {
+            vals
+        };
+        for (i, (a, v)) in args.iter().zip(vals).enumerate() {
+            cargs.push(if owned.get(i).copied().unwrap_or(false) { self.lend(a, v) } else { v.c().to_string() });
+        }
         if let Some(loc) = std_caller {
             self.line(format_args!("purr_std_caller = {loc};"));
-        }
-        let mut cargs: Vec<&str> = vals.iter().map(Val::c).collect();
-        if self_arg {
-            cargs.insert(0, "self");
         }
         let call = format!("{callee}({})", cargs.join(", "));
         if matches!(ret, Ty::Void | Ty::Never) {

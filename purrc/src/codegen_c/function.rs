@@ -11,10 +11,11 @@ use std::fmt::Write;
 
 impl<'g, 'p> FnGen<'g, 'p> {
     /// `body` is `f`'s, which code generation has taken out of `f`.
-    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func, body: &ir::Block) -> Self {
+    pub(super) fn new(g: &'g mut Gen<'p>, f: &'p Func, id: Option<ir::FuncId>, body: &ir::Block) -> Self {
         FnGen {
             g,
             f,
+            id,
             out: String::new(),
             indent: 1,
             levels: vec![],
@@ -25,6 +26,8 @@ impl<'g, 'p> FnGen<'g, 'p> {
             names: local_names(f),
             next_slot: 0,
             max_slots: 0,
+            moving: None,
+            last_uses: vec![],
         }
     }
 
@@ -34,13 +37,23 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.line_directive(f.span);
         let header = std::mem::take(&mut self.out);
         self.push_level(LevelKind::Scope);
-        for &p in &f.params {
+        for (i, &p) in f.params.iter().enumerate() {
             self.mark_unused(p);
+            if self.takes_owned(i) {
+                let name = self.names[p].clone();
+                self.own(&name, &f.locals[p].ty);
+            }
         }
         if f.actor.is_some() {
             self.line("(void)self;");
         }
-        let value = self.block_body(body);
+        for s in &body.stmts {
+            self.stmt(s);
+        }
+        let value = body.value.as_deref().map(|v| {
+            self.line_directive(v.span);
+            self.returned(v)
+        });
         let diverges = body.value.as_ref().is_some_and(|v| v.ty == Ty::Never);
         match value {
             Some(v) if !matches!(f.ret, Ty::Void | Ty::Never) && !diverges => {

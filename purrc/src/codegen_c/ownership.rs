@@ -91,6 +91,89 @@ impl FnGen<'_, '_> {
         }
     }
 
+    /// Whether the current function takes its `i`th parameter owned
+    /// (params.rs).
+    pub(super) fn takes_owned(&self, i: usize) -> bool {
+        self.id.is_some_and(|id| self.g.owned_params[id][i])
+    }
+
+    /// The owned parameter that `e` names (its one use moves it).
+    pub(super) fn owned_param(&self, e: &ir::Expr) -> Option<String> {
+        let ExprKind::Local(id) = e.kind else { return None };
+        let i = self.f.params.iter().position(|&p| p == id)?;
+        self.takes_owned(i).then(|| self.names[id].clone())
+    }
+
+    /// The argument `a` (evaluated to `v`) for a parameter the callee takes
+    /// owned: the `var` being moved into this call (its entry disowned: the
+    /// callee's own entry releases it should the call panic), or a
+    /// reference of its own.
+    pub(super) fn lend(&mut self, a: &ir::Expr, v: Val) -> String {
+        match (self.moving, &a.kind) {
+            (Some(x), ExprKind::Local(id)) if x == *id => {
+                let name = self.names[x].clone();
+                let slot = self.slot_of(&name).expect("a moved var is owned");
+                self.line(format_args!("purr_disown({OWNED_BASE} + {slot});"));
+                name
+            }
+            // An owned parameter's one use, or a local's last in a returned
+            // value: the reference moves on.
+            (_, ExprKind::Local(id)) if self.owned_param(a).is_some() || self.last_uses.contains(id) => {
+                let name = self.names[*id].clone();
+                if self.slot_of(&name).is_none() {
+                    return self.into_owned(v, &a.ty);
+                }
+                self.take(&name);
+                name
+            }
+            _ => self.into_owned(v, &a.ty),
+        }
+    }
+
+    /// The value a `return` (or the body's last expression) hands back:
+    /// the locals it reads once are read for the last time, so an owned
+    /// parameter of a call in it takes them over instead of a copy.
+    pub(super) fn returned(&mut self, e: &ir::Expr) -> Val {
+        struct Reads(Vec<(ir::LocalId, usize)>);
+        impl Visitor for Reads {
+            fn expr(&mut self, e: &ir::Expr) {
+                if let ExprKind::Local(l) = e.kind {
+                    match self.0.iter_mut().find(|(id, _)| *id == l) {
+                        Some((_, n)) => *n += 1,
+                        None => self.0.push((l, 1)),
+                    }
+                }
+            }
+        }
+        let mut reads = Reads(vec![]);
+        walk_expr(&mut reads, e);
+        self.last_uses = reads.0.into_iter().filter(|&(_, n)| n == 1).map(|(l, _)| l).collect();
+        let v = self.expr(e);
+        self.last_uses.clear();
+        v
+    }
+
+    /// In `x = f(…x…)`, the `var` x when it can move into the call (f takes
+    /// that parameter owned and x appears once among the arguments, none of
+    /// which can change it): the old value then has one owner throughout.
+    pub(super) fn moves_into_call(&self, place: &ir::Place, value: &ir::Expr) -> Option<ir::LocalId> {
+        let ir::PlaceRoot::Local(x) = place.root else { return None };
+        let ExprKind::Call(f, args) = &value.kind else { return None };
+        if !place.path.is_empty() || value.ty != place.root_ty || self.slot_of(&self.names[x]).is_none() {
+            return None;
+        }
+        let owned = &self.g.owned_params[*f];
+        let is_x = |a: &ir::Expr| matches!(a.kind, ExprKind::Local(l) if l == x);
+        let lent = args.iter().zip(owned).any(|(a, &o)| o && is_x(a));
+        let reads: usize = args.iter().map(|a| local_reads(a, x)).sum();
+        (lent && reads == 1 && !args.iter().any(may_mutate)).then_some(x)
+    }
+
+    /// The owned-stack entry of owned `name`.
+    pub(super) fn slot_of(&self, name: &str) -> Option<usize> {
+        self.levels.iter().flat_map(|l| &l.owned).find(|o| o.name == name).map(|o| o.slot)
+    }
+
     /// Removes a temporary from the levels: its reference moves to the caller.
     pub(super) fn take(&mut self, name: &str) {
         let Some((l, i)) = self
@@ -258,4 +341,19 @@ pub(super) fn is_pure(e: &ir::Expr) -> bool {
         ExprKind::Binary(op, a, b) => !op.may_fault() && is_pure(a) && is_pure(b),
         _ => false,
     }
+}
+
+/// How many times `e` reads local `x`.
+pub(super) fn local_reads(e: &ir::Expr, x: ir::LocalId) -> usize {
+    struct Count(ir::LocalId, usize);
+    impl Visitor for Count {
+        fn expr(&mut self, e: &ir::Expr) {
+            if matches!(e.kind, ExprKind::Local(l) if l == self.0) {
+                self.1 += 1;
+            }
+        }
+    }
+    let mut count = Count(x, 0);
+    walk_expr(&mut count, e);
+    count.1
 }

@@ -1,14 +1,11 @@
 //! C for blocks, statements, loops and assignments to places.
 
 use super::exprs::parenthesized;
+use super::names::OWNED_BASE;
 use super::{FnGen, LevelKind, Val};
 use crate::ir::{self, BinaryOp, ExprKind, LocalId, StmtKind, Ty};
 
 impl FnGen<'_, '_> {
-    pub(super) fn block_body(&mut self, b: &ir::Block) -> Option<Val> {
-        self.stmts_then(&b.stmts, b.value.as_deref())
-    }
-
     /// Statements, then the value they end in.
     fn stmts_then(&mut self, stmts: &[ir::Stmt], value: Option<&ir::Expr>) -> Option<Val> {
         for s in stmts {
@@ -48,6 +45,10 @@ impl FnGen<'_, '_> {
                 let v = if e.ty == Ty::Never {
                     self.expr(e);
                     self.zero(ty)
+                } else if let Some(param) = self.owned_param(e) {
+                    // Its one use: the parameter moves into the local.
+                    self.take(&param);
+                    param
                 } else {
                     self.owned(e)
                 };
@@ -75,7 +76,10 @@ impl FnGen<'_, '_> {
                         let moved = self.owned_local(e);
                         let v = match &moved {
                             Some(name) => name.clone(),
-                            None => self.owned(e),
+                            None => {
+                                let v = self.returned(e);
+                                self.into_owned(v, &e.ty)
+                            }
                         };
                         if self.nothing_to_unwind(moved.as_deref()) {
                             self.unwind_except(moved.as_deref());
@@ -310,6 +314,9 @@ impl FnGen<'_, '_> {
             return;
         }
         let Some(op) = op else {
+            if let Some(x) = self.moves_into_call(place, value) {
+                return self.assign_moved(x, value);
+            }
             let v = self.owned(value);
             let operands = self.place_operands(place);
             return self.store(place, &operands, &v, &ty);
@@ -334,6 +341,19 @@ impl FnGen<'_, '_> {
             let combined = self.binary_value(op, &p, rhs.c(), place.span);
             self.line(format_args!("{p} = {combined};"));
         }
+    }
+
+    /// `x = f(…x…)` where x moves into the call: its old value belongs to
+    /// the callee, so x takes the result without releasing anything, and
+    /// owns again.
+    fn assign_moved(&mut self, x: ir::LocalId, value: &ir::Expr) {
+        self.moving = Some(x);
+        let v = self.owned(value);
+        self.moving = None;
+        let name = self.names[x].clone();
+        self.line(format_args!("{name} = {v};"));
+        let slot = self.slot_of(&name).expect("a moved var is owned");
+        self.line(format_args!("purr_reown({OWNED_BASE} + {slot}, &{name});"));
     }
 
     /// Stores the owned value `v` into `place`, releasing what was there.
