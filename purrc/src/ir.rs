@@ -839,6 +839,8 @@ builtins! {
     BytesPush = "bytes_push",
     BytesAppend = "bytes_append",
     BytesSlice = "bytes_slice",
+    BytesFind = "bytes_find",
+    BytesParseI64 = "bytes_parse_i64",
     BytesTruncate = "bytes_truncate",
     GetU16be = "get_u16be",
     GetU32be = "get_u32be",

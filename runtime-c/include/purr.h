@@ -335,6 +335,13 @@ purr_bytes *purr_bytes_slice(const purr_bytes *b, int64_t start, int64_t end, co
 /* Keeps the first n bytes; n >= len is a no-op (as Rust's Vec::truncate); n < 0 panics. */
 void purr_bytes_truncate(purr_bytes **b, int64_t n, const purr_loc *loc);
 bool purr_bytes_eq(const purr_bytes *a, const purr_bytes *b);
+/* bytes_find(b, byte, from): the first index >= from holding byte, or -1;
+ * from < 0 panics. */
+int64_t purr_bytes_find(const purr_bytes *b, uint8_t byte, int64_t from, const purr_loc *loc);
+/* bytes_parse_i64(b, start, end): parse_i64 of the bytes [start, end)
+ * without a copy; false when they are not an i64. A range out of bounds
+ * panics. */
+bool purr_bytes_parse_i64(const purr_bytes *b, int64_t start, int64_t end, int64_t *out, const purr_loc *loc);
 uint16_t purr_bytes_get_u16be(const purr_bytes *b, int64_t off, const purr_loc *loc);
 uint32_t purr_bytes_get_u32be(const purr_bytes *b, int64_t off, const purr_loc *loc);
 uint64_t purr_bytes_get_u64be(const purr_bytes *b, int64_t off, const purr_loc *loc);

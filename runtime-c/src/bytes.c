@@ -149,6 +149,18 @@ void purr_bytes_truncate(purr_bytes **b, int64_t n, const purr_loc *loc) {
     (*b)->len = n;
 }
 
+int64_t purr_bytes_find(const purr_bytes *b, uint8_t byte, int64_t from, const purr_loc *loc) {
+    if (from < 0) purr_panicf(loc, "bytes_find from negative offset %lld", (long long)from);
+    if (from >= b->len) return -1;
+    const uint8_t *hit = memchr(b->data + from, byte, (size_t)(b->len - from));
+    return hit == NULL ? -1 : hit - b->data;
+}
+
+bool purr_bytes_parse_i64(const purr_bytes *b, int64_t start, int64_t end, int64_t *out, const purr_loc *loc) {
+    check_range("bytes_parse_i64", b, start, end, loc);
+    return purr__parse_i64((const char *)b->data + start, (const char *)b->data + end, out);
+}
+
 bool purr_bytes_eq(const purr_bytes *a, const purr_bytes *b) {
     return a == b || (a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, (size_t)a->len) == 0));
 }

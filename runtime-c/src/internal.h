@@ -25,6 +25,10 @@ int purr__fmt_f64(char *buf, double v);
 int purr__fmt_i64(char *buf, int64_t v);
 int purr__fmt_u64(char *buf, uint64_t v);
 
+/* str.c: parse_i64 over the bytes [p, end): an optional sign, then decimal
+ * digits, in range; false otherwise. */
+bool purr__parse_i64(const char *p, const char *end, int64_t *out);
+
 /* Hashes for map keys. The map takes the low bits of a hash as an index slot,
  * so every hash must be well mixed in all 64 bits. */
 static inline uint64_t purr__mix64(uint64_t x) {

@@ -202,8 +202,9 @@ purr_str *purr_str_of_bool(bool v) {
 
 /* ---------- parsing ---------- */
 
-bool purr_parse_i64(const purr_str *s, int64_t *out) {
-    const char *p = s->data, *end = s->data + s->len;
+bool purr_parse_i64(const purr_str *s, int64_t *out) { return purr__parse_i64(s->data, s->data + s->len, out); }
+
+bool purr__parse_i64(const char *p, const char *end, int64_t *out) {
     bool neg = false;
     if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
     if (p == end) return false;

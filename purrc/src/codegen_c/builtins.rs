@@ -314,6 +314,17 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             let loc = g.loc(e.span);
             g.temp(ty, &format!("purr_bytes_slice({}, {}, {}, {loc})", v[0], v[1], v[2]))
         }
+        BytesFind => {
+            let (t, loc) = (g.fresh(), g.loc(e.span));
+            let setup = [format!("int64_t {t} = purr_bytes_find({}, {}, {}, {loc});", v[0], v[1], v[2])];
+            g.option(ty, &setup, &format!("{t} >= 0"), &t)
+        }
+        BytesParseI64 => {
+            let (val, ok, loc) = (g.fresh(), g.fresh(), g.loc(e.span));
+            let setup =
+                [format!("int64_t {val} = 0;"), format!("bool {ok} = purr_bytes_parse_i64({}, {}, {}, &{val}, {loc});", v[0], v[1], v[2])];
+            g.option(ty, &setup, &ok, &val)
+        }
         BytesTruncate => {
             let loc = g.loc(e.span);
             g.line(format_args!("purr_bytes_truncate({}, {}, {loc});", place(&a), v[0]));

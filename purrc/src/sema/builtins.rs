@@ -155,7 +155,8 @@ fn arity(b: Builtin) -> usize {
         Find | Split | Join | StartsWith | EndsWith | ListPush | ListRemove | ListContains | ListEach | ListMap
         | ListFilter | ListSortBy | MapGet | MapHas | MapRemove | MapEach | BytesPush | BytesAppend
         | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
-        Substr | ListInsert | ListSlice | MapSet | BytesSlice | PutU16be | PutU32be | PutU64be | SendAfter => 3,
+        Substr | ListInsert | ListSlice | MapSet | BytesSlice | BytesFind | BytesParseI64 | PutU16be | PutU32be
+        | PutU64be | SendAfter => 3,
     }
 }
 
@@ -396,6 +397,18 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
             c.value(&I64);
             c.value(&I64);
             Ty::Bytes
+        }
+        BytesFind => {
+            c.value(&Ty::Bytes);
+            c.value(&Ty::Int(IntTy::U8));
+            c.value(&I64);
+            option_of(I64)
+        }
+        BytesParseI64 => {
+            c.value(&Ty::Bytes);
+            c.value(&I64);
+            c.value(&I64);
+            option_of(I64)
         }
         BytesTruncate => {
             bytes_place(c);
