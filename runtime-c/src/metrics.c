@@ -1,4 +1,4 @@
-/* metrics.c — bench metrics (PURR.md §8).
+/* metrics.c — bench metrics (docs/actors.md §11).
  *
  * The counters are bumped where the events happen (actor.c, the
  * schedulers); this file owns their storage, their reset at each scheduler

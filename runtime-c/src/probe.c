@@ -1,4 +1,4 @@
-/* probe.c — probe<T> (PURR.md §8): a test's stand-in for an actor that
+/* probe.c — probe<T> (docs/actors.md §10): a test's stand-in for an actor that
  * keeps every message it is sent.
  *
  * A probe is an actor record (so mailbox and reply code take it unchanged)

@@ -1,4 +1,4 @@
-//! Type rules of the prelude functions (PURR.md §6). Most are generic over
+//! Type rules of the prelude functions (docs/language.md §6). Most are generic over
 //! their container's element type, which is why they are checked here rather
 //! than declared as ordinary functions.
 

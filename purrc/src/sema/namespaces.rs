@@ -1,4 +1,4 @@
-//! `namespace` and `use` (PURR.md §1): each file's aliases, and the errors
+//! `namespace` and `use` (docs/language.md §1): each file's aliases, and the errors
 //! of namespaces and imports — `namespace` not first, a `use` of a namespace
 //! nobody declares, two `use` binding the same name, and `use` cycles.
 
