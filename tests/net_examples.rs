@@ -8,6 +8,8 @@
 //! valgrind (no invalid access, no definite or indirect leak), as do the
 //! examples' `purrc --test` suites (the in-memory network) and
 //! tests/net/client_errors.pu (mistakes on the client side).
+//! tests/net/signals.pu checks os.on_signal: signals as messages to every
+//! registered actor, and the default action back once they have ended.
 //!
 //! Every wait is bounded (socket timeouts, a deadline for the exit), and a
 //! server that outlives its test is killed by its guard.
@@ -19,7 +21,7 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -105,7 +107,20 @@ struct Server {
 
 impl Server {
     /// Starts `cmd` and reads the port from its first line.
-    fn start(mut cmd: Command, patience: Duration) -> Server {
+    fn start(cmd: Command, patience: Duration) -> Server {
+        let mut port = 0;
+        let mut server = Server::start_with(cmd, patience, |first| {
+            port = first
+                .strip_prefix("listening on ")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("expected `listening on PORT`, got {first:?}"));
+        });
+        server.port = port;
+        server
+    }
+
+    /// Starts `cmd` and hands its first line to `first`.
+    fn start_with(mut cmd: Command, patience: Duration, first: impl FnOnce(&str)) -> Server {
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("the server starts");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -125,11 +140,7 @@ impl Server {
             text
         });
         let mut server = Server { child, port: 0, lines, stderr: Some(stderr), patience };
-        let first = server.line();
-        server.port = first
-            .strip_prefix("listening on ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("expected `listening on PORT`, got {first:?}"));
+        first(&server.line());
         server
     }
 
@@ -519,36 +530,41 @@ fn chat_scenario(run: Run) {
     }
 
     // A member that never reads: b talks until c, reading everything,
-    // hears that it left.
+    // hears that it left. b keeps at most 64 lines ahead of c, so c (and
+    // any member that reads) is never that far behind.
     let sleeper = connect(port, patience);
     for m in [&mut b, &mut c] {
         assert_eq!(m.line(), "* guest5 joined");
     }
-    let line = format!("{}\n", "z".repeat(4000)).repeat(16);
+    let burst = format!("{}\n", "z".repeat(4000)).repeat(16);
     let said = format!("guest2: {}", "z".repeat(4000));
     let stop = AtomicBool::new(false);
+    let heard = AtomicUsize::new(0);
     let mut talker = b.writer.try_clone().expect("clone");
-    let heard = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         s.spawn(|| {
             let mut sent = 0;
             while !stop.load(Ordering::SeqCst) {
-                talker.write_all(line.as_bytes()).expect("the talker writes");
-                sent += line.len();
-                assert!(sent < 256 << 20, "the member that never reads was never disconnected");
+                if sent > heard.load(Ordering::SeqCst) + 64 {
+                    std::thread::sleep(Duration::from_millis(1));
+                    continue;
+                }
+                talker.write_all(burst.as_bytes()).expect("the talker writes");
+                sent += 16;
+                assert!(sent < 65536, "the member that never reads was never disconnected");
             }
         });
-        let mut heard = 0;
         loop {
             let l = c.line();
             if l == "* guest5 left" {
                 break;
             }
             assert!(l == said, "unexpected line {:?}", &l[..l.len().min(60)]);
-            heard += 1;
+            heard.fetch_add(1, Ordering::SeqCst);
         }
         stop.store(true, Ordering::SeqCst);
-        heard
     });
+    let heard = heard.load(Ordering::SeqCst);
     assert!(heard > 0);
     assert_eq!(b.line(), "* guest5 left");
     b.say("end");
@@ -612,6 +628,39 @@ fn chat_under_valgrind() {
         return;
     }
     chat_scenario(Run::Valgrind);
+}
+
+// ---- signals --------------------------------------------------------------------------------
+
+/// Whether this process ignores `signo` (a child inherits it; a shell
+/// starting a background job ignores INT, for example).
+fn ignored(signo: u32) -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let mask = status.lines().find_map(|l| l.strip_prefix("SigIgn:")).expect("SigIgn");
+    u64::from_str_radix(mask.trim(), 16).expect("hex mask") & (1 << (signo - 1)) != 0
+}
+
+#[test]
+fn os_on_signal_delivers_messages() {
+    use std::os::unix::process::ExitStatusExt;
+    let exe = build("tests/net/signals.pu", "signals", &[]);
+    let mut cmd = Command::new(&exe);
+    cmd.env(CHECK_HEAP.0, CHECK_HEAP.1);
+    let mut p = Server::start_with(cmd, Run::Native.patience(), |first| assert_eq!(first, "ready"));
+    p.signal("HUP");
+    assert_eq!([p.line(), p.line()], ["Main got HUP", "Logger got HUP"]);
+    p.signal("INT");
+    assert_eq!(p.line(), "Main got INT");
+    p.signal("TERM");
+    assert_eq!(p.line(), "Main got TERM");
+    if ignored(15) {
+        eprintln!("skipped the default action: SIGTERM is ignored here");
+        return;
+    }
+    // Main has ended, and with it the only registration for TERM.
+    p.signal("TERM");
+    let (status, rest, stderr) = p.wait();
+    assert_eq!(status.signal(), Some(15), "{status}: {rest:?}\n{stderr}");
 }
 
 // ---- the in-memory suites and the client's mistakes -------------------------------------------
