@@ -98,6 +98,12 @@ impl<'p> TypeTable<'p> {
             }
             _ => {}
         }
+        // Types that differ only inside a list or map (`option<list<A>>`,
+        // `option<list<B>>`) share one C type: define it once.
+        let name = names::instance(self.names, ty);
+        if self.instances.iter().any(|t| names::instance(self.names, t) == name) {
+            return;
+        }
         self.instances.push(*ty);
     }
 
