@@ -1,0 +1,551 @@
+//! The broker (examples/broker) end to end: built once, started with
+//! `--port 0` (its first line says the port it got), driven over real
+//! sockets on 127.0.0.1 with raw RESP, redis-cli, redis-benchmark and
+//! redis-py (from `.ci/venv`, or the Python named by PURR_REDIS_PY), and
+//! once under valgrind. SIGTERM stops it: it must exit 0 after its last
+//! line, with its heap back to zero (PURR_CHECK_HEAP).
+//!
+//! tests/broker/session.txt is a pipelined session of inline commands and
+//! tests/broker/session.expected the bytes Redis 7.0 answers to it; when
+//! redis-server is installed the session runs against it too, so the
+//! expected bytes stay Redis's own.
+//!
+//! Every wait is bounded (socket timeouts, a deadline for the exit), and a
+//! server that outlives its test is killed by its guard. Tests needing a
+//! missing tool print `skipped: TOOL not installed` (CI installs them all:
+//! `.ci/run`).
+
+mod common;
+
+use common::{purrc, repo_root, skip_without, CHECK_HEAP};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// examples/broker built once per run (at -O0: the C compiles fast).
+fn broker() -> PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let dir = repo_root().join("target").join("broker-e2e");
+        std::fs::create_dir_all(&dir).expect("target/broker-e2e");
+        let exe = dir.join("broker");
+        let built = purrc().current_dir(repo_root()).args(["examples/broker", "-O0", "-o"]).arg(&exe).output();
+        let built = built.expect("purrc runs");
+        assert!(built.status.success(), "building the broker failed:\n{}", String::from_utf8_lossy(&built.stderr));
+        exe
+    })
+    .clone()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Run {
+    Native,
+    Valgrind,
+}
+
+impl Run {
+    fn patience(self) -> Duration {
+        match self {
+            Run::Native => Duration::from_secs(20),
+            Run::Valgrind => Duration::from_secs(180),
+        }
+    }
+}
+
+/// A running broker; killed when dropped.
+struct Broker {
+    child: Child,
+    port: u16,
+    lines: Receiver<String>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+    patience: Duration,
+}
+
+impl Broker {
+    fn start(run: Run, args: &[&str]) -> Broker {
+        let mut cmd = match run {
+            Run::Native => Command::new(broker()),
+            Run::Valgrind => {
+                let mut cmd = Command::new("valgrind");
+                cmd.args(["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect"]);
+                cmd.arg(broker());
+                cmd
+            }
+        };
+        cmd.args(["--port", "0"]).args(args).env(CHECK_HEAP.0, CHECK_HEAP.1);
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("the broker starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let mut b = Broker { child, port: 0, lines, stderr: Some(stderr), patience: run.patience() };
+        let first = b.line();
+        b.port = first
+            .strip_prefix("listening on ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("expected `listening on PORT`, got {first:?}"));
+        b
+    }
+
+    fn line(&mut self) -> String {
+        match self.lines.recv_timeout(self.patience) {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = self.child.kill();
+                let stderr = self.stderr.take().map(|t| t.join().unwrap_or_default()).unwrap_or_default();
+                panic!("no line from the broker within {:?} ({e}); stderr:\n{stderr}", self.patience)
+            }
+        }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connects");
+        s.set_read_timeout(Some(self.patience)).expect("read timeout");
+        s.set_write_timeout(Some(self.patience)).expect("write timeout");
+        s
+    }
+
+    /// SIGTERM; it must exit 0 with `stopped after N connections` last and
+    /// nothing on stderr.
+    fn stop(mut self) {
+        let sent = Command::new("sh").arg("-c").arg(format!("kill -TERM {}", self.child.id())).status();
+        assert!(sent.expect("kill runs").success(), "kill -TERM failed");
+        let (status, rest, stderr) = self.wait();
+        assert!(status.success(), "exit {status} after SIGTERM; stdout:\n{}\nstderr:\n{stderr}", rest.join("\n"));
+        assert!(stderr.is_empty(), "stderr:\n{stderr}");
+        let last = rest.last().cloned().unwrap_or_default();
+        assert!(last.starts_with("stopped after "), "the last line; all of them:\n{}", rest.join("\n"));
+    }
+
+    fn wait(&mut self) -> (ExitStatus, Vec<String>, String) {
+        let deadline = Instant::now() + self.patience;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "the broker did not exit within {:?}", self.patience);
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let mut rest = vec![];
+        loop {
+            match self.lines.recv_timeout(self.patience) {
+                Ok(line) => rest.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("stdout stayed open after the exit"),
+            }
+        }
+        let stderr = self.stderr.take().map(|t| t.join().unwrap_or_default()).unwrap_or_default();
+        (status, rest, stderr)
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- raw RESP -------------------------------------------------------------------------------
+
+/// Reads exactly `n` bytes (or fails with what came).
+fn read_n(s: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut buf = vec![0; n];
+    let mut got = 0;
+    while got < n {
+        match s.read(&mut buf[got..]) {
+            Ok(0) => panic!("closed after {got} of {n} bytes: {:?}", String::from_utf8_lossy(&buf[..got])),
+            Ok(k) => got += k,
+            Err(e) => panic!("read failed after {got} of {n} bytes ({e}): {:?}", String::from_utf8_lossy(&buf[..got])),
+        }
+    }
+    buf
+}
+
+/// Sends `request` and expects exactly `reply` back.
+fn exchange(s: &mut TcpStream, request: &str, reply: &str) {
+    s.write_all(request.as_bytes()).expect("write");
+    let got = read_n(s, reply.len());
+    assert_eq!(String::from_utf8_lossy(&got), reply, "reply to {request:?}");
+}
+
+/// Expects the peer to close (after nothing more, or after what is left).
+fn expect_closed(s: &mut TcpStream) {
+    let mut buf = [0u8; 256];
+    match s.read(&mut buf) {
+        Ok(0) => {}
+        Ok(n) => panic!("expected the end, got {:?}", String::from_utf8_lossy(&buf[..n])),
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("expected the end, got {e}"),
+    }
+}
+
+/// A multibulk request.
+fn cmd(args: &[&str]) -> String {
+    let mut out = format!("*{}\r\n", args.len());
+    for a in args {
+        out.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+    out
+}
+
+fn session() -> (Vec<u8>, Vec<u8>) {
+    let dir = repo_root().join("tests").join("broker");
+    let text = std::fs::read_to_string(dir.join("session.txt")).expect("session.txt");
+    let request: Vec<u8> = text.lines().filter(|l| !l.is_empty()).flat_map(|l| format!("{l}\r\n").into_bytes()).collect();
+    let expected = std::fs::read(dir.join("session.expected")).expect("session.expected");
+    (request, expected)
+}
+
+/// Sends the session in pieces of `piece` bytes and reads everything up to
+/// the close (the session ends with QUIT).
+fn run_session(port: u16, piece: usize, patience: Duration) -> Vec<u8> {
+    let (request, _) = session();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    s.set_read_timeout(Some(patience)).expect("read timeout");
+    s.set_nodelay(true).expect("nodelay");
+    for chunk in request.chunks(piece) {
+        s.write_all(chunk).expect("write");
+    }
+    let mut out = vec![];
+    s.read_to_end(&mut out).expect("read to the end");
+    out
+}
+
+fn session_scenario(run: Run) {
+    let (_, expected) = session();
+    let b = Broker::start(run, &[]);
+    let pieces: &[usize] = if run == Run::Native { &[1 << 20, 1, 7] } else { &[1 << 20] };
+    for &piece in pieces {
+        let got = run_session(b.port, piece, b.patience);
+        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected), "the session in pieces of {piece} bytes");
+    }
+    b.stop();
+}
+
+#[test]
+fn broker_answers_a_session_as_redis_does() {
+    session_scenario(Run::Native);
+}
+
+#[test]
+fn the_session_is_what_redis_answers() {
+    if skip_without("redis-server") {
+        return;
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        l.local_addr().expect("addr").port()
+    };
+    let mut redis = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server starts");
+    struct Kill<'a>(&'a mut Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(&mut redis);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "redis-server did not listen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (_, expected) = session();
+    let got = run_session(port, 1 << 20, Duration::from_secs(10));
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected));
+}
+
+#[test]
+fn broker_refuses_bad_flags() {
+    for (args, error) in [
+        (&["--port", "x"][..], "broker: --port x: not a number"),
+        (&["--port", "70000"][..], "broker: --port 70000: not a port (0 to 65535)"),
+        (&["--bogus"][..], "broker: unknown flag --bogus"),
+        (&["--max-clients"][..], "broker: --max-clients needs a value"),
+    ] {
+        let out = Command::new(broker()).args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(&format!("{error}\nusage: broker ")), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn protocol_errors_close_only_that_connection() {
+    let b = Broker::start(Run::Native, &[]);
+    let mut good = b.connect();
+    exchange(&mut good, &cmd(&["PING"]), "+PONG\r\n");
+    let mut bad = b.connect();
+    exchange(&mut bad, "*1\r\n$x\r\n", "-ERR Protocol error: invalid bulk length\r\n");
+    expect_closed(&mut bad);
+    let mut huge = b.connect();
+    exchange(&mut huge, "*1\r\n$1073741824\r\n", "-ERR Protocol error: invalid bulk length\r\n");
+    expect_closed(&mut huge);
+    let mut half = b.connect();
+    half.write_all(b"*3\r\n$4\r\nXADD\r\n$1\r\n").expect("write");
+    drop(half);
+    exchange(&mut good, "ECHO \"still here\"\r\n", "$10\r\nstill here\r\n");
+    exchange(&mut good, &cmd(&["HELLO", "4"]), "-NOPROTO unsupported protocol version\r\n");
+    exchange(&mut good, &cmd(&["SELECT", "x"]), "-ERR value is not an integer or out of range\r\n");
+    exchange(&mut good, &cmd(&["QUIT"]), "+OK\r\n");
+    expect_closed(&mut good);
+    b.stop();
+}
+
+#[test]
+fn max_clients_refuses_with_redis_error() {
+    let b = Broker::start(Run::Native, &["--max-clients", "1"]);
+    let mut first = b.connect();
+    exchange(&mut first, &cmd(&["PING"]), "+PONG\r\n");
+    let mut second = b.connect();
+    let got = read_n(&mut second, "-ERR max number of clients reached\r\n".len());
+    assert_eq!(String::from_utf8_lossy(&got), "-ERR max number of clients reached\r\n");
+    expect_closed(&mut second);
+    exchange(&mut first, &cmd(&["INFO", "stats"]), "");
+    let info = read_info(&mut first);
+    assert!(info.contains("rejected_connections:1\r\n"), "{info}");
+    b.stop();
+}
+
+/// Reads one bulk string reply (INFO's).
+fn read_info(s: &mut TcpStream) -> String {
+    let mut header = vec![];
+    loop {
+        let b = read_n(s, 1)[0];
+        header.push(b);
+        if header.ends_with(b"\r\n") {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&header).to_string();
+    let n: usize = text.trim_start_matches('$').trim_end().parse().unwrap_or_else(|_| panic!("a bulk header: {text:?}"));
+    let body = read_n(s, n + 2);
+    String::from_utf8_lossy(&body[..n]).to_string()
+}
+
+fn blocking_and_pubsub_scenario(run: Run) {
+    let b = Broker::start(run, &["--pubsub-limit", "65536"]);
+    let mut a = b.connect();
+    let mut c = b.connect();
+    // XREADGROUP BLOCK waits, and its later pipelined commands wait too,
+    // until an XADD from another connection wakes it.
+    exchange(&mut a, &cmd(&["XGROUP", "CREATE", "jobs", "g", "$", "MKSTREAM"]), "+OK\r\n");
+    a.write_all((cmd(&["XREADGROUP", "GROUP", "g", "w1", "BLOCK", "0", "STREAMS", "jobs", ">"]) + &cmd(&["PING"])).as_bytes())
+        .expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    exchange(&mut c, &cmd(&["XADD", "jobs", "7-1", "task", "one"]), "$3\r\n7-1\r\n");
+    let want = "*1\r\n*2\r\n$4\r\njobs\r\n*1\r\n*2\r\n$3\r\n7-1\r\n*2\r\n$4\r\ntask\r\n$3\r\none\r\n+PONG\r\n";
+    assert_eq!(String::from_utf8_lossy(&read_n(&mut a, want.len())), want);
+    // A timeout answers nil; XREAD on two keys with $ is woken by either.
+    exchange(&mut a, &cmd(&["XREAD", "BLOCK", "50", "STREAMS", "jobs", "$"]), "*-1\r\n");
+    a.write_all(cmd(&["XREAD", "BLOCK", "0", "STREAMS", "other", "jobs", "$", "$"]).as_bytes()).expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    exchange(&mut c, &cmd(&["XADD", "other", "1-1", "k", "v"]), "$3\r\n1-1\r\n");
+    let want = "*1\r\n*2\r\n$5\r\nother\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nk\r\n$1\r\nv\r\n";
+    assert_eq!(String::from_utf8_lossy(&read_n(&mut a, want.len())), want);
+    // PURR.XADD DELAY: invisible until due, then it wakes a blocked reader.
+    exchange(&mut c, &cmd(&["PURR.GROUP", "SET", "jobs", "g", "VISIBILITY", "0", "MAXDELIVER", "0"]), "+OK\r\n");
+
+    // Pub/sub: counts, patterns, subscribed-mode rules.
+    let mut sub = b.connect();
+    exchange(&mut sub, &cmd(&["SUBSCRIBE", "news"]), "*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n");
+    exchange(&mut sub, &cmd(&["PSUBSCRIBE", "n?ws"]), "*3\r\n$10\r\npsubscribe\r\n$4\r\nn?ws\r\n:2\r\n");
+    exchange(
+        &mut sub,
+        &cmd(&["XLEN", "jobs"]),
+        "-ERR Can't execute 'xlen': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n",
+    );
+    exchange(&mut sub, &cmd(&["PING"]), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    exchange(&mut c, &cmd(&["PUBLISH", "news", "hi"]), ":2\r\n");
+    let want = "*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n*4\r\n$8\r\npmessage\r\n$4\r\nn?ws\r\n$4\r\nnews\r\n$2\r\nhi\r\n";
+    assert_eq!(String::from_utf8_lossy(&read_n(&mut sub, want.len())), want);
+    exchange(&mut c, &cmd(&["PUBSUB", "NUMSUB", "news", "x"]), "*4\r\n$4\r\nnews\r\n:1\r\n$1\r\nx\r\n:0\r\n");
+    exchange(&mut c, &cmd(&["PUBSUB", "CHANNELS"]), "*1\r\n$4\r\nnews\r\n");
+    exchange(&mut c, &cmd(&["PUBSUB", "NUMPAT"]), ":1\r\n");
+
+    // A subscriber that never reads is cut off at the output limit; the
+    // publisher is never blocked, and INFO counts the drop.
+    let mut slow = b.connect();
+    exchange(&mut slow, &cmd(&["SUBSCRIBE", "flood"]), "*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n");
+    let payload = "x".repeat(16 * 1024);
+    let publish = cmd(&["PUBLISH", "flood", &payload]);
+    let mut receivers = vec![];
+    let rounds = 2000; // 32 MB offered to a subscriber allowed 64 KB
+    let mut batch = String::new();
+    for _ in 0..50 {
+        batch.push_str(&publish);
+    }
+    for _ in 0..rounds / 50 {
+        c.write_all(batch.as_bytes()).expect("write");
+        for _ in 0..50 {
+            let r = read_n(&mut c, 4);
+            receivers.push(r);
+        }
+    }
+    assert_eq!(receivers.first().map(|r| String::from_utf8_lossy(r).to_string()), Some(":1\r\n".to_string()));
+    assert_eq!(receivers.last().map(|r| String::from_utf8_lossy(r).to_string()), Some(":0\r\n".to_string()));
+    // Give the slow connection's actor a moment to report it has gone.
+    let deadline = Instant::now() + b.patience;
+    loop {
+        c.write_all(cmd(&["INFO", "broker"]).as_bytes()).expect("write");
+        let info = read_info(&mut c);
+        if info.contains("slow_subscribers_dropped:1\r\n") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the slow subscriber was not counted:\n{info}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(slow);
+    b.stop();
+}
+
+#[test]
+fn blocking_reads_and_pubsub() {
+    blocking_and_pubsub_scenario(Run::Native);
+}
+
+#[test]
+fn broker_under_valgrind() {
+    if skip_without("valgrind") {
+        return;
+    }
+    session_scenario(Run::Valgrind);
+}
+
+#[test]
+fn blocking_and_pubsub_under_valgrind() {
+    if skip_without("valgrind") {
+        return;
+    }
+    blocking_and_pubsub_scenario(Run::Valgrind);
+}
+
+// ---- redis-cli, redis-benchmark -------------------------------------------------------------
+
+fn tool(name: &str, port: u16, args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new(name)
+        .args(["-p", &port.to_string()])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{name} starts: {e}"));
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if child.try_wait().expect("try_wait").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{name} {args:?} did not finish in time");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn redis_cli_and_redis_benchmark() {
+    if skip_without("redis-cli") || skip_without("redis-benchmark") {
+        return;
+    }
+    let b = Broker::start(Run::Native, &[]);
+    // Commands read from stdin, one per line.
+    let script = "XADD s 1-0 a 1\nXADD s 2-0 b 2\nXGROUP CREATE s g 0\n\
+                  XREADGROUP GROUP g c COUNT 1 STREAMS s >\nXPENDING s g\nXACK s g 1-0\nXLEN s\n\
+                  PUBLISH ch x\nCLIENT SETNAME cli\nCLIENT GETNAME\n";
+    let out = tool("redis-cli", b.port, &[], script);
+    assert_eq!(out, "1-0\n2-0\nOK\ns\n1-0\na\n1\n1\n1-0\n1-0\nc\n1\n1\n2\n0\nOK\ncli\n");
+    // Mass insertion in pipe mode: every reply is counted.
+    let mut pipe = String::new();
+    for i in 1..=1000 {
+        pipe.push_str(&cmd(&["XADD", "mass", &format!("{i}-0"), "n", &i.to_string()]));
+    }
+    let out = tool("redis-cli", b.port, &["--pipe"], &pipe);
+    assert!(out.contains("errors: 0, replies: 1000"), "{out}");
+    assert_eq!(tool("redis-cli", b.port, &["XLEN", "mass"], ""), "1000\n");
+    // redis-benchmark: PING and XADD, pipelined and not.
+    for p in ["1", "16"] {
+        tool("redis-benchmark", b.port, &["-q", "-n", "2000", "-c", "5", "-P", p, "-t", "ping"], "");
+        tool("redis-benchmark", b.port, &["-q", "-n", "2000", "-c", "5", "-P", p, "XADD", "bench", "*", "d", "x"], "");
+    }
+    assert_eq!(tool("redis-cli", b.port, &["XLEN", "bench"], ""), "4000\n");
+    b.stop();
+}
+
+// ---- redis-py --------------------------------------------------------------------------------
+
+/// The Python with redis-py: PURR_REDIS_PY, or .ci/venv/bin/python
+/// (`.ci/run` makes it).
+fn redis_py() -> Option<PathBuf> {
+    let python = match std::env::var_os("PURR_REDIS_PY") {
+        Some(p) => PathBuf::from(p),
+        None => repo_root().join(".ci").join("venv").join("bin").join("python"),
+    };
+    let works = Command::new(&python).args(["-c", "import redis"]).output().is_ok_and(|o| o.status.success());
+    if works {
+        return Some(python);
+    }
+    assert!(std::env::var_os("CI").is_none(), "redis-py not installed, and CI is set (`.ci/run` makes .ci/venv)");
+    eprintln!("skipped: redis-py not installed (.ci/venv)");
+    None
+}
+
+#[test]
+fn redis_py_with_default_settings() {
+    let Some(python) = redis_py() else { return };
+    let b = Broker::start(Run::Native, &[]);
+    let script = repo_root().join("tests").join("broker").join("redis_py.py");
+    let out = run_python(&python, &script, b.port);
+    let expected = std::fs::read_to_string(repo_root().join("tests").join("broker").join("redis_py.expected")).expect("expected");
+    assert_eq!(out, expected);
+    b.stop();
+}
+
+fn run_python(python: &Path, script: &Path, port: u16) -> String {
+    let mut child = Command::new(python)
+        .arg(script)
+        .arg(port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("redis_py.py did not finish in time");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success(), "redis_py.py failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
