@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The broker (examples/broker) against redis-server, side by side in one run.
+
+Builds examples/broker (purrc -O2) and the peers' pbench (pbench.c from
+--peers, default ../shared/peers/broker beside this checkout; gcc -O2, into
+a temporary directory, never copied here), starts the broker and a
+redis-server (no persistence) on free ports, and measures both with the
+same loads, alternating which goes first from round to round:
+
+  redis-benchmark PING, PUBLISH (no subscriber) and XADD (64 B), with
+      -c 50 -P 16 and -c 50 -P 1                     ops/s
+  pbench redis 1 pub -> 1 sub, 64 B                  msgs/s
+  pbench redis 1 pub -> 10 subs, 64 B                deliveries/s
+  pbench redis at 10K msg/s, 64 B                    p50 / p99 publish->deliver (us)
+  pbench xstream, 2 consumers, COUNT 100, 64 B       msgs/s
+
+--runs rounds (default 3); per load and server the median, then
+broker / Redis (throughput: higher is better; p99: lower is better).
+Compare only figures of one run: the machine's speed moves from minute to
+minute. Needs redis-server and redis-benchmark (redis-tools) and gcc.
+
+    python3 tools/bench_broker.py [--runs 3] [--scale 1.0] [--peers DIR]
+"""
+import argparse
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import ROOT, describe_purrc, run, snapshot_purrc, table  # noqa: E402
+
+PAYLOAD = "x" * 64
+# name, redis-benchmark arguments after -c/-P, requests at --scale 1 (for -P 16; -P 1 gets a fifth)
+BENCHMARKS = [
+    ("PING", ["-t", "ping_mbulk"], 2_000_000),
+    ("PUBLISH", ["PUBLISH", "bench-ch", PAYLOAD], 1_000_000),
+    ("XADD", ["XADD", "bench-stream", "*", "d", PAYLOAD], 1_000_000),
+]
+# name, pbench arguments, messages at --scale 1, which figure
+PBENCH = [
+    ("pub/sub 1->1 msgs/s", ["redis", "-s", "64", "-S", "1"], 1_000_000, "msgs_per_s"),
+    ("pub/sub 1->10 deliveries/s", ["redis", "-s", "64", "-S", "10"], 300_000, "deliveries_per_s"),
+    ("pub/sub 10K msg/s p50/p99 us", ["redis", "-s", "64", "-S", "1", "-r", "10000"], 100_000, "latency"),
+    ("xstream 2 consumers msgs/s", ["xstream", "-s", "64", "-S", "2", "-c", "100"], 500_000, "msgs_per_s"),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port):
+    for _ in range(500):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+class Server:
+    def __init__(self, name, cmd, port=None):
+        self.name = name
+        self.proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if port is None:  # the broker says its port
+            line = self.proc.stdout.readline().decode()
+            m = re.match(r"listening on (\d+)", line)
+            if not m:
+                raise SystemExit(f"{name}: expected `listening on PORT`, got {line!r}")
+            port = int(m[1])
+        self.port = port
+        wait_listening(port)
+
+    def flush(self):
+        run(["redis-cli", "-p", str(self.port), "FLUSHALL"])
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def build(work, peers):
+    exe = {"pbench": Path(work) / "pbench", "broker": Path(work) / "broker"}
+    run(["gcc", "-O2", "-pthread", "-o", exe["pbench"], Path(peers) / "pbench.c"])
+    run([snapshot_purrc(work), ROOT / "examples" / "broker", "-O2", "-o", exe["broker"]])
+    return exe
+
+
+def redis_benchmark(server, args, clients, pipeline, n):
+    out = run(["redis-benchmark", "-p", server.port, "-c", clients, "-P", pipeline, "-n", n, "--csv", *args],
+              stdout=subprocess.PIPE).stdout.decode()
+    # "test","rps","avg_latency_ms",...
+    rows = [l for l in out.splitlines() if l and not l.startswith('"test"')]
+    if not rows:
+        raise SystemExit(f"{server.name}: no result from redis-benchmark {args}: {out!r}")
+    return float(rows[-1].split(",")[1].strip('"'))
+
+
+def pbench(exe, server, args, n):
+    out = run([exe["pbench"], args[0], "-p", server.port, "-n", n, "-T", "120", *args[1:]],
+              stdout=subprocess.PIPE).stdout.decode()
+    m = re.search(r"RESULT .*", out)
+    if not m:
+        raise SystemExit(f"{server.name}: no RESULT from pbench {args}: {out!r}")
+    fields = dict(kv.split("=", 1) for kv in m[0].split()[1:] if "=" in kv)
+    if fields.get("end") != "complete" or fields.get("lost") != "0":
+        print(f"  warning: {server.name} pbench {' '.join(args)}: end={fields.get('end')} lost={fields.get('lost')}")
+    return fields
+
+
+def main():
+    import faulthandler
+    faulthandler.dump_traceback_later(60, exit=True)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--scale", type=float, default=1.0, help="multiplies the requests of every load")
+    ap.add_argument("--peers", default=str(ROOT.parent / "shared" / "peers" / "broker"))
+    args = ap.parse_args()
+    print(describe_purrc())
+    print(subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip())
+    with tempfile.TemporaryDirectory(prefix="purr-bench-broker-") as work:
+        exe = build(work, args.peers)
+        port = free_port()
+        servers = [
+            Server("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", work], port),
+            Server("broker", [exe["broker"], "--port", "0"]),
+        ]
+        results = {}
+        try:
+            for r in range(args.runs):
+                order = servers if r % 2 == 0 else servers[::-1]
+                for name, bargs, n in BENCHMARKS:
+                    for pipeline in ["16", "1"]:
+                        count = max(1000, int(n * args.scale / (1 if pipeline == "16" else 5)))
+                        for s in order:
+                            s.flush()
+                            key = (f"redis-benchmark {name} -c 50 -P {pipeline} ops/s", s.name)
+                            results.setdefault(key, []).append(redis_benchmark(s, bargs, "50", pipeline, count))
+                            print(f"  {key[0]} {s.name}: {results[key][-1]:,.0f}", flush=True)
+                for name, pargs, n, figure in PBENCH:
+                    for s in order:
+                        s.flush()
+                        f = pbench(exe, s, pargs, max(1000, int(n * args.scale)))
+                        value = (float(f["lat_us_p50"]), float(f["p99"])) if figure == "latency" else float(f[figure])
+                        results.setdefault((name, s.name), []).append(value)
+                        print(f"  {name} {s.name}: {value}", flush=True)
+        finally:
+            for s in servers:
+                s.stop()
+    rows = []
+    for load in dict.fromkeys(k[0] for k in results):
+        redis, broker = results[(load, "Redis")], results[(load, "broker")]
+        if isinstance(redis[0], tuple):
+            rm = (statistics.median(v[0] for v in redis), statistics.median(v[1] for v in redis))
+            bm = (statistics.median(v[0] for v in broker), statistics.median(v[1] for v in broker))
+            rows.append([load, f"{rm[0]:.0f} / {rm[1]:.0f}", f"{bm[0]:.0f} / {bm[1]:.0f}", f"{bm[1] / rm[1]:.2f} (p99)"])
+        else:
+            rm, bm = statistics.median(redis), statistics.median(broker)
+            rows.append([load, f"{rm:,.0f}", f"{bm:,.0f}", f"{bm / rm:.2f}"])
+    print(table(rows, ["load", "Redis", "broker", "broker/Redis"]))
+
+
+if __name__ == "__main__":
+    main()
