@@ -121,8 +121,6 @@ def pbench(exe, server, args, n):
 
 
 def main():
-    import faulthandler
-    faulthandler.dump_traceback_later(60, exit=True)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the requests of every load")
