@@ -327,6 +327,15 @@ fn max_clients_refuses_with_redis_error() {
     exchange(&mut first, &cmd(&["INFO", "stats"]), "");
     let info = read_info(&mut first);
     assert!(info.contains("rejected_connections:1\r\n"), "{info}");
+    // INFO with no section: all of them.
+    first.write_all(cmd(&["INFO"]).as_bytes()).expect("write");
+    let info = read_info(&mut first);
+    for line in ["# Server\r\n", "# Clients\r\n", "# Memory\r\n", "# Stats\r\n", "# Broker\r\n", "connected_clients:1\r\n",
+                 "maxclients:1\r\n", &format!("tcp_port:{}\r\n", b.port), "total_connections_received:1\r\n"] {
+        assert!(info.contains(line), "no {line:?} in INFO:\n{info}");
+    }
+    let rss: u64 = info.split("used_memory_rss:").nth(1).and_then(|r| r.split("\r\n").next()).and_then(|n| n.parse().ok()).expect("used_memory_rss");
+    assert!(rss > 1 << 20, "used_memory_rss:{rss}");
     b.stop();
 }
 
