@@ -14,6 +14,11 @@ same loads, alternating which goes first from round to round:
   pbench redis at 10K msg/s, 64 B                    p50 / p99 publish->deliver (us)
   pbench xstream, 2 consumers, COUNT 100, 64 B       msgs/s
 
+Then --entries (default 1,000,000; 0 skips it) XADDs of 64 B into one
+stream of each (redis-benchmark -c 1 -P 100): the broker's resident memory
+(VmRSS) against Redis's used_memory_rss, each less what the server had
+before.
+
 --runs rounds (default 3); per load and server the median, then
 broker / Redis (throughput: higher is better; p99: lower is better).
 Compare only figures of one run: the machine's speed moves from minute to
@@ -120,10 +125,37 @@ def pbench(exe, server, args, n):
     return fields
 
 
+def rss(server):
+    if server.name == "Redis":
+        out = run(["redis-cli", "-p", server.port, "INFO", "memory"], stdout=subprocess.PIPE).stdout.decode()
+        return int(re.search(r"used_memory_rss:(\d+)", out)[1])
+    with open(f"/proc/{server.proc.pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read())[1]) * 1024
+
+
+def measure_memory(servers, entries):
+    rows = []
+    for s in servers:
+        s.flush()
+        before = rss(s)
+        run(["redis-benchmark", "-p", s.port, "-c", "1", "-P", "100", "-n", entries, "-q",
+             "XADD", "memory", "*", "d", PAYLOAD])
+        length = run(["redis-cli", "-p", s.port, "XLEN", "memory"], stdout=subprocess.PIPE).stdout.decode().strip()
+        if length != str(entries):
+            raise SystemExit(f"{s.name}: XLEN memory is {length}, not {entries}")
+        after = rss(s)
+        rows.append((s.name, before, after))
+    print(f"memory for {entries:,} stream entries of 64 B (resident, less the empty server's):")
+    for name, before, after in rows:
+        print(f"  {name:6} {after / 2**20:8.1f} MiB ({(after - before) / entries:.0f} B an entry)")
+    print(f"  broker / Redis: {(rows[1][2] - rows[1][1]) / (rows[0][2] - rows[0][1]):.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the requests of every load")
+    ap.add_argument("--entries", type=int, default=1_000_000, help="stream entries for the memory figure (0: skip)")
     ap.add_argument("--peers", default=str(ROOT.parent / "shared" / "peers" / "broker"))
     args = ap.parse_args()
     print(describe_purrc())
@@ -155,6 +187,8 @@ def main():
                         value = (float(f["lat_us_p50"]), float(f["p99"])) if figure == "latency" else float(f[figure])
                         results.setdefault((name, s.name), []).append(value)
                         print(f"  {name} {s.name}: {value}", flush=True)
+            if args.entries:
+                measure_memory(servers, args.entries)
         finally:
             for s in servers:
                 s.stop()
