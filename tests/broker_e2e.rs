@@ -492,14 +492,18 @@ fn redis_cli_and_redis_benchmark() {
                   PUBLISH ch x\nCLIENT SETNAME cli\nCLIENT GETNAME\n";
     let out = tool("redis-cli", b.port, &[], script);
     assert_eq!(out, "1-0\n2-0\nOK\ns\n1-0\na\n1\n1\n1-0\n1-0\nc\n1\n1\n2\n0\nOK\ncli\n");
-    // Mass insertion in pipe mode: every reply is counted.
+    // Mass insertion in pipe mode, XADDs between replies the connection
+    // gives itself (thousands of replies waiting in order): every reply
+    // is counted.
     let mut pipe = String::new();
-    for i in 1..=1000 {
+    for i in 1..=5000 {
         pipe.push_str(&cmd(&["XADD", "mass", &format!("{i}-0"), "n", &i.to_string()]));
+        pipe.push_str(&cmd(&["ECHO", &i.to_string()]));
     }
     let out = tool("redis-cli", b.port, &["--pipe"], &pipe);
-    assert!(out.contains("errors: 0, replies: 1000"), "{out}");
-    assert_eq!(tool("redis-cli", b.port, &["XLEN", "mass"], ""), "1000\n");
+    assert!(out.contains("errors: 0, replies: 10000"), "{out}");
+    assert_eq!(tool("redis-cli", b.port, &["XLEN", "mass"], ""), "5000\n");
+    assert_eq!(tool("redis-cli", b.port, &["XRANGE", "mass", "4999", "+"], ""), "4999-0\nn\n4999\n5000-0\nn\n5000\n");
     // redis-benchmark: PING and XADD, pipelined and not.
     for p in ["1", "16"] {
         tool("redis-benchmark", b.port, &["-q", "-n", "2000", "-c", "5", "-P", p, "-t", "ping"], "");
