@@ -562,3 +562,52 @@ fn run_python(python: &Path, script: &Path, port: u16) -> String {
     assert!(out.status.success(), "redis_py.py failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).to_string()
 }
+
+// ---- pbench ----------------------------------------------------------------------------------
+
+/// The peers' load generator (../shared/peers/broker/pbench.c beside the
+/// checkout), built once with gcc; None (skipped) where shared/ is absent.
+fn pbench() -> Option<PathBuf> {
+    static EXE: OnceLock<Option<PathBuf>> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let source = repo_root().parent().expect("a parent").join("shared").join("peers").join("broker").join("pbench.c");
+        if !source.exists() {
+            assert!(std::env::var_os("CI").is_none(), "{} missing, and CI is set", source.display());
+            eprintln!("skipped: pbench.c not found at {}", source.display());
+            return None;
+        }
+        let exe = repo_root().join("target").join("broker-e2e").join("pbench");
+        std::fs::create_dir_all(exe.parent().expect("dir")).expect("target/broker-e2e");
+        let out = Command::new("gcc").args(["-O2", "-pthread", "-o"]).arg(&exe).arg(&source).output().expect("gcc runs");
+        assert!(out.status.success(), "building pbench failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        Some(exe)
+    })
+    .clone()
+}
+
+/// Runs pbench against the broker; returns its RESULT fields.
+fn run_pbench(exe: &Path, port: u16, args: &[&str]) -> std::collections::HashMap<String, String> {
+    let out = Command::new(exe).arg(args[0]).args(["-p", &port.to_string(), "-T", "30"]).args(&args[1..]).output().expect("pbench runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "pbench {args:?}: {text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let line = text.lines().find(|l| l.starts_with("RESULT ")).unwrap_or_else(|| panic!("no RESULT from pbench {args:?}: {text}"));
+    line.split_whitespace().skip(1).filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn pbench_loads_lose_nothing() {
+    let Some(exe) = pbench() else { return };
+    let b = Broker::start(Run::Native, &[]);
+    for args in [
+        &["redis", "-n", "50000", "-s", "64", "-S", "3"][..],
+        &["redis", "-n", "5000", "-s", "64", "-S", "1", "-r", "5000"][..],
+        &["xstream", "-n", "50000", "-s", "64", "-S", "2", "-c", "100"][..],
+    ] {
+        let r = run_pbench(&exe, b.port, args);
+        assert_eq!((r["end"].as_str(), r["lost"].as_str(), r["reorder"].as_str()), ("complete", "0", "0"), "pbench {args:?}: {r:?}");
+        if args[0] == "xstream" {
+            assert_eq!(r["xack_acked"], "50000", "every entry acknowledged once: {r:?}");
+        }
+    }
+    b.stop();
+}
