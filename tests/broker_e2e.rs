@@ -310,6 +310,30 @@ fn protocol_errors_close_only_that_connection() {
     exchange(&mut good, "ECHO \"still here\"\r\n", "$10\r\nstill here\r\n");
     exchange(&mut good, &cmd(&["HELLO", "4"]), "-NOPROTO unsupported protocol version\r\n");
     exchange(&mut good, &cmd(&["SELECT", "x"]), "-ERR value is not an integer or out of range\r\n");
+    // One request larger than the input a connection keeps waiting (1 MB):
+    // a 3 MB binary value goes in and comes back whole.
+    let value: Vec<u8> = (0..3usize << 20).map(|i| (i * 7 % 256) as u8).collect();
+    let mut request = b"*5\r\n$4\r\nXADD\r\n$3\r\nbig\r\n$3\r\n1-1\r\n$1\r\nf\r\n".to_vec();
+    request.extend(format!("${}\r\n", value.len()).into_bytes());
+    request.extend(&value);
+    request.extend(b"\r\n");
+    request.extend(cmd(&["XRANGE", "big", "-", "+"]).into_bytes());
+    good.write_all(&request).expect("write");
+    let head = format!("$3\r\n1-1\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n${}\r\n", value.len());
+    assert_eq!(String::from_utf8_lossy(&read_n(&mut good, head.len())), head);
+    assert!(read_n(&mut good, value.len() + 2)[..value.len()] == value[..], "the value came back changed");
+    // A request of 1,048,576 arguments is read (and is an unknown command).
+    let mut many = b"*1048576\r\n".to_vec();
+    for _ in 0..1048576 {
+        many.extend(b"$1\r\na\r\n");
+    }
+    good.write_all(&many).expect("write");
+    let want = "-ERR unknown command 'a', with args beginning with: ";
+    assert_eq!(String::from_utf8_lossy(&read_n(&mut good, want.len())), want);
+    let mut rest = vec![];
+    while !rest.ends_with(b"\r\n") {
+        rest.extend(read_n(&mut good, 1));
+    }
     exchange(&mut good, &cmd(&["QUIT"]), "+OK\r\n");
     expect_closed(&mut good);
     b.stop();
