@@ -1,6 +1,6 @@
 //! The generated C is clean: the C of every program the repository ships
-//! (tests, gates, stdlib tests, multi-file and FFI programs, examples and
-//! benchmarks), in every mode it is built in (program, `--test`, `--bench`),
+//! (tests, gates, stdlib tests, multi-file and FFI programs, examples —
+//! the directory ones with their tests too — and benchmarks), in every mode it is built in (program, `--test`, `--bench`),
 //! compiles as C11 with `-O2 -Wall -Wextra -Werror`, and it keeps source
 //! names and `#line`.
 
@@ -65,6 +65,13 @@ fn cases() -> Vec<Case> {
         .collect();
     multifile.sort();
     cases.extend(multifile.into_iter().map(|dir| Case { inputs: vec![dir], mode: None }));
+    // The examples that are directories of files: as a program and with
+    // their tests.
+    for dir in ["examples/echo", "examples/chat", "examples/broker"] {
+        for mode in [None, Some("--test")] {
+            cases.push(Case { inputs: vec![repo_root().join(dir)], mode });
+        }
+    }
     cases
 }
 
