@@ -349,6 +349,9 @@ void purr_bytes_put_u16be(purr_bytes **b, int64_t off, uint16_t v, const purr_lo
 void purr_bytes_put_u32be(purr_bytes **b, int64_t off, uint32_t v, const purr_loc *loc);
 void purr_bytes_put_u64be(purr_bytes **b, int64_t off, uint64_t v, const purr_loc *loc);
 uint32_t purr_crc32c(const purr_bytes *b); /* CRC-32C (Castagnoli) */
+/* bytes_crc32c(b, start, end): crc32c of the bytes [start, end) without a
+ * copy. A range out of bounds panics. */
+uint32_t purr_bytes_crc32c(const purr_bytes *b, int64_t start, int64_t end, const purr_loc *loc);
 purr_bytes *purr_str_to_bytes(const purr_str *s);
 purr_str *purr_str_from_bytes(const purr_bytes *b);
 

@@ -143,22 +143,6 @@ static void test_big_endian(void) {
     purr_bytes_release(b);
 }
 
-static void test_crc32c(void) {
-    purr_bytes *b = B("123456789");
-    CHECK(purr_crc32c(b) == 0xE3069283u);
-    purr_bytes *empty = purr_bytes_new(0, &LOC);
-    CHECK(purr_crc32c(empty) == 0);
-    purr_bytes *zeros = purr_bytes_new(32, &LOC); /* RFC 3720 B.4 test vectors */
-    CHECK(purr_crc32c(zeros) == 0x8A9136AAu);
-    for (int i = 0; i < 32; i++) purr_bytes_set(&zeros, i, 0xff, &LOC);
-    CHECK(purr_crc32c(zeros) == 0x62A8AB43u);
-    for (int i = 0; i < 32; i++) purr_bytes_set(&zeros, i, (uint8_t)i, &LOC);
-    CHECK(purr_crc32c(zeros) == 0x46DD794Eu);
-    purr_bytes_release(b);
-    purr_bytes_release(empty);
-    purr_bytes_release(zeros);
-}
-
 static void test_str_conversions(void) {
     purr_str *s = purr_str_from("hi\0there", 8);
     purr_bytes *b = purr_str_to_bytes(s);
@@ -217,7 +201,6 @@ int main(void) {
     RUN(test_views);
     RUN(test_copy_growth);
     RUN(test_big_endian);
-    RUN(test_crc32c);
     RUN(test_str_conversions);
     RUN(test_descriptor);
     RUN(test_panics);
