@@ -142,3 +142,26 @@ fn benches_run_and_pass_their_checks() {
     });
     report("bench files", benches.len(), failures);
 }
+
+/// tools/bench/io/file_sync.pu, the Purr variant of tools/bench_file.py,
+/// does what the script counts on: given 0 seconds, each of its 50 writers
+/// makes one record durable, so the file holds exactly the 50 records it
+/// reports, in at most 50 fdatasyncs.
+#[test]
+fn durable_append_bench_counts_what_it_wrote() {
+    let source = common::repo_root().join("tools/bench/io/file_sync.pu");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = build(&source, dir.path(), &[]).unwrap_or_else(|e| panic!("file_sync.pu: build failed:\n{e}"));
+    let log = dir.path().join("records.log");
+    let out = Command::new(&exe).arg(&log).arg("0").output().expect("file_sync runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "file_sync: {}\n{stdout}{}", out.status, String::from_utf8_lossy(&out.stderr));
+    let field = |key: &str| -> i64 {
+        let value = stdout.split_whitespace().find_map(|w| w.strip_prefix(key)?.strip_prefix('='));
+        value.and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {key}= in {stdout:?}"))
+    };
+    assert!(stdout.starts_with("purr records_per_sec="), "{stdout:?}");
+    assert_eq!(field("records"), 50, "{stdout:?}");
+    assert!((1..=50).contains(&field("fdatasyncs")), "{stdout:?}");
+    assert_eq!(std::fs::metadata(&log).expect("the log exists").len(), 50 * 64);
+}

@@ -48,6 +48,7 @@ fn cases() -> Vec<Case> {
         // Only the generated C is compiled here, so ffi.pu's helper.c is not needed.
         "tests/ffi",
         "tools/bench",
+        "tools/bench/io",
         "examples",
     ];
     let mut cases = vec![];

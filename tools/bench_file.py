@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Durable appends: file.sync's group commit against plain C loops.
 
-Builds tools/bench/file_sync.c with the C runtime (runtime-c/src, gcc -O2)
-into a temporary directory and runs its three variants, alternating them
---runs times so that all see the same load of the disk:
+Builds tools/bench/io/file_sync.c with the C runtime (runtime-c/src, gcc -O2)
+and tools/bench/io/file_sync.pu with purrc -O2 into a temporary directory and
+runs the four variants, alternating them --runs times so that all see the
+same load of the disk:
 
+  purr    the same in Purr: 50 writer actors sharing a std.file File;
   group   50 writer actors on the event loop, through the runtime's C API:
           each appends a 64-byte record, calls file.sync, waits for its
           Synced, repeats (one worker thread runs the fdatasyncs; calls
@@ -15,7 +17,7 @@ into a temporary directory and runs its three variants, alternating them
 each for --seconds on its own file in a temporary directory under --dir
 (default: this checkout, so the disk of the repository; every variant
 uses the same disk). Prints durable records/s (median of the runs),
-records per fdatasync, and group / record and group / batch.
+records per fdatasync, and the ratios of purr and group to record and batch.
 
     python3 tools/bench_file.py [--runs 5] [--seconds 3] [--dir PATH]
 """
@@ -28,19 +30,35 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, run, table  # noqa: E402
+from benchlib import ROOT, run, snapshot_purrc, table  # noqa: E402
 
-VARIANTS = ["group", "record", "batch"]
+VARIANTS = ["purr", "group", "record", "batch"]
 LINE = re.compile(r"^(\w+) records_per_sec=(\d+) records=(\d+) fdatasyncs=(\d+) seconds=([\d.]+)$")
 
 
 def build(work):
+    """The C program (variants group, record, batch) and the Purr one."""
     exe = Path(work) / "file_sync"
     rt = ROOT / "runtime-c"
     sources = sorted((rt / "src").glob("*.c"))
     run(["gcc", "-O2", "-std=c11", "-I", rt / "include", "-I", rt / "src", *sources,
-         ROOT / "tools" / "bench" / "file_sync.c", "-o", exe, "-lm"])
-    return exe
+         ROOT / "tools" / "bench" / "io" / "file_sync.c", "-o", exe, "-lm"])
+    purr_exe = Path(work) / "file_sync_pu"
+    run([snapshot_purrc(work), "-O2", ROOT / "tools" / "bench" / "io" / "file_sync.pu", "-o", purr_exe])
+    return exe, purr_exe
+
+
+def run_variant(exes, data, variant, seconds):
+    """One variant's output line."""
+    exe, purr_exe = exes
+    path = Path(data) / f"{variant}.log"
+    if variant == "purr":
+        cmd = [purr_exe, path, max(1, round(seconds))]
+    else:
+        cmd = [exe, data, seconds, variant]
+    out = run(cmd, stdout=subprocess.PIPE).stdout.decode()
+    path.unlink(missing_ok=True)
+    return out
 
 
 def main():
@@ -53,10 +71,10 @@ def main():
     results = {v: [] for v in VARIANTS}
     with tempfile.TemporaryDirectory(prefix="purr-bench-file-") as work, \
             tempfile.TemporaryDirectory(prefix="purr-bench-file-data-", dir=args.dir) as data:
-        exe = build(work)
+        exes = build(work)
         for i in range(args.runs):
-            order = VARIANTS[i % 3:] + VARIANTS[:i % 3]
-            out = run([exe, data, args.seconds, *order], stdout=subprocess.PIPE).stdout.decode()
+            order = VARIANTS[i % 4:] + VARIANTS[:i % 4]
+            out = "".join(run_variant(exes, data, v, args.seconds) for v in order)
             for line in out.splitlines():
                 m = LINE.match(line)
                 if not m:
@@ -68,7 +86,9 @@ def main():
              f"{max(r for r, _ in results[v]):,}"] for v in VARIANTS]
     print(f"durable 64-byte records, {args.runs} runs of {args.seconds} s each, files in {args.dir}")
     print(table(rows, ["variant", "records/s (median)", "records/fdatasync", "min", "max"]))
-    print(f"group / record: {rate['group'] / rate['record']:.1f}x   group / batch: {rate['group'] / rate['batch']:.2f}x")
+    for v in ("purr", "group"):
+        print(f"{v} / record: {rate[v] / rate['record']:.1f}x   {v} / batch: {rate[v] / rate['batch']:.2f}x")
+    print(f"purr / group: {rate['purr'] / rate['group']:.2f}x")
 
 
 if __name__ == "__main__":

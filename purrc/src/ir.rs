@@ -787,6 +787,8 @@ macro_rules! builtins {
             pub fn name(self) -> &'static str {
                 match self { $(Builtin::$variant => $name,)* }
             }
+            /// Every builtin's name, for suggestions.
+            pub const NAMES: &'static [&'static str] = &[$($name,)*];
         }
     };
 }

@@ -186,6 +186,30 @@ impl Checker<'_> {
         found.sort();
         found.first().map(|q| format!("`{}` comes from another namespace: write `{q}`", id.name))
     }
+
+    /// The names namespace `ns` sees unqualified that are not local:
+    /// its own declarations and the prelude's public ones.
+    fn visible_globals(&self, ns: Symbol) -> impl Iterator<Item = Symbol> + '_ {
+        let prelude = Symbol::intern(crate::stdlib::PRELUDE);
+        let own = self.globals.get(&ns).into_iter().flat_map(|names| names.keys().copied());
+        let shared = self.globals.get(&prelude).into_iter().flat_map(|names| names.iter().filter(|(_, d)| !d.private).map(|(n, _)| *n));
+        own.chain(shared)
+    }
+}
+
+/// The candidate closest to `name` by edit distance (a swap of neighbours
+/// counts one edit), if close enough to be a misspelling: at most a third
+/// of the name's length (at least one edit), as rustc's suggestions do.
+/// Ties go to the alphabetically first.
+pub fn similar_name<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::osa_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// The namespace a file declares, `main` when it declares none.

@@ -854,8 +854,10 @@ int32_t purr_net_write(int64_t conn, purr_bytes *data);
  * Defaults 256 KiB, 1 MiB, 64 MiB. */
 void purr_net_set_limits(int64_t conn, int64_t low, int64_t high, int64_t hard);
 /* close sends what is queued, then closes; abort drops it and closes at
- * once (a reset to the peer). Either way the owner gets Closed once
- * ("closed", "aborted"), after every Data of the connection was handled.
+ * once (a reset to the peer); abort after close drops what the close was
+ * still sending (to a peer that does not read). Either way the owner gets
+ * Closed once ("closed", "aborted"), after every Data of the connection was
+ * handled.
  * The other reasons: "peer closed" (after the peer's FIN; what is queued is
  * still sent, and writes are accepted until Closed is sent), "reset",
  * "output buffer limit", "frame too long", or the system's error text. */

@@ -536,9 +536,19 @@ void purr_net_close(int64_t conn) {
     if (c != NULL && !(c->flags & PURR__NET_CLOSED)) close_handle(c, purr_str_from_cstr("closed"), GRACEFUL);
 }
 
+/* An abort after a close cuts short what the close still sends: a peer
+ * that never reads would keep a draining connection (and so the program)
+ * open for ever. */
 void purr_net_abort(int64_t conn) {
     purr__net_conn *c = purr__net_conn_of(conn);
-    if (c != NULL && !(c->flags & PURR__NET_CLOSED)) close_handle(c, purr_str_from_cstr("aborted"), RESET);
+    if (c == NULL) return;
+    if (!(c->flags & PURR__NET_CLOSED)) {
+        close_handle(c, purr_str_from_cstr("aborted"), RESET);
+    } else if (c->flags & PURR__NET_DRAINING) {
+        purr__net_outq_clear(&c->out);
+        c->tp->close(c, true);
+        purr__net_mark(c); /* freed at the end of the turn, once reported */
+    }
 }
 
 purr_str *purr__net_errno_reason(int err) {

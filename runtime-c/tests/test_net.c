@@ -310,6 +310,47 @@ static void test_output_limit(void) {
     CHECK(purr_heap_peak_bytes() < (4 << 20));
 }
 
+/* A close towards a client that does not read cannot finish sending; an
+ * abort afterwards drops what is left and resets, so the loop can end (it
+ * would wait for the client otherwise), and the client, reading at last,
+ * gets less than was written. */
+#define UNSENT (4 << 20)
+static int aborted;
+static int64_t read_after_abort;
+static void *reads_after_abort(void *arg) {
+    (void)arg;
+    int fd = plain_connect(4096);
+    while (!__atomic_load_n(&aborted, __ATOMIC_SEQ_CST)) sleep_ms(1);
+    __atomic_store_n(&read_after_abort, drain_socket(fd), __ATOMIC_SEQ_CST);
+    close(fd);
+    return NULL;
+}
+static void write_then_close_later(purr_actor *self, int64_t conn) {
+    purr_net_attach(conn, PURR_NET_RAW, 0, 0);
+    purr_bytes *b = purr_bytes_new(UNSENT, NULL);
+    CHECK(purr_net_write(conn, b) == PURR_NET_THROTTLED);
+    purr_bytes_release(b);
+    purr_net_close(conn);
+    purr_send_after(self, 50, int_msg_new(K_INT, conn));
+}
+static void abort_draining(purr_actor *self, int64_t conn) {
+    (void)self;
+    const purr__net_conn *c = purr__net_conn_of(conn);
+    CHECK(c != NULL && (c->flags & PURR__NET_DRAINING) && c->out.bytes > 0); /* still sending */
+    purr_net_abort(conn);
+    purr_bytes *more = purr_bytes_new(1, NULL);
+    CHECK(purr_net_write(conn, more) == PURR_NET_CLOSED);
+    purr_bytes_release(more);
+    __atomic_store_n(&aborted, 1, __ATOMIC_SEQ_CST);
+}
+static void test_abort_after_close(void) {
+    aborted = 0;
+    read_after_abort = 0;
+    run_with_thread((scenario){.accepted = write_then_close_later, .timer = abort_draining}, reads_after_abort);
+    CHECK_TEXT(&slog, "listening; accepted; closed closed");
+    CHECK(read_after_abort < UNSENT);
+}
+
 /* ---------- Closed ---------- */
 
 static void test_reasons(void) { check_reasons(PURR_SCHED_EPOLL); }
@@ -569,6 +610,7 @@ int main(void) {
     RUN(test_pause_holds_the_sender);
     RUN(test_throttled_then_writable);
     RUN(test_output_limit);
+    RUN(test_abort_after_close);
     RUN(test_reasons);
     RUN(test_reply_after_fin);
     RUN(test_connect_refused);

@@ -135,7 +135,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
         match ty {
             Ty::Struct(_) | Ty::Option(_) | Ty::Result(..) => format!("({}){{0}}", self.c(ty)),
             Ty::Enum(id) if !self.g.program.enums[*id].is_boxed() => "0".into(),
-            Ty::Int(_) | Ty::F64 | Ty::Bool => "0".into(),
+            Ty::Int(_) | Ty::F64 | Ty::Bool | Ty::Handle(_) => "0".into(),
             _ => "NULL".into(),
         }
     }

@@ -33,6 +33,14 @@ impl FnCtx<'_, '_> {
                 // A struct field holding a function is called; otherwise
                 // `a.f(b)` is sugar for `f(a, b)`.
                 let b = self.expr(base, None);
+                if b.ty == Ty::Error {
+                    // The base is already reported; naming `name` unknown
+                    // too would report one mistake twice.
+                    for a in args {
+                        self.expr(a, None);
+                    }
+                    return mk(ExprKind::Int(0), Ty::Error, span);
+                }
                 if let Ty::Struct(sid) = b.ty {
                     let fields = &self.ck.program.structs[sid].fields;
                     if let Some(i) = fields.iter().position(|(n, _)| *n == name.name) {

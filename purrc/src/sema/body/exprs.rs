@@ -140,14 +140,25 @@ impl FnCtx<'_, '_> {
                 } else if self.ck.alias(id).is_some() {
                     self.error(SemaError::NamespaceAsValue { name: id.name.to_string(), span });
                 } else {
-                    let hint = self.ck.qualified_suggestion(id).or_else(|| {
-                        Builtin::from_name(&id.name).map(|_| format!("`{}` is a builtin function: call it", id.name))
-                    });
+                    let hint = self
+                        .ck
+                        .qualified_suggestion(id)
+                        .or_else(|| Builtin::from_name(&id.name).map(|_| format!("`{}` is a builtin function: call it", id.name)))
+                        .or_else(|| self.misspelt(id.name).map(|n| format!("did you mean `{n}`?")));
                     self.error(SemaError::UnknownName { name: id.name.to_string(), span, hint });
                 }
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
         }
+    }
+
+    /// The name in scope that `name` looks like a misspelling of: a local,
+    /// a declaration of this namespace or the prelude, or a builtin.
+    fn misspelt(&self, name: Symbol) -> Option<String> {
+        let locals: Vec<Symbol> = self.scopes.iter().flatten().map(|(n, _)| *n).collect();
+        let globals: Vec<Symbol> = self.ck.visible_globals(self.ns).collect();
+        let candidates = locals.iter().chain(&globals).map(|s| s.as_str()).chain(Builtin::NAMES.iter().copied());
+        crate::sema::similar_name(name.as_str(), candidates).map(str::to_string)
     }
 
     /// A top-level declaration used as a value (named at `id`).

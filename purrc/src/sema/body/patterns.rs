@@ -42,7 +42,10 @@ impl FnCtx<'_, '_> {
         } else {
             match want {
                 Want::Stmt => Ty::Void,
-                Want::Value(_) => result.unwrap_or(Ty::Void),
+                // Arms whose type is unknown (already reported) make the
+                // match's type unknown, not `void`, so its uses are not
+                // reported again.
+                Want::Value(_) => result.unwrap_or(if out.iter().any(|a| a.body.ty == Ty::Error) { Ty::Error } else { Ty::Void }),
             }
         };
         mk(ExprKind::Match(Box::new(s), out), ty, span)
