@@ -132,6 +132,11 @@ int32_t purr_file_truncate(int64_t f, int64_t len);
  * finishes first, and its callers get their Synced; the descriptor closes
  * then. 0, or -EBADF when f is not open. */
 int32_t purr_file_close(int64_t f);
+/* file.lock (file_lock.c): an exclusive advisory lock (flock) on f's open
+ * file, without waiting: 1 taken (or already held through this handle), 0
+ * held through another open of the file (by another process, or by another
+ * handle of this one), or -errno. Closing the handle releases it. */
+int32_t purr_file_lock(int64_t f);
 /* file.sync, inside a handler: makes everything appended to f before the
  * call durable (fdatasync), off the scheduler thread, and sends the caller
  * exactly one std.file.Synced { file, upto, error } for this call: upto
