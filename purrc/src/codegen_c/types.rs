@@ -25,6 +25,10 @@ pub struct TypeTable<'p> {
     /// Option/result/fn types in first-use order.
     instances: Vec<Ty>,
     seen: FxHashSet<Ty>,
+    /// The C names of `instances`: types that differ only inside a list,
+    /// map, mailbox or reply (`result<list<string>, string>` and
+    /// `result<list<bytes>, string>`) are one C type, defined once.
+    seen_names: FxHashSet<String>,
     /// Types whose element descriptor is needed.
     descriptors: Vec<Ty>,
     descriptor_seen: HashSet<String>,
@@ -32,7 +36,15 @@ pub struct TypeTable<'p> {
 
 impl<'p> TypeTable<'p> {
     pub fn new(program: &'p Program, names: &'p CNames<'p>) -> Self {
-        TypeTable { program, names, instances: vec![], seen: FxHashSet::default(), descriptors: vec![], descriptor_seen: HashSet::new() }
+        TypeTable {
+            program,
+            names,
+            instances: vec![],
+            seen: FxHashSet::default(),
+            seen_names: FxHashSet::default(),
+            descriptors: vec![],
+            descriptor_seen: HashSet::new(),
+        }
     }
 
     /// Adds the types another table registered (for code generated in
@@ -79,7 +91,7 @@ impl<'p> TypeTable<'p> {
     }
 
     fn register(&mut self, ty: &Ty) {
-        if !self.seen.insert(*ty) {
+        if !self.seen.insert(*ty) || !self.seen_names.insert(names::instance(self.names, ty)) {
             return;
         }
         match ty {
