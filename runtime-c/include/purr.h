@@ -309,8 +309,10 @@ void purr_eprintln(const purr_str *s);
 /* ---------- bytes (bytes.c) ---------- */
 
 /* Mutable byte buffer with value semantics (copy-on-write). A buffer owns
- * its cap bytes at data, or is a view (bytes_slice) of bytes inside the
- * buffer of `base`, which it retains; a view is never written in place. */
+ * its cap bytes at data (for a small buffer, the bytes right after this
+ * struct, in the same allocation: bytes.c), or is a view (bytes_slice) of
+ * bytes inside the buffer of `base`, which it retains; a view is never
+ * written in place. */
 typedef struct purr_bytes {
     int64_t rc;
     int64_t len;
