@@ -65,6 +65,13 @@ fn cases() -> Vec<Case> {
         .collect();
     multifile.sort();
     cases.extend(multifile.into_iter().map(|dir| Case { inputs: vec![dir], mode: None }));
+    // The broker's tests, and the log's benchmark driver built with the
+    // broker's files it uses (tools/bench_log.py).
+    let broker = repo_root().join("examples/broker");
+    cases.push(Case { inputs: vec![broker.clone()], mode: Some("--test") });
+    let mut driver = vec![repo_root().join("tools/bench/log_replay/main.pu")];
+    driver.extend(["resp.pu", "stream.pu", "record.pu", "log.pu"].map(|f| broker.join(f)));
+    cases.push(Case { inputs: driver, mode: None });
     cases
 }
 

@@ -132,6 +132,11 @@ int32_t purr_file_truncate(int64_t f, int64_t len);
  * finishes first, and its callers get their Synced; the descriptor closes
  * then. 0, or -EBADF when f is not open. */
 int32_t purr_file_close(int64_t f);
+/* file.lock (file_lock.c): an exclusive advisory lock (flock) on f's open
+ * file, without waiting: 1 taken (or already held through this handle), 0
+ * held through another open of the file (by another process, or by another
+ * handle of this one), or -errno. Closing the handle releases it. */
+int32_t purr_file_lock(int64_t f);
 /* file.sync, inside a handler: makes everything appended to f before the
  * call durable (fdatasync), off the scheduler thread, and sends the caller
  * exactly one std.file.Synced { file, upto, error } for this call: upto
@@ -304,8 +309,10 @@ void purr_eprintln(const purr_str *s);
 /* ---------- bytes (bytes.c) ---------- */
 
 /* Mutable byte buffer with value semantics (copy-on-write). A buffer owns
- * its cap bytes at data, or is a view (bytes_slice) of bytes inside the
- * buffer of `base`, which it retains; a view is never written in place. */
+ * its cap bytes at data (for a small buffer, the bytes right after this
+ * struct, in the same allocation: bytes.c), or is a view (bytes_slice) of
+ * bytes inside the buffer of `base`, which it retains; a view is never
+ * written in place. */
 typedef struct purr_bytes {
     int64_t rc;
     int64_t len;
@@ -349,6 +356,9 @@ void purr_bytes_put_u16be(purr_bytes **b, int64_t off, uint16_t v, const purr_lo
 void purr_bytes_put_u32be(purr_bytes **b, int64_t off, uint32_t v, const purr_loc *loc);
 void purr_bytes_put_u64be(purr_bytes **b, int64_t off, uint64_t v, const purr_loc *loc);
 uint32_t purr_crc32c(const purr_bytes *b); /* CRC-32C (Castagnoli) */
+/* bytes_crc32c(b, start, end): crc32c of the bytes [start, end) without a
+ * copy. A range out of bounds panics. */
+uint32_t purr_bytes_crc32c(const purr_bytes *b, int64_t start, int64_t end, const purr_loc *loc);
 purr_bytes *purr_str_to_bytes(const purr_str *s);
 purr_str *purr_str_from_bytes(const purr_bytes *b);
 
