@@ -118,11 +118,11 @@ fn library_directories_supply_the_namespaces_a_program_uses() {
         path
     };
     let geo_flag = ["-I", geo.to_str().expect("UTF-8 path")];
-    build_and_compare("libdirs", &[app.clone()], &expected("geo", "area! 9\nshapes from geo, two files\n"), &geo_flag)
+    build_and_compare("libdirs", std::slice::from_ref(&app), &expected("geo", "area! 9\nshapes from geo, two files\n"), &geo_flag)
         .unwrap_or_else(|e| panic!("{e}"));
     build_and_compare(
         "libdirs (other first)",
-        &[app.clone()],
+        std::slice::from_ref(&app),
         &expected("other", "area! 90\nshapes from other, with units\n"),
         &["-I", other.to_str().expect("UTF-8 path"), "-I", geo.to_str().expect("UTF-8 path")],
     )
