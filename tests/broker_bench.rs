@@ -3,7 +3,8 @@
 //! drives a server of the protocol over real sockets: the stand-in server
 //! (examples/broker-bench/standin, broker.binserver) on a free port, with
 //! a few thousand messages in each mode, every one of them arriving once.
-//! The generated C of the three programs is warning-free.
+//! Bad input ends only the connection that sent it. The generated C of the
+//! three programs is warning-free.
 //!
 //! Every wait is bounded: the bench has its own `--timeout`, the server's
 //! first line is awaited with a deadline, and the server is killed when the
@@ -176,4 +177,73 @@ fn generated_c_is_warning_free() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         compile_warning_free(&out.stdout).unwrap_or_else(|e| panic!("{args:?}:\n{e}"));
     }
+}
+
+/// Reads from `stream` until the peer closes (bounded by the read timeout).
+fn read_to_close(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    let mut got = vec![];
+    let _ = stream.read_to_end(&mut got);
+    got
+}
+
+/// A frame as the protocol writes it: length, type, request, body.
+fn frame(kind: u8, request: u32, body: &[u8]) -> Vec<u8> {
+    let mut f = ((5 + body.len()) as u32).to_be_bytes().to_vec();
+    f.push(kind);
+    f.extend(request.to_be_bytes());
+    f.extend(body);
+    f
+}
+
+const HELLO: &[u8] = b"\x00\x00\x00\x0b\x01\x00\x00\x00\x01PURR\x00\x01";
+const WELCOME: &[u8] = b"\x00\x00\x00\x0b\x81\x00\x00\x00\x01\x00\x01\x01\x00\x00\x00";
+
+/// Garbage, a hostile length, an unknown type and a half frame each end
+/// their own connection, with an ERROR first where the server can say
+/// why; the server goes on serving everyone else.
+#[test]
+fn bad_input_ends_only_that_connection() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let server = Server::start();
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let error = |code: u16, text: &str| {
+        let mut body = code.to_be_bytes().to_vec();
+        body.extend((text.len() as u16).to_be_bytes());
+        body.extend(text.as_bytes());
+        frame(0x8f, 0, &body)
+    };
+
+    let mut http = connect();
+    http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+    assert_eq!(read_to_close(&mut http), error(2, "frame length 1195725856 is not within 5..16777216"));
+
+    let mut unknown = connect();
+    let mut bytes = HELLO.to_vec();
+    bytes.extend(frame(0x02, 2, b"\x00\x00\x00\x01a"));
+    bytes.extend(frame(0x42, 3, b""));
+    bytes.extend(frame(0x02, 4, b"\x00\x00\x00\x00"));
+    unknown.write_all(&bytes).expect("write");
+    let mut expected = WELCOME.to_vec();
+    expected.extend(frame(0x82, 2, b"\x00\x00\x00\x01a"));
+    expected.extend(error(3, "unknown frame type 0x42"));
+    assert_eq!(read_to_close(&mut unknown), expected);
+
+    let mut lying = connect();
+    let mut bytes = HELLO.to_vec();
+    bytes.extend(frame(0x03, 2, b"\x00\x01c\xff\xff\xff\xff"));
+    lying.write_all(&bytes).expect("write");
+    let mut expected = WELCOME.to_vec();
+    expected.extend(error(1, "malformed PUBLISH frame: a field runs past the end of the frame"));
+    assert_eq!(read_to_close(&mut lying), expected);
+
+    // Half a frame, then the client goes away.
+    let mut half = connect();
+    half.write_all(&HELLO[..7]).expect("write");
+    drop(half);
+
+    let out = run_bench(server.port, &["-n", "300", "--consumers", "1"]);
+    expect_result(&out, &[("produced", "300"), ("consumed", "300"), ("lost", "0")]);
 }
