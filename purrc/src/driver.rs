@@ -60,6 +60,10 @@ pub struct Cli {
     /// Compile and link an extra C file.
     #[arg(long = "c-source", value_name = "FILE")]
     pub c_sources: Vec<PathBuf>,
+    /// A library directory: the namespaces the program uses and does not
+    /// declare are taken from its `*.pu` files (not `*_test.pu`).
+    #[arg(short = 'I', value_name = "DIR")]
+    pub libraries: Vec<PathBuf>,
     /// Keep the generated C in DIR.
     #[arg(long, value_name = "DIR")]
     pub keep_c: Option<PathBuf>,
@@ -173,6 +177,7 @@ fn report(cli: &Cli, diags: &[Diagnostic], sources: &SourceMap) {
 fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     let mut clock = PhaseClock::new(cli.time_phases);
     read_inputs(&cli.inputs, sources)?;
+    let libraries = read_libraries(&cli.libraries)?;
     clock.lap("read");
     if cli.emit == Some(Emit::Tokens) {
         for (id, f) in sources.files.iter().enumerate() {
@@ -180,7 +185,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let files = parse_program(sources).map_err(Failure::Diagnostics)?;
+    let files = parse_program_with(sources, &libraries).map_err(Failure::Diagnostics)?;
     clock.lap("parse");
     if cli.emit == Some(Emit::Ast) {
         println!("{files:#?}");
@@ -331,9 +336,70 @@ fn read_file(path: &Path, sources: &mut SourceMap) -> Result<(), Failure> {
 /// Parses every file of `sources`, then adds the `std.*` namespaces they use.
 /// Public so that in-process tests see the same program a build does.
 pub fn parse_program(sources: &mut SourceMap) -> Result<Vec<ast::File>, Vec<Diagnostic>> {
+    parse_program_with(sources, &[])
+}
+
+/// `parse_program`, also taking the namespaces the program uses and does
+/// not declare from library files (`-I DIR`).
+fn parse_program_with(sources: &mut SourceMap, libraries: &[LibraryFile]) -> Result<Vec<ast::File>, Vec<Diagnostic>> {
     let mut files = parse_all(sources, 0)?;
-    load_stdlib(sources, &mut files)?;
+    load_used(sources, &mut files, libraries)?;
     Ok(files)
+}
+
+/// A source file of a library directory (`-I DIR`), and the namespace it
+/// declares.
+struct LibraryFile {
+    path: PathBuf,
+    text: String,
+    namespace: String,
+}
+
+/// Reads the library directories: their `*.pu` files but the tests
+/// (`*_test.pu`: a library's tests are its own, as in Go), in the order
+/// the directories were given, each sorted.
+fn read_libraries(dirs: &[PathBuf]) -> Result<Vec<LibraryFile>, Failure> {
+    let mut library = vec![];
+    for dir in dirs {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Failure::Usage(format!("cannot read library directory {}: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "pu")
+                    && !p.file_stem().is_some_and(|s| s.to_string_lossy().ends_with("_test"))
+                    && p.is_file()
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+            let namespace = declared_namespace(&text);
+            library.push(LibraryFile { path, text, namespace });
+        }
+    }
+    Ok(library)
+}
+
+/// The namespace a file declares (`main` without a declaration), read
+/// from its first tokens: a file is parsed only if the program needs it.
+fn declared_namespace(text: &str) -> String {
+    let mut tokens = lexer::Lexer::new(0, text).map(|t| match t {
+        Ok((_, tok, _)) => tok,
+        Err(never) => match never {},
+    });
+    let mut tokens = tokens.by_ref().skip_while(|t| *t == lexer::Tok::Newline);
+    if tokens.next() != Some(lexer::Tok::Namespace) {
+        return "main".into();
+    }
+    let mut name = String::new();
+    for tok in tokens {
+        match tok {
+            lexer::Tok::Ident(part) => name.push_str(part),
+            lexer::Tok::Dot => name.push('.'),
+            _ => break,
+        }
+    }
+    name
 }
 
 /// Parses the files of `sources` from index `first` on.
@@ -369,9 +435,12 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Di
     }
 }
 
-/// Adds the `std.*` namespaces the program uses (and those they use) from
-/// the standard library embedded in purrc.
-fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Vec<Diagnostic>> {
+/// Adds the namespaces the program uses and does not declare (and those
+/// they use): `std.*` from the standard library embedded in purrc, the
+/// others from the library files, all the files of the first library
+/// directory that declares the namespace. A namespace found nowhere is
+/// left for the checker to report.
+fn load_used(sources: &mut SourceMap, files: &mut Vec<ast::File>, libraries: &[LibraryFile]) -> Result<(), Vec<Diagnostic>> {
     let mut declared: Vec<Symbol> = files.iter().map(sema::namespace_of).collect();
     // The prelude, which every program sees.
     let mut wanted = vec![Symbol::intern(crate::stdlib::PRELUDE)];
@@ -380,15 +449,25 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<()
             ast::Item::Use(u) => Some(sema::dotted(&u.path)),
             _ => None,
         }));
-        wanted.retain(|ns| ns.starts_with("std.") && !declared.contains(ns));
+        wanted.retain(|ns| !declared.contains(ns));
         let first = sources.files.len();
         for ns in std::mem::take(&mut wanted) {
             if declared.contains(&ns) {
                 continue;
             }
             declared.push(ns);
-            if let Some((name, text)) = crate::stdlib::source_of(&ns) {
-                sources.add(name, text.to_string());
+            if ns.starts_with("std.") {
+                if let Some((name, text)) = crate::stdlib::source_of(&ns) {
+                    sources.add(name, text.to_string());
+                }
+                continue;
+            }
+            let mut from = libraries.iter().filter(|f| f.namespace == ns.as_str());
+            if let Some(found) = from.next() {
+                let dir = found.path.parent();
+                for f in std::iter::once(found).chain(from.filter(|f| f.path.parent() == dir)) {
+                    sources.add(f.path.display().to_string(), f.text.clone());
+                }
             }
         }
         if sources.files.len() == first {
