@@ -44,7 +44,9 @@
  * "name", in the same order. The counts are the same on every run. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
+#include "sim.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +137,11 @@ void purr__capture_write(const char *data, size_t len) { buf_add(&captured, data
 static const char *case_kind;
 static const char *case_name;
 static buf failure;
+/* Seeded tests: the faults of the case's handlers, a line each (at most
+ * SHOWN_FAULTS; faults_seen counts them all). */
+static buf faults;
+static int64_t faults_seen;
+enum { SHOWN_FAULTS = 5 };
 static jmp_buf case_jump;
 /* The owned stack's top when the case began: what is above it when the
  * case unwinds belongs to the abandoned frames. */
@@ -183,6 +190,16 @@ bool purr__harness_on_panic(const purr_loc *loc, const char *msg) {
 }
 
 void purr__harness_unwind(void) { unwind_case(); }
+
+bool purr__harness_on_fault(const char *line) {
+    if (case_name == NULL || strcmp(case_kind, "test") != 0 || purr__sim_state.seed == 0) return false;
+    if (faults_seen++ < SHOWN_FAULTS) {
+        buf_cstr(&faults, "  | ");
+        buf_cstr(&faults, line);
+        buf_add(&faults, "\n", 1);
+    }
+    return true;
+}
 
 /* Ends the case with `detail` as the failure. Outside a case (no harness)
  * a failed expectation is a panic. */
@@ -323,6 +340,8 @@ static bool run_case(const char *kind, const purr_test_case *c, purr_sched_kind 
                      purr_metrics *m, int64_t *ns) {
     purr_sched_init(sched);
     captured.len = 0;
+    faults.len = 0;
+    faults_seen = 0;
     case_kind = kind;
     case_name = c->name;
     purr__out = out;
@@ -344,22 +363,184 @@ static bool run_case(const char *kind, const purr_test_case *c, purr_sched_kind 
     return ok;
 }
 
+/* A whole decimal number from option `name`, or `dflt` when it is absent;
+ * anything else is a usage error (status 2): a run under other settings
+ * than asked for would mislead. */
+static uint64_t number_option(int argc, char **argv, const char *name, uint64_t dflt, uint64_t min, uint64_t max) {
+    const char *text = option(argc, argv, name);
+    if (text == NULL) return dflt;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || v < min || v > max) {
+        fflush(stdout);
+        fprintf(stderr, "purr: %s %s: expected a whole number from %llu to %llu\n", name, text,
+                (unsigned long long)min, (unsigned long long)max);
+        exit(2);
+    }
+    return v;
+}
+
+/* The simulation settings every case runs under (sim.h), from the options
+ * that purrc passes on. */
+static void configure_sim(int argc, char **argv, uint64_t seed, int64_t default_limit) {
+    int64_t cost = (int64_t)number_option(argc, argv, "--step-cost-us", PURR__SIM_STEP_COST_US, 0, INT32_MAX);
+    int64_t limit = (int64_t)number_option(argc, argv, "--step-limit", (uint64_t)default_limit, 1, INT64_MAX);
+    purr__sim_configure(seed, cost, limit);
+}
+
+/* Appends text quoted for a POSIX shell when it needs it. */
+static void buf_shell_word(buf *b, const char *s) {
+    bool plain = *s != '\0';
+    for (const char *p = s; *p != '\0'; p++)
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%", *p) == NULL) plain = false;
+    if (plain) {
+        buf_cstr(b, s);
+        return;
+    }
+    buf_add(b, "'", 1);
+    for (const char *p = s; *p != '\0'; p++)
+        if (*p == '\'')
+            buf_cstr(b, "'\\''");
+        else
+            buf_add(b, p, 1);
+    buf_add(b, "'", 1);
+}
+
+/* What a test run reports under a failure, after its "FAILED" line: the
+ * failure, the captured output, and (seeded) the replay command. */
+static void failure_report(buf *r, const char *replay, const char *name, uint64_t seed) {
+    r->len = 0;
+    buf_cstr(r, "  ");
+    buf_add(r, failure.data, failure.len);
+    buf_add(r, "\n", 1);
+    if (captured.len != 0) {
+        buf_cstr(r, "  captured output:\n");
+        size_t start = 0;
+        for (size_t i = 0; i <= captured.len; i++) {
+            if (i == captured.len ? i > start : captured.data[i] == '\n') {
+                buf_cstr(r, "  | ");
+                buf_add(r, captured.data + start, i - start);
+                buf_add(r, "\n", 1);
+                start = i + 1;
+            }
+        }
+    }
+    if (seed == 0) return;
+    char n[24];
+    if (faults_seen != 0) {
+        buf_cstr(r, "  actors that panicked:\n");
+        buf_add(r, faults.data, faults.len);
+        if (faults_seen > SHOWN_FAULTS) {
+            purr__fmt_i64(n, faults_seen - SHOWN_FAULTS);
+            buf_cstr(r, "  | ... and ");
+            buf_cstr(r, n);
+            buf_cstr(r, " more\n");
+        }
+    }
+    purr__fmt_u64(n, seed);
+    buf_cstr(r, "  replay: ");
+    buf_cstr(r, replay);
+    buf_cstr(r, " --filter ");
+    buf_shell_word(r, name);
+    buf_cstr(r, " --seed ");
+    buf_cstr(r, n);
+    buf_add(r, "\n", 1);
+}
+
+/* Seeds a test ran under, for the report of those it failed under. */
+enum { SHOWN_SEEDS = 10 };
+
+/* The run stopped at the step limit with work left (sched_det.c): the test
+ * fails, naming the seed, so that a schedule that never ends is a failure
+ * to replay rather than a hung run. */
+PURR_NORETURN void purr__harness_step_limit(int64_t limit) {
+    if (case_name == NULL || strcmp(case_kind, "test") != 0)
+        purr__fatal("the step limit (%lld) was reached outside a test", (long long)limit);
+    char n[24], s[24];
+    purr__fmt_i64(n, limit);
+    purr__fmt_u64(s, purr__sim_state.seed);
+    failure.len = 0;
+    buf_cstr(&failure, "did not finish: still running after ");
+    buf_cstr(&failure, n);
+    buf_cstr(&failure, " steps under seed ");
+    buf_cstr(&failure, s);
+    buf_cstr(&failure, " (a schedule that never ends? --step-limit N sets the limit)");
+    unwind_case();
+}
+
 int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count) {
     const char *filter = option(argc, argv, "--filter");
-    int64_t passed = 0, failed = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (filter != NULL && strstr(cases[i].name, filter) == NULL) continue;
-        if (run_case("test", &cases[i], PURR_SCHED_DET, PURR__OUT_CAPTURE, NULL, NULL)) {
-            printf("test %s ... ok\n", cases[i].name);
-            passed++;
-        } else {
-            printf("test %s ... FAILED\n  %s\n", cases[i].name, buf_text(&failure));
-            show_captured();
-            failed++;
+    const char *replay = option(argc, argv, "--replay");
+    uint64_t explore = number_option(argc, argv, "--explore", 0, 1, UINT32_MAX);
+    uint64_t first = number_option(argc, argv, "--seed", explore != 0 ? 1 : 0, 0, UINT64_MAX);
+    if (explore == 0) explore = 1;
+    if (first > UINT64_MAX - (explore - 1)) {
+        fprintf(stderr, "purr: --seed %llu with --explore %llu: the seeds would pass 2^64 - 1\n",
+                (unsigned long long)first, (unsigned long long)explore);
+        exit(2);
+    }
+    buf self = {0};
+    if (replay == NULL) {
+        /* Run without purrc: the runner itself, with the settings that
+         * change a schedule. */
+        buf_shell_word(&self, argv[0]);
+        static const char *const kept[] = {"--step-cost-us", "--step-limit"};
+        for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
+            const char *v = option(argc, argv, kept[k]);
+            if (v == NULL) continue;
+            buf_add(&self, " ", 1);
+            buf_cstr(&self, kept[k]);
+            buf_add(&self, " ", 1);
+            buf_shell_word(&self, v);
         }
+        replay = buf_text(&self);
+    }
+    bool exploring = option(argc, argv, "--explore") != NULL;
+    int64_t passed = 0, failed = 0;
+    buf report = {0}, seeds = {0};
+    for (size_t i = 0; i < count; i++) {
+        const purr_test_case *c = &cases[i];
+        if (filter != NULL && strstr(c->name, filter) == NULL) continue;
+        uint64_t failed_under = 0, first_failure = 0;
+        seeds.len = 0;
+        for (uint64_t k = 0; k < explore; k++) {
+            uint64_t seed = first + k;
+            configure_sim(argc, argv, seed, PURR__SIM_TEST_STEP_LIMIT);
+            purr__sim_case(c->name);
+            if (run_case("test", c, PURR_SCHED_DET, PURR__OUT_CAPTURE, NULL, NULL)) continue;
+            char n[24];
+            purr__fmt_u64(n, seed);
+            if (failed_under < SHOWN_SEEDS) {
+                if (failed_under != 0) buf_cstr(&seeds, ", ");
+                buf_cstr(&seeds, n);
+            }
+            if (failed_under++ == 0) {
+                first_failure = seed;
+                failure_report(&report, replay, c->name, seed);
+            }
+        }
+        if (failed_under == 0) {
+            printf("test %s ... ok\n", c->name);
+            passed++;
+            continue;
+        }
+        failed++;
+        if (first_failure != 0)
+            printf("test %s ... FAILED (seed %llu)\n", c->name, (unsigned long long)first_failure);
+        else
+            printf("test %s ... FAILED\n", c->name);
+        fwrite(report.data, 1, report.len, stdout);
+        if (exploring)
+            printf("  failed under %llu of %llu seeds: %s%s\n", (unsigned long long)failed_under,
+                   (unsigned long long)explore, buf_text(&seeds), failed_under > SHOWN_SEEDS ? ", ..." : "");
     }
     printf("%lld passed, %lld failed\n", (long long)passed, (long long)failed);
     fflush(stdout);
+    buf_free(&report);
+    buf_free(&seeds);
+    buf_free(&faults);
+    buf_free(&self);
     buf_free(&captured);
     buf_free(&failure);
     return failed == 0 ? 0 : 1;
@@ -382,10 +563,12 @@ static void json_string(const char *s) {
 int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count, purr_sched_kind sched) {
     const char *filter = option(argc, argv, "--filter");
     bool json = flag(argc, argv, "--json");
+    configure_sim(argc, argv, number_option(argc, argv, "--seed", 0, 0, UINT64_MAX), INT64_MAX);
     int status = 0;
     for (size_t i = 0; i < count; i++) {
         const purr_test_case *c = &cases[i];
         if (filter != NULL && strstr(c->name, filter) == NULL) continue;
+        purr__sim_case(c->name);
         purr_metrics m;
         int64_t ns;
         if (!run_case("bench", c, sched, PURR__OUT_DISCARD, &m, &ns)) {
