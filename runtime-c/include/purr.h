@@ -863,6 +863,19 @@ void purr_net_abort(int64_t conn);
 /* The text of listen's negative result, owned. */
 purr_str *purr_net_error_text(int64_t code);
 
+/* ---------- std.sim (docs/testing.md) ----------
+ * The simulation's controls, under the deterministic scheduler only (a
+ * panic otherwise, except sim.seed). seed: the run's seed (0 when not
+ * seeded). set_latency: the network's seeded latency from now on, 0 <=
+ * min_us <= max_us. stall/heal: the connections made through listening
+ * port `port` hold their bytes / let them flow. reset: both ends of conn
+ * end with "reset" (an unknown or stale id does nothing). */
+uint64_t purr_sim_seed(void);
+void purr_sim_set_latency(int64_t min_us, int64_t max_us);
+void purr_sim_stall(int64_t port);
+void purr_sim_heal(int64_t port);
+void purr_sim_reset(int64_t conn);
+
 /* ---------- tests and benches (docs/actors.md §10, §11) ---------- */
 typedef struct purr_test_case {
     const char *name;

@@ -1,5 +1,7 @@
 /* sim.c — the simulation's settings and each case's stream of choices
- * (sim.h, docs/testing.md), and std.sim's calls that only read or set them. */
+ * (sim.h, docs/testing.md), and std.sim's calls that only read or set them
+ * (those that reach connections are in net_sim.c, so that a program
+ * without std.net links none of net.c). */
 #include "scheduler.h"
 #include "sim.h"
 
@@ -59,6 +61,25 @@ void purr__sim_start(void) {
     purr__rng_seed(&s->rng, s->case_seed != 0 ? s->case_seed : name_hash);
     s->latency_min_us = 0;
     s->latency_max_us = PURR__SIM_LATENCY_MAX_US;
+    s->nstalled = 0;
+}
+
+void purr__sim_stall(int64_t port) {
+    purr__sim *s = &purr__sim_state;
+    if (purr__sim_stalled(port)) return;
+    if (s->nstalled == PURR__SIM_MAX_STALLED)
+        purr_panicf(NULL, "sim.stall: at most %d ports are stalled at once", PURR__SIM_MAX_STALLED);
+    s->stalled[s->nstalled++] = port;
+}
+
+bool purr__sim_heal(int64_t port) {
+    purr__sim *s = &purr__sim_state;
+    for (uint32_t i = 0; i < s->nstalled; i++)
+        if (s->stalled[i] == port) {
+            s->stalled[i] = s->stalled[--s->nstalled];
+            return true;
+        }
+    return false;
 }
 
 void purr__sim_need_det(const char *what) {
