@@ -260,3 +260,21 @@ fn seeded_reads_come_in_pieces_and_writers_are_throttled() {
     assert_eq!(run("3"), "writer throttled 10 times\nreceived 20000 bytes in 28 pieces (peer closed)\n");
     assert_eq!(run("3"), run("3"));
 }
+
+/// docs/testing.md shows the worked example's real output.
+#[test]
+fn the_worked_example_in_the_docs_is_what_explore_prints() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/testing.md")).expect("docs/testing.md");
+    let out = in_sim_dir(&["--test", "deploy_race.pu", "--explore", "20"]);
+    let shown = format!("$ purrc --test deploy_race.pu --explore 20\n{}```", stdout(&out));
+    assert!(doc.contains(&shown), "docs/testing.md should show:\n{shown}");
+    let out = in_sim_dir(&["--test", "deploy_fixed.pu", "--explore", "200"]);
+    assert!(doc.contains(&format!("$ purrc --test deploy_fixed.pu --explore 200\n{}```", stdout(&out))));
+    let sources: Vec<String> = ["deploy_race.pu", "deploy_fixed.pu", "busy_timer.pu"]
+        .iter()
+        .map(|f| std::fs::read_to_string(repo_root().join("tests/sim").join(f)).expect("readable"))
+        .collect();
+    for block in doc.split("```purr\n").skip(1).map(|b| b.split("```").next().unwrap_or("")) {
+        assert!(sources.iter().any(|s| s.contains(block)), "docs/testing.md quotes tests/sim inexactly:\n{block}");
+    }
+}
