@@ -40,23 +40,37 @@ static inline uint64_t purr__rng_next(purr__rng *r) {
     return result;
 }
 
-/* Uniform in [0, n), n > 0, without bias: Lemire's multiply-and-reject
- * ("Fast random integer generation in an interval", 2019), which divides
- * only in the rare case that a draw may be rejected. */
-static inline uint64_t purr__rng_below(purr__rng *r, uint64_t n) {
+/* Uniform in [0, n), n > 0, without bias, from the draw x (already taken
+ * from r, so that a caller can look at where it points before it needs
+ * it) and, rarely, more draws from r: Lemire's multiply-and-reject ("Fast
+ * random integer generation in an interval", 2019), which divides only in
+ * the rare case that a draw may be rejected. */
+static inline uint64_t purr__rng_scale(purr__rng *r, uint64_t x, uint64_t n) {
 #if defined(__SIZEOF_INT128__)
-    unsigned __int128 m = (unsigned __int128)purr__rng_next(r) * n;
+    unsigned __int128 m = (unsigned __int128)x * n;
     if ((uint64_t)m < n) {
         uint64_t floor = -n % n; /* 2^64 mod n */
         while ((uint64_t)m < floor) m = (unsigned __int128)purr__rng_next(r) * n;
     }
     return (uint64_t)(m >> 64);
 #else
-    uint64_t floor = -n % n, x;
-    do x = purr__rng_next(r);
-    while (x < floor);
+    uint64_t floor = -n % n;
+    while (x < floor) x = purr__rng_next(r);
     return x % n;
 #endif
 }
+
+/* Where purr__rng_scale(r, x, n) lands unless it rejects x (a guess, for
+ * prefetching). */
+static inline uint64_t purr__rng_guess(uint64_t x, uint64_t n) {
+#if defined(__SIZEOF_INT128__)
+    return (uint64_t)(((unsigned __int128)x * n) >> 64);
+#else
+    return x % n;
+#endif
+}
+
+/* Uniform in [0, n), n > 0. */
+static inline uint64_t purr__rng_below(purr__rng *r, uint64_t n) { return purr__rng_scale(r, purr__rng_next(r), n); }
 
 #endif /* PURR_RNG_H */

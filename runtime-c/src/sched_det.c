@@ -58,6 +58,7 @@ static struct {
     bool running;
     purr__actor **pool;
     uint32_t pool_len, pool_cap;
+    uint64_t draw; /* seeded: the draw the next pick scales */
 } det;
 
 static void init(void) {
@@ -69,6 +70,7 @@ static void init(void) {
     purr__timers_init(&det.timers);
     det.running = false;
     det.pool_len = 0;
+    det.draw = det.seeded ? purr__rng_next(&purr__sim_state.rng) : 0;
 }
 
 static void shutdown(void) {
@@ -91,7 +93,13 @@ static uint64_t tie(void) { return det.seeded ? purr__rng_next(&purr__sim_state.
 static bool runnable(void) { return !purr__runq_empty(&purr__sched_runq) || det.pool_len != 0; }
 
 /* Seeded: the generator's pick among every runnable actor. The queue's
- * actors join the pool first (each once, so amortised O(1) a step). */
+ * actors join the pool first (each once, so amortised O(1) a step). The
+ * draw for the next pick is taken now, and the actor it would pick among
+ * those runnable now is prefetched while this one's handler runs: a
+ * random pick is otherwise a chain of dependent loads (the pool, the
+ * actor, its mailbox) that FIFO order does not have. The pick stays
+ * uniform among all the actors runnable at its step, latecomers included:
+ * the draw does not depend on the pool. */
 static purr__actor *pick(void) {
     purr__runq *q = &purr__sched_runq;
     while (!purr__runq_empty(q)) {
@@ -102,9 +110,16 @@ static purr__actor *pick(void) {
         }
         det.pool[det.pool_len++] = purr__runq_pop(q);
     }
-    uint32_t i = (uint32_t)purr__rng_below(&purr__sim_state.rng, det.pool_len);
+    purr__rng *rng = &purr__sim_state.rng;
+    uint32_t i = (uint32_t)purr__rng_scale(rng, det.draw, det.pool_len);
     purr__actor *a = det.pool[i];
     det.pool[i] = det.pool[--det.pool_len];
+    det.draw = purr__rng_next(rng);
+    if (det.pool_len != 0) {
+        const purr__actor *next = det.pool[purr__rng_guess(det.draw, det.pool_len)];
+        __builtin_prefetch(next);
+        __builtin_prefetch(next->mailbox.tail);
+    }
     return a;
 }
 
