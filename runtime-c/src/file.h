@@ -39,7 +39,9 @@ typedef struct purr__sync_job {
  *   - syncing is true from when an fdatasync of f is due to start (on the
  *     event loop: at the end of the turn) until it has run and its
  *     callers are answered: its start is posted, or `job` is with the
- *     worker, or it runs inline (deterministic scheduler). `running` holds
+ *     worker, or it runs inline (deterministic scheduler; seeded, its
+ *     answer then waits for a seeded latency, with f on the delayed list
+ *     through next_delayed: file_sync.c). `running` holds
  *     the callers that the fdatasync under way answers, `waiting` those
  *     for the next one; waiting is empty while syncing is false.
  *   - sync_error is 0 or the errno of the first failed fdatasync (sticky);
@@ -57,6 +59,7 @@ struct purr__file {
     int64_t durable;
     purr__sync_group running, waiting;
     purr__sync_job job;
+    purr__file *next_delayed;
 };
 
 /* file.c: the open handle `id` names, or NULL (never opened, closed,

@@ -5,7 +5,7 @@
  * one generator (rng.h) the choices a real machine would make for the
  * program: which runnable actor goes next, the order of timers due in the
  * same millisecond (sched_det.c), the network's latency, read chunks and
- * watermarks (net_mem.c). The disk is not simulated yet (docs/testing.md). Each scheduler start takes its
+ * watermarks (net_mem.c), and the latency of file syncs (file_sync.c). Each scheduler start takes its
  * own stream, seeded from the run's seed and the case's name, so a test's
  * schedule does not depend on which other tests ran before it (--filter).
  *
@@ -24,6 +24,7 @@ enum {
     PURR__SIM_STEP_COST_US = 1,          /* default virtual cost of a step */
     PURR__SIM_TEST_STEP_LIMIT = 10000000, /* default steps a test may take */
     PURR__SIM_LATENCY_MAX_US = 2000,     /* default network latency: 0..2 ms */
+    PURR__SIM_SYNC_LATENCY_MAX_US = 2000, /* a seeded file.sync answers in 0..2 ms */
     PURR__SIM_HIGH_MIN = 16,             /* a seeded connection's high watermark: */
     PURR__SIM_HIGH_MAX = 16384,          /* from 16 bytes to 16 KiB (low: a quarter) */
     PURR__SIM_MAX_STALLED = 16           /* ports stalled at once */
