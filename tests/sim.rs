@@ -298,3 +298,16 @@ fn seeded_syncs_are_answered_late_and_at_shutdown() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// sim.kill ends one actor as a crash: its monitors learn it ("killed"),
+/// its queued messages are dropped, later sends too; under every seed.
+#[test]
+fn a_killed_actor_is_restarted_by_its_supervisor_under_every_seed() {
+    let out = in_sim_dir(&["--test", "kill.pu", "--explore", "50"]);
+    assert_eq!(
+        stdout(&out),
+        "test a killed worker is restarted by its supervisor ... ok\n1 passed, 0 failed\n",
+        "{}",
+        stderr(&out)
+    );
+}

@@ -201,6 +201,12 @@ void purr__actor_recover(void) {
 
 void purr__actors_reset(void) { next_id = 1; }
 
+purr__actor *purr__actor_find(int64_t id) {
+    for (purr__actor *a = live_head; a != NULL; a = a->live_next)
+        if (a->pub.id == id) return a;
+    return NULL;
+}
+
 void purr__actors_shutdown(void) {
     /* A test's failed expectation may have left a handler mid-way (its
      * longjmp skips dispatch's epilogue): drop its message here. */

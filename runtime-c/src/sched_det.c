@@ -197,6 +197,25 @@ void purr__det_after(int64_t delay_us, void (*fire)(void *ctx), void *ctx) {
     purr__timers_add_event(&det.timers, add_us(det.now_us, delay_us < 0 ? 0 : delay_us), tie(), fire, ctx);
 }
 
+void purr__det_unqueue(purr__actor *a) {
+    for (uint32_t i = 0; i < det.pool_len; i++)
+        if (det.pool[i] == a) {
+            det.pool[i] = det.pool[--det.pool_len];
+            return;
+        }
+    purr__runq *q = &purr__sched_runq;
+    purr__actor *prev = NULL;
+    for (purr__actor *x = q->head; x != NULL; prev = x, x = x->run_next) {
+        if (x != a) continue;
+        if (prev != NULL)
+            prev->run_next = x->run_next;
+        else
+            q->head = x->run_next;
+        if (q->tail == x) q->tail = prev;
+        return;
+    }
+}
+
 static int no_fds(int fd, uint32_t events, purr__io_ready on_ready, void *ctx) {
     (void)fd, (void)events, (void)on_ready, (void)ctx;
     return -EOPNOTSUPP;

@@ -123,6 +123,9 @@ void purr__det_advance(int64_t ms);
  * events still pending (their owners free their own state). */
 int64_t purr__det_now_us(void);
 void purr__det_after(int64_t delay_us, void (*fire)(void *ctx), void *ctx);
+/* Takes a (not the one running) out of the runnable actors, if it is
+ * there: before sim.kill ends it. O(runnable actors). */
+void purr__det_unqueue(purr__actor *a);
 
 /* ---------- I/O registrations (scheduler.c), for the net and file layers ----------
  * The event loop wakes on fd readiness and calls on_ready(ctx, events) on

@@ -90,6 +90,21 @@ void purr__sim_need_det(const char *what) {
 
 uint64_t purr_sim_seed(void) { return purr__sim_state.seed; }
 
+void purr_sim_kill(int64_t id) {
+    purr__sim_need_det("sim.kill");
+    purr__actor *a = purr__actor_find(id);
+    if (a == NULL || a->pub.type == &purr__probe_type) return;
+    if (a == purr__actor_current())
+        purr_panicf(NULL, "sim.kill: actor %s #%lld cannot kill itself (stop() ends it)", a->pub.type->name,
+                    (long long)id);
+    purr__det_unqueue(a);
+    purr_str *reason = purr_str_from_cstr("killed");
+    purr__actor_end(a, reason);
+    purr_str_release(reason);
+    /* What it owned closed: outside a handler no turn ends to run that. */
+    if (purr__actor_current() == NULL) purr__turn_end();
+}
+
 void purr_sim_set_latency(int64_t min_us, int64_t max_us) {
     purr__sim_need_det("sim.set_latency");
     if (min_us < 0 || min_us > max_us || max_us > INT32_MAX)
