@@ -241,7 +241,8 @@ fn the_simulated_network_passes_correct_framing_under_every_seed() {
          test a stalled port holds the bytes until it is healed ... ok\n\
          test a reset reaches both ends ... ok\n\
          test latency is virtual time ... ok\n\
-         4 passed, 0 failed\n",
+         test a crashed server is started again on its port ... ok\n\
+         5 passed, 0 failed\n",
         "{}",
         stderr(&out)
     );
@@ -272,7 +273,7 @@ fn the_worked_example_in_the_docs_is_what_explore_prints() {
     assert!(doc.contains(&shown), "docs/testing.md should show:\n{shown}");
     let out = in_sim_dir(&["--test", "deploy_fixed.pu", "--explore", "200"]);
     assert!(doc.contains(&format!("$ purrc --test deploy_fixed.pu --explore 200\n{}```", stdout(&out))));
-    let sources: Vec<String> = ["deploy_race.pu", "deploy_fixed.pu", "busy_timer.pu"]
+    let sources: Vec<String> = ["deploy_race.pu", "deploy_fixed.pu", "busy_timer.pu", "crash.pu"]
         .iter()
         .map(|f| std::fs::read_to_string(repo_root().join("tests/sim").join(f)).expect("readable"))
         .collect();
@@ -307,6 +308,22 @@ fn a_killed_actor_is_restarted_by_its_supervisor_under_every_seed() {
     assert_eq!(
         stdout(&out),
         "test a killed worker is restarted by its supervisor ... ok\n1 passed, 0 failed\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Crashes of the whole program: a process crash keeps every appended
+/// byte, a machine crash what was synced plus a seeded torn prefix; the
+/// log starts again on what survived (no leak: PURR_CHECK_HEAP is set).
+#[test]
+fn crashes_keep_what_survives_and_the_program_starts_again() {
+    let out = in_sim_dir(&["--test", "crash.pu", "--explore", "30"]);
+    assert_eq!(
+        stdout(&out),
+        "test a process crash keeps every appended byte ... ok\n\
+         test a machine crash keeps what was synced and a torn prefix of the rest ... ok\n\
+         2 passed, 0 failed\n",
         "{}",
         stderr(&out)
     );

@@ -878,6 +878,11 @@ void purr_sim_stall(int64_t port);
 void purr_sim_heal(int64_t port);
 void purr_sim_reset(int64_t conn);
 void purr_sim_kill(int64_t id);
+/* From a test body: every actor but the probes ends (no ActorExited),
+ * timers are dropped; a machine crash first cuts each file open for append
+ * back to its last completed sync plus a seeded torn prefix. */
+void purr_sim_crash_process(void);
+void purr_sim_crash_machine(void);
 
 /* ---------- tests and benches (docs/actors.md §10, §11) ---------- */
 typedef struct purr_test_case {

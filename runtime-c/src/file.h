@@ -60,7 +60,14 @@ struct purr__file {
     purr__sync_group running, waiting;
     purr__sync_job job;
     purr__file *next_delayed;
+    int64_t opened_size; /* the size at open: what a machine crash keeps at least */
 };
+
+/* file.c: see sim.crash_machine (sim_crash.c). */
+void purr__file_crash_machine(int64_t (*keep)(int64_t lost));
+/* file_sync.c: answers the syncs whose seeded latency is still running
+ * (before a crash or shutdown forgets the scheduler's events). */
+void purr__file_sync_settle(void);
 
 /* file.c: the open handle `id` names, or NULL (never opened, closed,
  * closing, or of an earlier generation of its slot). */

@@ -157,10 +157,14 @@ static void delayed_done(void *ctx) {
     sync_done(f);
 }
 
-void purr__file_sync_shutdown(void) {
+void purr__file_sync_settle(void) {
     /* Answering may start another delayed fdatasync: until none is left.
      * Their events are forgotten with the scheduler's heap. */
     while (delayed != NULL) delayed_done(delayed);
+}
+
+void purr__file_sync_shutdown(void) {
+    purr__file_sync_settle();
     /* Running what was posted may start an fdatasync, and its result
      * posts again: wait for the worker and run the posts until nothing is
      * out. */

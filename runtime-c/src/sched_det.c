@@ -197,6 +197,15 @@ void purr__det_after(int64_t delay_us, void (*fire)(void *ctx), void *ctx) {
     purr__timers_add_event(&det.timers, add_us(det.now_us, delay_us < 0 ? 0 : delay_us), tie(), fire, ctx);
 }
 
+void purr__det_crash(void) {
+    purr__timers_free(&det.timers);
+    int64_t next_id = det.timers.next_id;
+    purr__timers_init(&det.timers);
+    det.timers.next_id = next_id; /* timer ids stay unique across the crash */
+    det.pool_len = 0;
+    purr__runq_clear(&purr__sched_runq);
+}
+
 void purr__det_unqueue(purr__actor *a) {
     for (uint32_t i = 0; i < det.pool_len; i++)
         if (det.pool[i] == a) {

@@ -126,6 +126,9 @@ void purr__det_after(int64_t delay_us, void (*fire)(void *ctx), void *ctx);
 /* Takes a (not the one running) out of the runnable actors, if it is
  * there: before sim.kill ends it. O(runnable actors). */
 void purr__det_unqueue(purr__actor *a);
+/* After a simulated crash ended every actor: drops the pending timers and
+ * events and forgets the runnable actors (all ended). The clock goes on. */
+void purr__det_crash(void);
 
 /* ---------- I/O registrations (scheduler.c), for the net and file layers ----------
  * The event loop wakes on fd readiness and calls on_ready(ctx, events) on
