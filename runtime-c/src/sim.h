@@ -5,9 +5,11 @@
  * one generator (rng.h) the choices a real machine would make for the
  * program: which runnable actor goes next, the order of timers due in the
  * same millisecond (sched_det.c), the network's latency, read chunks and
- * watermarks (net_mem.c), and the latency of file syncs (file_sync.c). Each scheduler start takes its
- * own stream, seeded from the run's seed and the case's name, so a test's
- * schedule does not depend on which other tests ran before it (--filter).
+ * watermarks (net_mem.c), and the latency of file syncs (file_sync.c).
+ * The torn write of a machine crash (sim_crash.c) is drawn under seed 0
+ * too. Each scheduler start takes its own stream, seeded from the run's
+ * seed and the case's name, so a test's schedule does not depend on which
+ * other tests ran before it (--filter).
  *
  * Every step also costs step_cost_us of virtual time, seed 0 included, so
  * that timers fire among busy actors.
