@@ -328,3 +328,18 @@ fn crashes_keep_what_survives_and_the_program_starts_again() {
         stderr(&out)
     );
 }
+
+/// Runners built with tcc explore and replay the same way (the runtime has
+/// no thread-local storage; the seeded streams do not depend on the C
+/// compiler of the generated code).
+#[test]
+fn explore_with_tcc_finds_the_same_seeds() {
+    if common::skip_without("tcc") {
+        return;
+    }
+    let out = in_sim_dir(&["--test", "deploy_race.pu", "--explore", "20", "--cc", "tcc"]);
+    let gcc = in_sim_dir(&["--test", "deploy_race.pu", "--explore", "20"]);
+    assert_eq!(stdout(&out), stdout(&gcc), "{}", stderr(&out));
+    let out = in_sim_dir(&["--test", "net_faults.pu", "--explore", "20", "--cc", "tcc"]);
+    assert!(stdout(&out).ends_with("5 passed, 0 failed\n"), "{}{}", stdout(&out), stderr(&out));
+}
