@@ -343,3 +343,22 @@ fn explore_with_tcc_finds_the_same_seeds() {
     let out = in_sim_dir(&["--test", "net_faults.pu", "--explore", "20", "--cc", "tcc"]);
     assert!(stdout(&out).ends_with("5 passed, 0 failed\n"), "{}{}", stdout(&out), stderr(&out));
 }
+
+/// sim.seed() in a program: PURR_SEED under --scheduler det, 0 on the event
+/// loop.
+#[test]
+fn sim_seed_reads_the_seed_of_a_det_program() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("seed.pu");
+    std::fs::write(&src, "use std.sim\nactor Main {\n    on start() { println(\"seed {sim.seed()}\") }\n}\n").expect("writable");
+    let exe = dir.path().join("seed");
+    for (sched, want) in [("det", "seed 5\n"), ("epoll", "seed 0\n")] {
+        let out = purrc()
+            .args(["--scheduler", sched, src.to_str().expect("utf-8"), "-o", exe.to_str().expect("utf-8")])
+            .output()
+            .expect("purrc runs");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let run = std::process::Command::new(&exe).env("PURR_SEED", "5").output().expect("runs");
+        assert_eq!(stdout(&run), want, "{sched}");
+    }
+}

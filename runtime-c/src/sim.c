@@ -88,7 +88,9 @@ void purr__sim_need_det(const char *what) {
                     what);
 }
 
-uint64_t purr_sim_seed(void) { return purr__sim_state.seed; }
+/* The event loop (and a program without actors, which runs no scheduler)
+ * has no seed. */
+uint64_t purr_sim_seed(void) { return purr__sched == &purr__sched_det ? purr__sim_state.seed : 0; }
 
 void purr_sim_kill(int64_t id) {
     purr__sim_need_det("sim.kill");
