@@ -24,7 +24,8 @@
  * deterministic scheduler) with a seeded number of bytes, from 1 up to
  * all that is queued, so readers see every split of the stream; and each
  * connection starts with seeded small watermarks, so writers see Throttled
- * and Writable. Under any seed a stalled port (sim.stall) holds the bytes
+ * and Writable; and Connected comes after a latency too (CONNECTING until
+ * then: no byte crosses before). Under any seed a stalled port (sim.stall) holds the bytes
  * of its connections until it is healed.
  *
  * Ends: a close sends what is queued, then the peer reads the end (it gets
@@ -95,6 +96,20 @@ int64_t purr__net_mem_listen(purr__actor *owner, const purr_str *host, int64_t p
     return l->h.id;
 }
 
+/* Seeded: the network's latency for one crossing. */
+static int64_t latency(void) {
+    return purr__sim_between(purr__sim_state.latency_min_us, purr__sim_state.latency_max_us);
+}
+
+/* Seeded: the client's end of a connection is connected (between steps). */
+static void connected(void *ctx) {
+    purr__net_conn *c = purr__net_conn_of((int64_t)(intptr_t)ctx);
+    if (c == NULL || !(c->flags & PURR__NET_CONNECTING)) return; /* closed meanwhile */
+    c->flags = (c->flags & ~PURR__NET_CONNECTING) | PURR__NET_CONNECTED_DUE;
+    purr__net_progress(c);
+    if (c->peer != NULL) purr__net_progress(c->peer);
+}
+
 int64_t purr__net_mem_connect(purr__actor *owner, const purr_str *host, int64_t port) {
     purr__net_conn *c = purr__net_conn_new(&purr__net_mem, owner);
     c->flags |= PURR__NET_TELLS;
@@ -109,8 +124,14 @@ int64_t purr__net_mem_connect(purr__actor *owner, const purr_str *host, int64_t 
     mem_opened(s, port);
     c->peer = s;
     s->peer = c;
-    c->flags |= PURR__NET_CONNECTED_DUE;
-    purr__net_mark(c);
+    if (purr__sim_seeded()) {
+        /* The handshake takes a latency: bytes wait for it both ways. */
+        c->flags |= PURR__NET_CONNECTING;
+        purr__det_after(latency(), connected, (void *)(intptr_t)c->h.id);
+    } else {
+        c->flags |= PURR__NET_CONNECTED_DUE;
+        purr__net_mark(c);
+    }
     char peer[32];
     snprintf(peer, sizeof peer, "127.0.0.1:%lld", (long long)free_port());
     purr__net_send_accepted(l, s, purr_str_from_cstr(peer));
@@ -139,9 +160,8 @@ static void land(void *ctx);
 static void launch(purr__net_conn *w) {
     if ((w->flags & PURR__NET_FLIGHT) || w->out.len == 0) return;
     w->flags |= PURR__NET_FLIGHT;
-    int64_t latency = purr__sim_between(purr__sim_state.latency_min_us, purr__sim_state.latency_max_us);
     /* The id, not the record: the record may be freed before it lands. */
-    purr__det_after(latency, land, (void *)(intptr_t)w->h.id);
+    purr__det_after(latency(), land, (void *)(intptr_t)w->h.id);
 }
 
 /* The one place that decides which of w's bytes reach r, and when: here,
@@ -150,7 +170,8 @@ static void launch(purr__net_conn *w) {
  * decide instead. `self` is the connection whose work runs; the other one
  * is queued for its own (Writable, Closed, more frames). */
 static void deliver(purr__net_conn *w, purr__net_conn *r, purr__net_conn *self) {
-    if (!(r->flags & PURR__NET_CLOSED) && purr__sim_stalled(w->port)) return;
+    if (!(r->flags & PURR__NET_CLOSED) && (purr__sim_stalled(w->port) || ((w->flags | r->flags) & PURR__NET_CONNECTING)))
+        return;
     if (purr__sim_seeded() && !(r->flags & PURR__NET_CLOSED)) {
         if (purr__net_wants_input(r)) launch(w);
         return;
