@@ -43,6 +43,7 @@ fn cases() -> Vec<Case> {
         "gates/gate2",
         "tests/stdlib",
         "tests/actors",
+        "tests/sim",
         "tests/valgrind",
         // Only the generated C is compiled here, so ffi.pu's helper.c is not needed.
         "tests/ffi",

@@ -45,6 +45,20 @@ pub struct Cli {
     /// Print bench results as JSON lines.
     #[arg(long)]
     pub json: bool,
+    /// Simulation seed for tests and benches (0, the default: FIFO order);
+    /// with --explore, the first seed (default 1).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_seed)]
+    pub seed: Option<u64>,
+    /// Run each test under N seeds; a failure prints the seed and the
+    /// command that replays it.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_explore)]
+    pub explore: Option<u32>,
+    /// Virtual microseconds each scheduler step costs in tests and benches (default 1).
+    #[arg(long, value_name = "US", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
+    pub step_cost_us: Option<u32>,
+    /// Steps a test may take before it fails as never ending (default 10000000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+    pub step_limit: Option<u64>,
     /// Print an intermediate form instead of building.
     #[arg(long, value_enum)]
     pub emit: Option<Emit>,
@@ -175,6 +189,7 @@ fn report(cli: &Cli, diags: &[Diagnostic], sources: &SourceMap) {
 }
 
 fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
+    check_sim_options(cli)?;
     let mut clock = PhaseClock::new(cli.time_phases);
     read_inputs(&cli.inputs, sources)?;
     let libraries = read_libraries(&cli.libraries)?;
@@ -255,11 +270,87 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     if cli.json {
         args.push("--json".to_string());
     }
+    if cli.test || cli.bench {
+        args.extend(sim_args(cli));
+    }
     let status = Command::new(&exe)
         .args(&args)
         .status()
         .map_err(|e| Failure::Usage(format!("cannot run {}: {e}", exe.display())))?;
     Ok(ExitCode::from(exit_code_of(status)))
+}
+
+/// The simulation options apply to the runs of tests (all of them) and
+/// benches (--seed and --step-cost-us); a program built with `--scheduler
+/// det` reads PURR_SEED and PURR_STEP_COST_US when it runs instead.
+fn check_sim_options(cli: &Cli) -> Result<(), Failure> {
+    let given = |name: &str, set: bool| set.then(|| name.to_string());
+    let test_only = [given("--explore", cli.explore.is_some()), given("--step-limit", cli.step_limit.is_some())];
+    let runner = [given("--seed", cli.seed.is_some()), given("--step-cost-us", cli.step_cost_us.is_some())];
+    if let Some(name) = test_only.iter().flatten().next().filter(|_| !cli.test) {
+        return Err(Failure::Usage(format!("{name} applies to `purrc --test` only")));
+    }
+    if let Some(name) = runner.iter().flatten().next().filter(|_| !cli.test && !cli.bench) {
+        let var = if name == "--seed" { "PURR_SEED" } else { "PURR_STEP_COST_US" };
+        return Err(Failure::Usage(format!(
+            "{name} applies to `purrc --test` and `--bench`; a program built with --scheduler det reads {var} from its environment"
+        )));
+    }
+    Ok(())
+}
+
+/// `--seed`: any u64, written in decimal.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| format!("a seed is a whole number from 0 to {}, as printed by --explore", u64::MAX))
+}
+
+/// `--explore`: how many seeds, at least one.
+fn parse_explore(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(0) => Err("--explore runs each test under N seeds; N must be at least 1".to_string()),
+        Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        _ => Err(format!("expected how many seeds to run, a whole number from 1 to {}", u32::MAX)),
+    }
+}
+
+/// The simulation options passed on to a test or bench runner, and for
+/// tests the command that replays one of them (docs/testing.md).
+fn sim_args(cli: &Cli) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut pass = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            args.extend([name.to_string(), v]);
+        }
+    };
+    pass("--seed", cli.seed.map(|n| n.to_string()));
+    pass("--explore", cli.explore.map(|n| n.to_string()));
+    pass("--step-cost-us", cli.step_cost_us.map(|n| n.to_string()));
+    pass("--step-limit", cli.step_limit.map(|n| n.to_string()));
+    if cli.test {
+        let mut replay = vec!["purrc".to_string(), "--test".to_string()];
+        replay.extend(cli.inputs.iter().map(|p| shell_word(&p.to_string_lossy())));
+        if let Some(n) = cli.step_cost_us {
+            replay.push(format!("--step-cost-us {n}"));
+        }
+        if let Some(n) = cli.step_limit {
+            replay.push(format!("--step-limit {n}"));
+        }
+        args.extend(["--replay".to_string(), replay.join(" ")]);
+    }
+    args
+}
+
+/// `s` quoted for a POSIX shell when it needs it.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn exit_code_of(status: std::process::ExitStatus) -> u8 {

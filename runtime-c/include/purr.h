@@ -873,6 +873,27 @@ void purr_net_abort(int64_t conn);
 /* The text of listen's negative result, owned. */
 purr_str *purr_net_error_text(int64_t code);
 
+/* ---------- std.sim (docs/testing.md) ----------
+ * The simulation's controls, under the deterministic scheduler only (a
+ * panic otherwise, except sim.seed). seed: the run's seed (0 when not
+ * seeded). set_latency: the network's seeded latency from now on, 0 <=
+ * min_us <= max_us. stall/heal: the connections made through listening
+ * port `port` hold their bytes / let them flow. reset: both ends of conn
+ * end with "reset" (an unknown or stale id does nothing). kill: the live
+ * actor with this id ends now as by a fault with reason "killed" (its
+ * watchers get ActorExited; an ended actor or a probe: nothing). */
+uint64_t purr_sim_seed(void);
+void purr_sim_set_latency(int64_t min_us, int64_t max_us);
+void purr_sim_stall(int64_t port);
+void purr_sim_heal(int64_t port);
+void purr_sim_reset(int64_t conn);
+void purr_sim_kill(int64_t id);
+/* From a test body: every actor but the probes ends (no ActorExited),
+ * timers are dropped; a machine crash first cuts each file open for append
+ * back to its last completed sync plus a seeded torn prefix. */
+void purr_sim_crash_process(void);
+void purr_sim_crash_machine(void);
+
 /* ---------- tests and benches (docs/actors.md §10, §11) ---------- */
 typedef struct purr_test_case {
     const char *name;

@@ -96,6 +96,13 @@ extern volatile int purr__in_stdio;
  * returns false. */
 bool purr__harness_on_panic(const purr_loc *loc, const char *msg);
 PURR_NORETURN void purr__harness_unwind(void);
+/* The deterministic scheduler stopped a test's run at its step limit
+ * (sim.h) with work left: fails the test, naming the seed, and unwinds. */
+PURR_NORETURN void purr__harness_step_limit(int64_t limit);
+/* A handler's fault (`line`, without a newline) in a seeded test: the
+ * harness keeps it for the test's report (shown when the test fails, with
+ * the seed) and returns true; otherwise false, and fault.c prints it. */
+bool purr__harness_on_fault(const char *line);
 
 /* panic.c: the program's call into the standard library that led to a
  * panic at `loc`, or NULL when loc is not in the standard library. */
