@@ -100,3 +100,40 @@ fn bad_inputs_are_reported_with_their_path() {
     purrc_fails(&[binary.to_str().unwrap()], 2, "latin1.pu is not valid UTF-8");
     purrc_fails(&["--emit", "nonsense", binary.to_str().unwrap()], 2, "invalid value");
 }
+
+/// `-I DIR` (docs/language.md §1): the namespaces a program uses and does
+/// not declare come from the library directory's files that declare them,
+/// transitively, and from no other file of it: not its tests, not its own
+/// `main`, not a broken file of a namespace nobody uses. The first
+/// directory that declares a namespace supplies it.
+#[test]
+fn library_directories_supply_the_namespaces_a_program_uses() {
+    let libdirs = repo_root().join("tests/libdirs");
+    let app = libdirs.join("app");
+    let (geo, other) = (libdirs.join("geo"), libdirs.join("other"));
+    let outs = tempfile::tempdir().expect("temp dir");
+    let expected = |name: &str, text: &str| -> PathBuf {
+        let path = outs.path().join(format!("{name}.out"));
+        std::fs::write(&path, text).expect("temp file");
+        path
+    };
+    let geo_flag = ["-I", geo.to_str().expect("UTF-8 path")];
+    build_and_compare("libdirs", std::slice::from_ref(&app), &expected("geo", "area! 9\nshapes from geo, two files\n"), &geo_flag)
+        .unwrap_or_else(|e| panic!("{e}"));
+    build_and_compare(
+        "libdirs (other first)",
+        std::slice::from_ref(&app),
+        &expected("other", "area! 90\nshapes from other, with units\n"),
+        &["-I", other.to_str().expect("UTF-8 path"), "-I", geo.to_str().expect("UTF-8 path")],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let tests = purrc().arg("--test").arg("-O0").arg(&app).args(geo_flag).output().expect("purrc runs");
+    assert_eq!(
+        String::from_utf8_lossy(&tests.stdout),
+        "test the application's own test ... ok\n1 passed, 0 failed\n",
+        "{}",
+        String::from_utf8_lossy(&tests.stderr)
+    );
+    purrc_fails(&[app.to_str().unwrap()], 1, "no file declares namespace `geo.shapes`");
+    purrc_fails(&[app.to_str().unwrap(), "-I", "no/such/dir"], 2, "cannot read library directory no/such/dir");
+}

@@ -45,6 +45,20 @@ pub struct Cli {
     /// Print bench results as JSON lines.
     #[arg(long)]
     pub json: bool,
+    /// Simulation seed for tests and benches (0, the default: FIFO order);
+    /// with --explore, the first seed (default 1).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_seed)]
+    pub seed: Option<u64>,
+    /// Run each test under N seeds; a failure prints the seed and the
+    /// command that replays it.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_explore)]
+    pub explore: Option<u32>,
+    /// Virtual microseconds each scheduler step costs in tests and benches (default 1).
+    #[arg(long, value_name = "US", value_parser = clap::value_parser!(u32).range(0..=i32::MAX as i64))]
+    pub step_cost_us: Option<u32>,
+    /// Steps a test may take before it fails as never ending (default 10000000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=i64::MAX as u64))]
+    pub step_limit: Option<u64>,
     /// Print an intermediate form instead of building.
     #[arg(long, value_enum)]
     pub emit: Option<Emit>,
@@ -60,6 +74,10 @@ pub struct Cli {
     /// Compile and link an extra C file.
     #[arg(long = "c-source", value_name = "FILE")]
     pub c_sources: Vec<PathBuf>,
+    /// A library directory: the namespaces the program uses and does not
+    /// declare are taken from its `*.pu` files (not `*_test.pu`).
+    #[arg(short = 'I', value_name = "DIR")]
+    pub libraries: Vec<PathBuf>,
     /// Keep the generated C in DIR.
     #[arg(long, value_name = "DIR")]
     pub keep_c: Option<PathBuf>,
@@ -171,8 +189,10 @@ fn report(cli: &Cli, diags: &[Diagnostic], sources: &SourceMap) {
 }
 
 fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
+    check_sim_options(cli)?;
     let mut clock = PhaseClock::new(cli.time_phases);
     read_inputs(&cli.inputs, sources)?;
+    let libraries = read_libraries(&cli.libraries)?;
     clock.lap("read");
     if cli.emit == Some(Emit::Tokens) {
         for (id, f) in sources.files.iter().enumerate() {
@@ -180,7 +200,7 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let files = parse_program(sources).map_err(Failure::Diagnostics)?;
+    let files = parse_program_with(sources, &libraries).map_err(Failure::Diagnostics)?;
     clock.lap("parse");
     if cli.emit == Some(Emit::Ast) {
         println!("{files:#?}");
@@ -250,11 +270,87 @@ fn run(cli: &Cli, sources: &mut SourceMap) -> Result<ExitCode, Failure> {
     if cli.json {
         args.push("--json".to_string());
     }
+    if cli.test || cli.bench {
+        args.extend(sim_args(cli));
+    }
     let status = Command::new(&exe)
         .args(&args)
         .status()
         .map_err(|e| Failure::Usage(format!("cannot run {}: {e}", exe.display())))?;
     Ok(ExitCode::from(exit_code_of(status)))
+}
+
+/// The simulation options apply to the runs of tests (all of them) and
+/// benches (--seed and --step-cost-us); a program built with `--scheduler
+/// det` reads PURR_SEED and PURR_STEP_COST_US when it runs instead.
+fn check_sim_options(cli: &Cli) -> Result<(), Failure> {
+    let given = |name: &str, set: bool| set.then(|| name.to_string());
+    let test_only = [given("--explore", cli.explore.is_some()), given("--step-limit", cli.step_limit.is_some())];
+    let runner = [given("--seed", cli.seed.is_some()), given("--step-cost-us", cli.step_cost_us.is_some())];
+    if let Some(name) = test_only.iter().flatten().next().filter(|_| !cli.test) {
+        return Err(Failure::Usage(format!("{name} applies to `purrc --test` only")));
+    }
+    if let Some(name) = runner.iter().flatten().next().filter(|_| !cli.test && !cli.bench) {
+        let var = if name == "--seed" { "PURR_SEED" } else { "PURR_STEP_COST_US" };
+        return Err(Failure::Usage(format!(
+            "{name} applies to `purrc --test` and `--bench`; a program built with --scheduler det reads {var} from its environment"
+        )));
+    }
+    Ok(())
+}
+
+/// `--seed`: any u64, written in decimal.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| format!("a seed is a whole number from 0 to {}, as printed by --explore", u64::MAX))
+}
+
+/// `--explore`: how many seeds, at least one.
+fn parse_explore(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(0) => Err("--explore runs each test under N seeds; N must be at least 1".to_string()),
+        Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        _ => Err(format!("expected how many seeds to run, a whole number from 1 to {}", u32::MAX)),
+    }
+}
+
+/// The simulation options passed on to a test or bench runner, and for
+/// tests the command that replays one of them (docs/testing.md).
+fn sim_args(cli: &Cli) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut pass = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            args.extend([name.to_string(), v]);
+        }
+    };
+    pass("--seed", cli.seed.map(|n| n.to_string()));
+    pass("--explore", cli.explore.map(|n| n.to_string()));
+    pass("--step-cost-us", cli.step_cost_us.map(|n| n.to_string()));
+    pass("--step-limit", cli.step_limit.map(|n| n.to_string()));
+    if cli.test {
+        let mut replay = vec!["purrc".to_string(), "--test".to_string()];
+        replay.extend(cli.inputs.iter().map(|p| shell_word(&p.to_string_lossy())));
+        if let Some(n) = cli.step_cost_us {
+            replay.push(format!("--step-cost-us {n}"));
+        }
+        if let Some(n) = cli.step_limit {
+            replay.push(format!("--step-limit {n}"));
+        }
+        args.extend(["--replay".to_string(), replay.join(" ")]);
+    }
+    args
+}
+
+/// `s` quoted for a POSIX shell when it needs it.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn exit_code_of(status: std::process::ExitStatus) -> u8 {
@@ -331,9 +427,70 @@ fn read_file(path: &Path, sources: &mut SourceMap) -> Result<(), Failure> {
 /// Parses every file of `sources`, then adds the `std.*` namespaces they use.
 /// Public so that in-process tests see the same program a build does.
 pub fn parse_program(sources: &mut SourceMap) -> Result<Vec<ast::File>, Vec<Diagnostic>> {
+    parse_program_with(sources, &[])
+}
+
+/// `parse_program`, also taking the namespaces the program uses and does
+/// not declare from library files (`-I DIR`).
+fn parse_program_with(sources: &mut SourceMap, libraries: &[LibraryFile]) -> Result<Vec<ast::File>, Vec<Diagnostic>> {
     let mut files = parse_all(sources, 0)?;
-    load_stdlib(sources, &mut files)?;
+    load_used(sources, &mut files, libraries)?;
     Ok(files)
+}
+
+/// A source file of a library directory (`-I DIR`), and the namespace it
+/// declares.
+struct LibraryFile {
+    path: PathBuf,
+    text: String,
+    namespace: String,
+}
+
+/// Reads the library directories: their `*.pu` files but the tests
+/// (`*_test.pu`: a library's tests are its own, as in Go), in the order
+/// the directories were given, each sorted.
+fn read_libraries(dirs: &[PathBuf]) -> Result<Vec<LibraryFile>, Failure> {
+    let mut library = vec![];
+    for dir in dirs {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Failure::Usage(format!("cannot read library directory {}: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "pu")
+                    && !p.file_stem().is_some_and(|s| s.to_string_lossy().ends_with("_test"))
+                    && p.is_file()
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+            let namespace = declared_namespace(&text);
+            library.push(LibraryFile { path, text, namespace });
+        }
+    }
+    Ok(library)
+}
+
+/// The namespace a file declares (`main` without a declaration), read
+/// from its first tokens: a file is parsed only if the program needs it.
+fn declared_namespace(text: &str) -> String {
+    let mut tokens = lexer::Lexer::new(0, text).map(|t| match t {
+        Ok((_, tok, _)) => tok,
+        Err(never) => match never {},
+    });
+    let mut tokens = tokens.by_ref().skip_while(|t| *t == lexer::Tok::Newline);
+    if tokens.next() != Some(lexer::Tok::Namespace) {
+        return "main".into();
+    }
+    let mut name = String::new();
+    for tok in tokens {
+        match tok {
+            lexer::Tok::Ident(part) => name.push_str(part),
+            lexer::Tok::Dot => name.push('.'),
+            _ => break,
+        }
+    }
+    name
 }
 
 /// Parses the files of `sources` from index `first` on.
@@ -369,9 +526,12 @@ fn parse_all(sources: &SourceMap, first: usize) -> Result<Vec<ast::File>, Vec<Di
     }
 }
 
-/// Adds the `std.*` namespaces the program uses (and those they use) from
-/// the standard library embedded in purrc.
-fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<(), Vec<Diagnostic>> {
+/// Adds the namespaces the program uses and does not declare (and those
+/// they use): `std.*` from the standard library embedded in purrc, the
+/// others from the library files, all the files of the first library
+/// directory that declares the namespace. A namespace found nowhere is
+/// left for the checker to report.
+fn load_used(sources: &mut SourceMap, files: &mut Vec<ast::File>, libraries: &[LibraryFile]) -> Result<(), Vec<Diagnostic>> {
     let mut declared: Vec<Symbol> = files.iter().map(sema::namespace_of).collect();
     // The prelude, which every program sees.
     let mut wanted = vec![Symbol::intern(crate::stdlib::PRELUDE)];
@@ -380,15 +540,25 @@ fn load_stdlib(sources: &mut SourceMap, files: &mut Vec<ast::File>) -> Result<()
             ast::Item::Use(u) => Some(sema::dotted(&u.path)),
             _ => None,
         }));
-        wanted.retain(|ns| ns.starts_with("std.") && !declared.contains(ns));
+        wanted.retain(|ns| !declared.contains(ns));
         let first = sources.files.len();
         for ns in std::mem::take(&mut wanted) {
             if declared.contains(&ns) {
                 continue;
             }
             declared.push(ns);
-            if let Some((name, text)) = crate::stdlib::source_of(&ns) {
-                sources.add(name, text.to_string());
+            if ns.starts_with("std.") {
+                if let Some((name, text)) = crate::stdlib::source_of(&ns) {
+                    sources.add(name, text.to_string());
+                }
+                continue;
+            }
+            let mut from = libraries.iter().filter(|f| f.namespace == ns.as_str());
+            if let Some(found) = from.next() {
+                let dir = found.path.parent();
+                for f in std::iter::once(found).chain(from.filter(|f| f.path.parent() == dir)) {
+                    sources.add(f.path.display().to_string(), f.text.clone());
+                }
             }
         }
         if sources.files.len() == first {

@@ -851,6 +851,7 @@ builtins! {
     PutU32be = "put_u32be",
     PutU64be = "put_u64be",
     Crc32c = "crc32c",
+    BytesCrc32c = "bytes_crc32c",
     Stop = "stop",
     SendAfter = "send_after",
     CancelTimer = "cancel_timer",

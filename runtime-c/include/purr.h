@@ -132,6 +132,11 @@ int32_t purr_file_truncate(int64_t f, int64_t len);
  * finishes first, and its callers get their Synced; the descriptor closes
  * then. 0, or -EBADF when f is not open. */
 int32_t purr_file_close(int64_t f);
+/* file.lock (file_lock.c): an exclusive advisory lock (flock) on f's open
+ * file, without waiting: 1 taken (or already held through this handle), 0
+ * held through another open of the file (by another process, or by another
+ * handle of this one), or -errno. Closing the handle releases it. */
+int32_t purr_file_lock(int64_t f);
 /* file.sync, inside a handler: makes everything appended to f before the
  * call durable (fdatasync), off the scheduler thread, and sends the caller
  * exactly one std.file.Synced { file, upto, error } for this call: upto
@@ -304,8 +309,10 @@ void purr_eprintln(const purr_str *s);
 /* ---------- bytes (bytes.c) ---------- */
 
 /* Mutable byte buffer with value semantics (copy-on-write). A buffer owns
- * its cap bytes at data, or is a view (bytes_slice) of bytes inside the
- * buffer of `base`, which it retains; a view is never written in place. */
+ * its cap bytes at data (for a small buffer, the bytes right after this
+ * struct, in the same allocation: bytes.c), or is a view (bytes_slice) of
+ * bytes inside the buffer of `base`, which it retains; a view is never
+ * written in place. */
 typedef struct purr_bytes {
     int64_t rc;
     int64_t len;
@@ -349,6 +356,9 @@ void purr_bytes_put_u16be(purr_bytes **b, int64_t off, uint16_t v, const purr_lo
 void purr_bytes_put_u32be(purr_bytes **b, int64_t off, uint32_t v, const purr_loc *loc);
 void purr_bytes_put_u64be(purr_bytes **b, int64_t off, uint64_t v, const purr_loc *loc);
 uint32_t purr_crc32c(const purr_bytes *b); /* CRC-32C (Castagnoli) */
+/* bytes_crc32c(b, start, end): crc32c of the bytes [start, end) without a
+ * copy. A range out of bounds panics. */
+uint32_t purr_bytes_crc32c(const purr_bytes *b, int64_t start, int64_t end, const purr_loc *loc);
 purr_bytes *purr_str_to_bytes(const purr_str *s);
 purr_str *purr_str_from_bytes(const purr_bytes *b);
 
@@ -862,6 +872,27 @@ void purr_net_close(int64_t conn);
 void purr_net_abort(int64_t conn);
 /* The text of listen's negative result, owned. */
 purr_str *purr_net_error_text(int64_t code);
+
+/* ---------- std.sim (docs/testing.md) ----------
+ * The simulation's controls, under the deterministic scheduler only (a
+ * panic otherwise, except sim.seed). seed: the run's seed (0 when not
+ * seeded). set_latency: the network's seeded latency from now on, 0 <=
+ * min_us <= max_us. stall/heal: the connections made through listening
+ * port `port` hold their bytes / let them flow. reset: both ends of conn
+ * end with "reset" (an unknown or stale id does nothing). kill: the live
+ * actor with this id ends now as by a fault with reason "killed" (its
+ * watchers get ActorExited; an ended actor or a probe: nothing). */
+uint64_t purr_sim_seed(void);
+void purr_sim_set_latency(int64_t min_us, int64_t max_us);
+void purr_sim_stall(int64_t port);
+void purr_sim_heal(int64_t port);
+void purr_sim_reset(int64_t conn);
+void purr_sim_kill(int64_t id);
+/* From a test body: every actor but the probes ends (no ActorExited),
+ * timers are dropped; a machine crash first cuts each file open for append
+ * back to its last completed sync plus a seeded torn prefix. */
+void purr_sim_crash_process(void);
+void purr_sim_crash_machine(void);
 
 /* ---------- tests and benches (docs/actors.md §10, §11) ---------- */
 typedef struct purr_test_case {

@@ -201,6 +201,23 @@ void purr__actor_recover(void) {
 
 void purr__actors_reset(void) { next_id = 1; }
 
+void purr__actors_crash(void) {
+    purr__actor *a = live_head;
+    while (a != NULL) {
+        /* Live, so not freed by ending the others (the runtime's
+         * reference): safe to keep. */
+        purr__actor *next = a->live_next;
+        if (a->pub.type != &purr__probe_type) purr__actor_end(a, NULL);
+        a = next;
+    }
+}
+
+purr__actor *purr__actor_find(int64_t id) {
+    for (purr__actor *a = live_head; a != NULL; a = a->live_next)
+        if (a->pub.id == id) return a;
+    return NULL;
+}
+
 void purr__actors_shutdown(void) {
     /* A test's failed expectation may have left a handler mid-way (its
      * longjmp skips dispatch's epilogue): drop its message here. */

@@ -128,6 +128,12 @@ void purr__actors_shutdown(void);
 extern const purr_actor_type purr__probe_type;
 void purr__probe_record(purr__actor *p, purr_msg *m);
 
+/* sim.crash_*: ends every live actor but the test's probes, in spawn
+ * order, as shutdown does (no ActorExited). No handler may be running. */
+void purr__actors_crash(void);
+/* The live actor (not DEAD) with this id, or NULL; O(live actors), for
+ * the simulation's controls (sim.c). */
+purr__actor *purr__actor_find(int64_t id);
 /* Ends `a` (not DEAD yet, reason borrowed or NULL): see actor.c. */
 void purr__actor_end(purr__actor *a, purr_str *reason);
 /* The handler running now (NULL between handlers) and its message (owned

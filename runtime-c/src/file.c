@@ -152,6 +152,7 @@ int64_t purr_file_open(const purr_str *path, int32_t mode) {
     f->fd = fd;
     f->appendable = mode == PURR_FILE_APPEND;
     f->size = (int64_t)st.st_size;
+    f->opened_size = f->size;
     f->id = take_slot(f);
     f->res.owner_ended = owner_ended;
     purr__actor *opener = purr__actor_current();
@@ -233,4 +234,19 @@ int32_t purr_file_truncate(int64_t id, int64_t len) {
     if (r < 0) return -errno;
     f->size = len;
     return 0;
+}
+
+/* sim.crash_machine (sim_crash.c): each file open for append loses what
+ * was appended after its last completed sync (or after it was opened),
+ * except a prefix of keep(lost) bytes: the torn write. Files closed before
+ * the crash are not followed (their unsynced bytes survive). */
+void purr__file_crash_machine(int64_t (*keep)(int64_t lost)) {
+    for (uint32_t i = 0; i < table.len; i++) {
+        purr__file *f = table.slots[i].file;
+        if (f == NULL || !f->appendable || f->fd < 0) continue;
+        int64_t floor = f->durable > f->opened_size ? f->durable : f->opened_size;
+        if (f->size <= floor) continue;
+        int64_t len = floor + keep(f->size - floor);
+        if (ftruncate(f->fd, len) == 0) f->size = len;
+    }
 }

@@ -39,7 +39,9 @@ typedef struct purr__sync_job {
  *   - syncing is true from when an fdatasync of f is due to start (on the
  *     event loop: at the end of the turn) until it has run and its
  *     callers are answered: its start is posted, or `job` is with the
- *     worker, or it runs inline (deterministic scheduler). `running` holds
+ *     worker, or it runs inline (deterministic scheduler; seeded, its
+ *     answer then waits for a seeded latency, with f on the delayed list
+ *     through next_delayed: file_sync.c). `running` holds
  *     the callers that the fdatasync under way answers, `waiting` those
  *     for the next one; waiting is empty while syncing is false.
  *   - sync_error is 0 or the errno of the first failed fdatasync (sticky);
@@ -57,7 +59,15 @@ struct purr__file {
     int64_t durable;
     purr__sync_group running, waiting;
     purr__sync_job job;
+    purr__file *next_delayed;
+    int64_t opened_size; /* the size at open: what a machine crash keeps at least */
 };
+
+/* file.c: see sim.crash_machine (sim_crash.c). */
+void purr__file_crash_machine(int64_t (*keep)(int64_t lost));
+/* file_sync.c: answers the syncs whose seeded latency is still running
+ * (before a crash or shutdown forgets the scheduler's events). */
+void purr__file_sync_settle(void);
 
 /* file.c: the open handle `id` names, or NULL (never opened, closed,
  * closing, or of an earlier generation of its slot). */

@@ -32,7 +32,10 @@
  *
  * The deterministic scheduler. fdatasync runs inline, within the step that
  * asked, and Synced is sent to the caller at once (it runs at a later
- * step), so a run stays a function of its input: no group ever waits.
+ * step), so a run stays a function of its input. Under a seed other than 0
+ * (sim.h) the answer comes after a seeded virtual latency instead, an
+ * event of the scheduler, and syncs called meanwhile wait for the next
+ * one, as on a real disk; shutdown answers the delayed ones first.
  *
  * Handoff. The file records, the groups and the actors are the scheduler
  * thread's; the worker sees only the queued purr__sync_job (plain malloc'd
@@ -48,6 +51,7 @@
 #include "loop_post.h"
 #include "rtmsg.h"
 #include "scheduler.h"
+#include "sim.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -139,7 +143,28 @@ static void queue_job(purr__sync_job *j) {
     pthread_mutex_unlock(&worker.lock);
 }
 
+/* Seeded det: the files whose fdatasync ran and whose answer waits for
+ * its latency (through next_delayed), so that shutdown can answer them. */
+static purr__file *delayed;
+
+static void sync_done(purr__file *f);
+
+static void delayed_done(void *ctx) {
+    purr__file *f = ctx;
+    purr__file **p = &delayed;
+    while (*p != f) p = &(*p)->next_delayed;
+    *p = f->next_delayed;
+    sync_done(f);
+}
+
+void purr__file_sync_settle(void) {
+    /* Answering may start another delayed fdatasync: until none is left.
+     * Their events are forgotten with the scheduler's heap. */
+    while (delayed != NULL) delayed_done(delayed);
+}
+
 void purr__file_sync_shutdown(void) {
+    purr__file_sync_settle();
     /* Running what was posted may start an fdatasync, and its result
      * posts again: wait for the worker and run the posts until nothing is
      * out. */
@@ -193,7 +218,6 @@ static void answer(purr__file *f, purr__sync_group *g) {
     purr_str_release(error);
 }
 
-static void sync_done(purr__file *f);
 
 /* The fdatasync for the waiting group, which becomes the running one:
  * inline under the deterministic scheduler, else on the worker. */
@@ -208,7 +232,13 @@ static void start(purr__file *f) {
     f->job.fd = f->fd;
     if (purr__sched == &purr__sched_det) {
         f->job.err = purr__file_datasync(f->fd);
-        sync_done(f);
+        if (!purr__sim_seeded()) {
+            sync_done(f);
+            return;
+        }
+        f->next_delayed = delayed;
+        delayed = f;
+        purr__det_after(purr__sim_between(0, PURR__SIM_SYNC_LATENCY_MAX_US), delayed_done, f);
     } else {
         queue_job(&f->job);
     }
@@ -242,9 +272,11 @@ static void sync_done(purr__file *f) {
         f->durable = f->sync_upto;
     answer(f, &f->running);
     if (f->waiting.len > 0) {
-        /* On the event loop only: under det no call ever waits. */
+        /* Under det only when seeded: calls wait for a delayed answer. */
         if (f->sync_error != 0)
             answer(f, &f->waiting);
+        else if (purr__sched == &purr__sched_det)
+            start(f);
         else
             start_after_turn(f);
     }

@@ -25,6 +25,13 @@ int purr__fmt_f64(char *buf, double v);
 int purr__fmt_i64(char *buf, int64_t v);
 int purr__fmt_u64(char *buf, uint64_t v);
 
+/* crc32c.c: the CRC-32C of n bytes at p (initial and final value all
+ * ones), with SSE4.2's crc32 instruction where the processor has it. */
+uint32_t purr__crc32c(const uint8_t *p, size_t n);
+/* crc32c.c: the table-driven CRC register update (no initial or final
+ * inversion), which purr__crc32c falls back to; tests compare the two. */
+uint32_t purr__crc32c_portable(uint32_t crc, const uint8_t *p, size_t n);
+
 /* str.c: parse_i64 over the bytes [p, end): an optional sign, then decimal
  * digits, in range; false otherwise. */
 bool purr__parse_i64(const char *p, const char *end, int64_t *out);
@@ -89,6 +96,13 @@ extern volatile int purr__in_stdio;
  * returns false. */
 bool purr__harness_on_panic(const purr_loc *loc, const char *msg);
 PURR_NORETURN void purr__harness_unwind(void);
+/* The deterministic scheduler stopped a test's run at its step limit
+ * (sim.h) with work left: fails the test, naming the seed, and unwinds. */
+PURR_NORETURN void purr__harness_step_limit(int64_t limit);
+/* A handler's fault (`line`, without a newline) in a seeded test: the
+ * harness keeps it for the test's report (shown when the test fails, with
+ * the seed) and returns true; otherwise false, and fault.c prints it. */
+bool purr__harness_on_fault(const char *line);
 
 /* panic.c: the program's call into the standard library that led to a
  * panic at `loc`, or NULL when loc is not in the standard library. */

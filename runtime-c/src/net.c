@@ -539,6 +539,10 @@ void purr_net_close(int64_t conn) {
 /* An abort after a close cuts short what the close still sends: a peer
  * that never reads would keep a draining connection (and so the program)
  * open for ever. */
+void purr__net_reset(purr__net_conn *c) {
+    if (!(c->flags & PURR__NET_CLOSED)) close_handle(c, purr_str_from_cstr("reset"), RESET);
+}
+
 void purr_net_abort(int64_t conn) {
     purr__net_conn *c = purr__net_conn_of(conn);
     if (c == NULL) return;

@@ -54,7 +54,9 @@ typedef struct purr__net_handle {
  *   DRAINING  closing gracefully: the transport closes once its queued
  *             output is sent
  *   BLOCKED   the socket's send buffer is full: output waits for EPOLLOUT
- *   WATCHED   the fd is registered with the event loop (mask in `armed`) */
+ *   WATCHED   the fd is registered with the event loop (mask in `armed`)
+ *   FLIGHT    mem, seeded: a delivery of its output is on the simulated
+ *             network (an event of the deterministic scheduler) */
 enum {
     PURR__NET_READING = 1u << 0,
     PURR__NET_TELLS = 1u << 1,
@@ -72,6 +74,7 @@ enum {
     PURR__NET_DRAINING = 1u << 13,
     PURR__NET_BLOCKED = 1u << 14,
     PURR__NET_WATCHED = 1u << 15,
+    PURR__NET_FLIGHT = 1u << 16,
 };
 
 /* The output queue: the buffers written and not yet sent, retained, never
@@ -114,6 +117,8 @@ struct purr__net_conn {
     int64_t low, high, hard;
     purr_str *reason;
     purr__net_conn *peer;  /* mem: the other end, NULL once it closed */
+    int64_t port;          /* mem: the listening port it was made through */
+    purr__net_conn *next_mem; /* mem: the open in-memory connections */
 };
 
 /* A listener. Invariant: while open, `fd` (sock) is registered with the
@@ -220,6 +225,11 @@ int64_t purr__net_mem_listen(purr__actor *owner, const purr_str *host, int64_t p
 int64_t purr__net_mem_connect(purr__actor *owner, const purr_str *host, int64_t port);
 /* At scheduler shutdown: forgets the in-memory network's ports. */
 void purr__net_mem_reset(void);
+/* std.sim (sim.c): the open in-memory connections made through `port`
+ * have their work run again (a healed stall lets their bytes flow). */
+void purr__net_mem_kick(int64_t port);
+/* std.sim: c ends now with "reset", and so does its peer (net.c). */
+void purr__net_reset(purr__net_conn *c);
 
 /* Not a numeric IP address: net.listen/connect's error code beside -errno
  * (purr_net_error_text). Names are not resolved: a lookup would block. */

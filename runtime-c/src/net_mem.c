@@ -18,6 +18,16 @@
  * with the writer, whose writes then turn Throttled and later Writable,
  * as over TCP. Every step is a pure function of the program.
  *
+ * Under a seed other than 0 (sim.h, docs/testing.md) the network is
+ * simulated: the writer's queued bytes go in flights, one at a time per
+ * direction, each landing after a seeded latency (an event of the
+ * deterministic scheduler) with a seeded number of bytes, from 1 up to
+ * all that is queued, so readers see every split of the stream; and each
+ * connection starts with seeded small watermarks, so writers see Throttled
+ * and Writable; and Connected comes after a latency too (CONNECTING until
+ * then: no byte crosses before). Under any seed a stalled port (sim.stall) holds the bytes
+ * of its connections until it is healed.
+ *
  * Ends: a close sends what is queued, then the peer reads the end (it gets
  * "peer closed" once it has read everything); an abort resets the peer
  * ("reset", even while it is paused). Bytes sent to an end that closed are
@@ -25,19 +35,36 @@
 #include "net.h"
 
 #include "scheduler.h"
+#include "sim.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum { FIRST_PORT = 40000 };
 
 /* Invariant: ports lists the open in-memory listeners (distinct ports,
  * linked through next); next_port is where the search for a free port
- * starts, for listeners and for the clients' side of Accepted's peer. */
+ * starts, for listeners and for the clients' side of Accepted's peer;
+ * conns lists the connections whose transport is OPEN (through next_mem). */
 static struct {
     purr__net_listener *ports;
     int64_t next_port;
-} mem = {NULL, FIRST_PORT};
+    purr__net_conn *conns;
+} mem = {NULL, FIRST_PORT, NULL};
+
+/* A connection made through `port`, on the list of open ones; seeded, with
+ * small watermarks (net.set_limits may change them afterwards). */
+static void mem_opened(purr__net_conn *c, int64_t port) {
+    c->port = port;
+    c->next_mem = mem.conns;
+    mem.conns = c;
+    purr__net_opened(c);
+    if (purr__sim_seeded()) {
+        c->high = purr__sim_between(PURR__SIM_HIGH_MIN, PURR__SIM_HIGH_MAX);
+        c->low = c->high / 4;
+    }
+}
 
 static purr__net_listener *listening(int64_t port) {
     for (purr__net_listener *l = mem.ports; l != NULL; l = l->next)
@@ -69,6 +96,20 @@ int64_t purr__net_mem_listen(purr__actor *owner, const purr_str *host, int64_t p
     return l->h.id;
 }
 
+/* Seeded: the network's latency for one crossing. */
+static int64_t latency(void) {
+    return purr__sim_between(purr__sim_state.latency_min_us, purr__sim_state.latency_max_us);
+}
+
+/* Seeded: the client's end of a connection is connected (between steps). */
+static void connected(void *ctx) {
+    purr__net_conn *c = purr__net_conn_of((int64_t)(intptr_t)ctx);
+    if (c == NULL || !(c->flags & PURR__NET_CONNECTING)) return; /* closed meanwhile */
+    c->flags = (c->flags & ~PURR__NET_CONNECTING) | PURR__NET_CONNECTED_DUE;
+    purr__net_progress(c);
+    if (c->peer != NULL) purr__net_progress(c->peer);
+}
+
 int64_t purr__net_mem_connect(purr__actor *owner, const purr_str *host, int64_t port) {
     purr__net_conn *c = purr__net_conn_new(&purr__net_mem, owner);
     c->flags |= PURR__NET_TELLS;
@@ -79,12 +120,18 @@ int64_t purr__net_mem_connect(purr__actor *owner, const purr_str *host, int64_t 
         return c->h.id;
     }
     purr__net_conn *s = purr__net_conn_new(&purr__net_mem, l->h.res.owner);
-    purr__net_opened(c);
-    purr__net_opened(s);
+    mem_opened(c, port);
+    mem_opened(s, port);
     c->peer = s;
     s->peer = c;
-    c->flags |= PURR__NET_CONNECTED_DUE;
-    purr__net_mark(c);
+    if (purr__sim_seeded()) {
+        /* The handshake takes a latency: bytes wait for it both ways. */
+        c->flags |= PURR__NET_CONNECTING;
+        purr__det_after(latency(), connected, (void *)(intptr_t)c->h.id);
+    } else {
+        c->flags |= PURR__NET_CONNECTED_DUE;
+        purr__net_mark(c);
+    }
     char peer[32];
     snprintf(peer, sizeof peer, "127.0.0.1:%lld", (long long)free_port());
     purr__net_send_accepted(l, s, purr_str_from_cstr(peer));
@@ -106,13 +153,29 @@ static int64_t take(purr__net_outq *q, uint8_t *to, int64_t room) {
     return n;
 }
 
+static void land(void *ctx);
+
+/* Seeded: puts w's output on the network, unless a flight is on it
+ * already. */
+static void launch(purr__net_conn *w) {
+    if ((w->flags & PURR__NET_FLIGHT) || w->out.len == 0) return;
+    w->flags |= PURR__NET_FLIGHT;
+    /* The id, not the record: the record may be freed before it lands. */
+    purr__det_after(latency(), land, (void *)(intptr_t)w->h.id);
+}
+
 /* The one place that decides which of w's bytes reach r, and when: here,
  * everything w queued, in order, as long as r wants input (a closed r
- * loses them). Seeded latency, chunked reads and stalls (docs/io.md,
- * simulation) are decisions of this function. `self` is the connection
- * whose work runs; the other one is queued for its own (Writable, Closed,
- * more frames). */
+ * loses them) and the port is not stalled; seeded, launch() and land()
+ * decide instead. `self` is the connection whose work runs; the other one
+ * is queued for its own (Writable, Closed, more frames). */
 static void deliver(purr__net_conn *w, purr__net_conn *r, purr__net_conn *self) {
+    if (!(r->flags & PURR__NET_CLOSED) && (purr__sim_stalled(w->port) || ((w->flags | r->flags) & PURR__NET_CONNECTING)))
+        return;
+    if (purr__sim_seeded() && !(r->flags & PURR__NET_CLOSED)) {
+        if (purr__net_wants_input(r)) launch(w);
+        return;
+    }
     bool moved = false;
     while (w->out.len > 0) {
         if (r->flags & PURR__NET_CLOSED) {
@@ -127,6 +190,37 @@ static void deliver(purr__net_conn *w, purr__net_conn *r, purr__net_conn *self) 
         moved = true;
     }
     if (moved) purr__net_mark(w == self ? r : w);
+}
+
+/* A flight lands (between steps, no handler running): a seeded share of
+ * what the writer has queued reaches the reader, if it still wants input
+ * and the port is not stalled; otherwise the bytes wait with the writer
+ * until the reader's or a heal's work launches them again. Both ends'
+ * work runs now. */
+static void land(void *ctx) {
+    purr__net_conn *w = purr__net_conn_of((int64_t)(intptr_t)ctx);
+    if (w == NULL) return;
+    w->flags &= ~PURR__NET_FLIGHT;
+    purr__net_conn *r = w->peer;
+    if (!(w->flags & PURR__NET_OPEN) || r == NULL) {
+        if (w->flags & PURR__NET_OPEN) purr__net_progress(w); /* the peer is gone */
+        return;
+    }
+    if (w->out.len == 0 || purr__sim_stalled(w->port) || (r->flags & PURR__NET_CLOSED) ||
+        !purr__net_wants_input(r))
+        return;
+    int64_t room;
+    uint8_t *at = purr__net_room(r, &room);
+    int64_t most = room < w->out.bytes ? room : w->out.bytes;
+    r->in->len += take(&w->out, at, purr__sim_between(1, most));
+    purr__net_cut(r);
+    purr__net_progress(r);
+    purr__net_progress(w); /* Writable, the next flight, a drained close */
+}
+
+void purr__net_mem_kick(int64_t port) {
+    for (purr__net_conn *c = mem.conns; c != NULL; c = c->next_mem)
+        if (c->port == port) purr__net_mark(c);
 }
 
 static void mem_pump(purr__net_conn *c) {
@@ -145,6 +239,9 @@ static void mem_pump(purr__net_conn *c) {
 }
 
 static void mem_close(purr__net_conn *c, bool reset) {
+    purr__net_conn **p = &mem.conns;
+    while (*p != c) p = &(*p)->next_mem;
+    *p = c->next_mem;
     purr__net_conn *peer = c->peer;
     if (peer != NULL) {
         c->peer = peer->peer = NULL;
@@ -165,6 +262,7 @@ static void mem_close_listener(purr__net_listener *l) {
 void purr__net_mem_reset(void) {
     mem.ports = NULL;
     mem.next_port = FIRST_PORT;
+    mem.conns = NULL;
 }
 
 const purr__net_transport purr__net_mem = {

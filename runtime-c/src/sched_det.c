@@ -1,84 +1,173 @@
-/* sched_det.c — the deterministic scheduler (docs/actors.md §9).
+/* sched_det.c — the deterministic scheduler (docs/actors.md §9) and the
+ * simulation's clock and schedules (docs/testing.md).
  *
- * One thread and the FIFO run queue (runq.h). A step takes the actor at the
- * front, runs ONE of its messages, and queues it at the back if it has
- * more: every actor with mail gets a turn per round, so one busy actor
- * cannot starve the others, and the order of handlers is a pure function
- * of the program. The clock is virtual: handlers take no time, and when
- * nothing is runnable the clock jumps to the next timer. Same program and
- * input, same output and same metrics, on any machine. It has no fd
- * readiness: the net layer gives it an in-memory network, so open I/O never
- * keeps it running.
+ * One thread and the run queue (runq.h). A step takes one runnable actor,
+ * runs ONE of its messages, and queues it again if it has more: every
+ * actor with mail gets its turns, so one busy actor cannot starve the
+ * others, and the order of handlers is a pure function of the program and
+ * the seed (sim.h). Under seed 0 the actor is the one at the front of the
+ * FIFO queue; under any other seed the generator picks one among all the
+ * runnable actors (each actor's mailbox stays FIFO, so messages from one
+ * sender to one receiver keep their order whatever is picked).
+ *
+ * The clock is virtual, in microseconds: each step costs step_cost_us (1
+ * by default; now_ms() shows whole milliseconds), and when nothing is
+ * runnable the clock jumps to the next timer. So a timer falls due among
+ * busy actors too, and an actor that keeps messaging itself cannot starve
+ * its own send_after. Timers are set in whole milliseconds (now_ms() +
+ * delay); those due in the same millisecond fire in creation order under
+ * seed 0 and in a seeded order otherwise. The same heap holds the
+ * simulation's events (a delivery of bytes on the network, the end of a
+ * disk sync), which the net and file layers place with purr__det_after.
+ * Same program, input and seed: same output and same metrics, on any
+ * machine. It has no fd readiness: the net layer gives it an in-memory
+ * network, so open I/O never keeps it running.
  *
  * Besides the interface's operations it has the test controls: running a
- * bounded number of steps (drain_steps) and moving the clock (advance_ms). */
+ * bounded number of steps (drain_steps) and moving the clock (advance_ms);
+ * and the step limit of a test. */
 #include "metrics.h"
 #include "scheduler.h"
+#include "sim.h"
 #include "timer.h"
 
 #include <errno.h>
 
 /* Invariants:
- *   - purr__sched_runq holds each actor whose mailbox is not marked EMPTY,
- *     except the one being run, exactly once, in the order they became
- *     runnable (runq.h).
- *   - virtual_now never decreases; it moves only to the next timer's
- *     deadline (when idle) or by advance.
+ *   - The runnable actors (those whose mailbox is not marked EMPTY, except
+ *     the one being run) are those in purr__sched_runq and, when seeded,
+ *     those in pool[0..pool_len): each exactly once. Unseeded, pool is
+ *     empty and the queue keeps the order they became runnable in (runq.h);
+ *     seeded, each pick first moves the queue into the pool.
+ *   - now_us never decreases; it moves by step_cost_us per step, to the
+ *     next timer's deadline when idle, and by advance. Timer deadlines are
+ *     whole milliseconds (multiples of 1000); events' are any microsecond.
  *   - running is true while a run is on the stack; none may be entered
  *     again from a handler. steps counts the run's steps, each counted
- *     before its handler runs (a fault does not come back to count it). */
+ *     before its handler runs (a fault does not come back to count it).
+ *   - steps_left is what remains of the step limit since init; a run takes
+ *     at most that many steps. */
 static struct {
-    int64_t virtual_now;
+    int64_t now_us;
+    int64_t step_cost_us;
+    bool seeded;
     purr__timers timers;
     int64_t steps, max_steps; /* of the current run */
-    int64_t until;            /* how far the current run may move the clock */
+    int64_t until_us;         /* how far the current run may move the clock */
+    int64_t steps_left;
     bool running;
+    purr__actor **pool;
+    uint32_t pool_len, pool_cap;
+    uint64_t draw; /* seeded: the draw the next pick scales */
 } det;
 
 static void init(void) {
-    det.virtual_now = 0;
+    purr__sim_start();
+    det.now_us = 0;
+    det.step_cost_us = purr__sim_state.step_cost_us;
+    det.seeded = purr__sim_seeded();
+    det.steps_left = purr__sim_state.step_limit;
     purr__timers_init(&det.timers);
     det.running = false;
+    det.pool_len = 0;
+    det.draw = det.seeded ? purr__rng_next(&purr__sim_state.rng) : 0;
 }
 
 static void shutdown(void) {
     det.running = false;
     purr__timers_free(&det.timers);
+    purr_free(det.pool, det.pool_cap * sizeof *det.pool);
+    det.pool = NULL;
+    det.pool_len = det.pool_cap = 0;
 }
 
-static int64_t now(void) { return det.virtual_now; }
+/* Microseconds, saturating: a deadline too far for the clock never falls
+ * due rather than wrapping into the past. */
+static int64_t ms_to_us(int64_t ms) { return ms > INT64_MAX / 1000 ? INT64_MAX : ms * 1000; }
+static int64_t add_us(int64_t t, int64_t us) { return us > INT64_MAX - t ? INT64_MAX : t + us; }
+
+static int64_t now(void) { return det.now_us / 1000; }
+
+static uint64_t tie(void) { return det.seeded ? purr__rng_next(&purr__sim_state.rng) : 0; }
+
+static bool runnable(void) { return !purr__runq_empty(&purr__sched_runq) || det.pool_len != 0; }
+
+/* Seeded: the generator's pick among every runnable actor. The queue's
+ * actors join the pool first (each once, so amortised O(1) a step). The
+ * draw for the next pick is taken now, and the actor it would pick among
+ * those runnable now is prefetched while this one's handler runs: a
+ * random pick is otherwise a chain of dependent loads (the pool, the
+ * actor, its mailbox) that FIFO order does not have. The pick stays
+ * uniform among all the actors runnable at its step, latecomers included:
+ * the draw does not depend on the pool. */
+static purr__actor *pick(void) {
+    purr__runq *q = &purr__sched_runq;
+    while (!purr__runq_empty(q)) {
+        if (det.pool_len == det.pool_cap) {
+            uint32_t cap = det.pool_cap == 0 ? 16 : det.pool_cap * 2;
+            det.pool = purr_realloc(det.pool, det.pool_cap * sizeof *det.pool, cap * sizeof *det.pool);
+            det.pool_cap = cap;
+        }
+        det.pool[det.pool_len++] = purr__runq_pop(q);
+    }
+    purr__rng *rng = &purr__sim_state.rng;
+    uint32_t i = (uint32_t)purr__rng_scale(rng, det.draw, det.pool_len);
+    purr__actor *a = det.pool[i];
+    det.pool[i] = det.pool[--det.pool_len];
+    det.draw = purr__rng_next(rng);
+    if (det.pool_len != 0) {
+        const purr__actor *next = det.pool[purr__rng_guess(det.draw, det.pool_len)];
+        __builtin_prefetch(next);
+        __builtin_prefetch(next->mailbox.tail);
+    }
+    return a;
+}
 
 /* Steps until max_steps, or until nothing is runnable and no timer is due
- * by `until`. Timers that are due fire before each step, in (deadline, id)
- * order, so a send_after with delay 0 is delivered at the next step rather
- * than after everything else. */
+ * by `until_us`, or (advance) until the steps used up the time to
+ * until_us. Timers and events that are due fire before each step, in
+ * (deadline, tie, id) order, so a send_after with delay 0 is delivered at
+ * the next step rather than after everything else. */
 static void turns(void) {
     purr__runq *q = &purr__sched_runq;
     while (det.steps < det.max_steps) {
         if (det.timers.len != 0)
-            while (purr__timers_fire_one(&det.timers, det.virtual_now)) {}
-        if (!purr__runq_empty(q)) {
-            purr__actor *a = purr__runq_pop(q);
+            while (purr__timers_fire_one(&det.timers, det.now_us)) {}
+        if (runnable()) {
+            if (det.now_us > det.until_us) break;
+            purr__actor *a = det.seeded ? pick() : purr__runq_pop(q);
             det.steps++;
             purr__metrics.scheduler_steps++;
+            det.now_us = add_us(det.now_us, det.step_cost_us);
             if (purr__actor_run_one(a)) purr__runq_push(q, a);
             purr__turn_end();
             continue;
         }
         int64_t next;
-        if (!purr__timers_next(&det.timers, &next) || next > det.until) break;
-        if (next > det.virtual_now) det.virtual_now = next;
+        if (!purr__timers_next(&det.timers, &next) || next > det.until_us) break;
+        if (next > det.now_us) det.now_us = next;
     }
 }
 
-static int64_t run_until(int64_t max_steps, int64_t until) {
+/* Whether a run stopped with work left that it would have done by
+ * until_us. */
+static bool work_left(void) {
+    int64_t next;
+    return (runnable() && det.now_us <= det.until_us) ||
+           (purr__timers_next(&det.timers, &next) && next <= det.until_us);
+}
+
+static int64_t run_until(int64_t max_steps, int64_t until_us) {
     if (det.running) purr__fatal("the scheduler was entered from a handler");
     det.running = true;
     det.steps = 0;
-    det.max_steps = max_steps;
-    det.until = until;
+    bool limited = det.steps_left < max_steps;
+    det.max_steps = limited ? det.steps_left : max_steps;
+    det.until_us = until_us;
     purr__sched_guard(turns);
     det.running = false;
+    det.steps_left -= det.steps;
+    if (limited && det.steps_left == 0 && work_left()) purr__harness_step_limit(purr__sim_state.step_limit);
     return det.steps;
 }
 
@@ -86,17 +175,55 @@ static void run(void) { run_until(INT64_MAX, INT64_MAX); }
 
 int64_t purr__det_run_steps(int64_t max_steps) { return run_until(max_steps, INT64_MAX); }
 
+/* The clock may reach the last microsecond of millisecond now_ms() + ms,
+ * and stops at that millisecond's start if the run ends earlier: timers
+ * due then fire, and now_ms() reads now_ms() + ms afterwards. */
 void purr__det_advance(int64_t ms) {
-    int64_t until = purr__timer_deadline(det.virtual_now, ms < 0 ? 0 : ms);
-    run_until(INT64_MAX, until);
-    if (until > det.virtual_now) det.virtual_now = until;
+    int64_t until_ms = purr__timer_deadline(now(), ms < 0 ? 0 : ms);
+    run_until(INT64_MAX, add_us(ms_to_us(until_ms), 999));
+    if (ms_to_us(until_ms) > det.now_us) det.now_us = ms_to_us(until_ms);
 }
 
 static int64_t add_timer(purr_actor *target, int64_t delay_ms, purr_msg *m) {
-    return purr__timers_add(&det.timers, purr__timer_deadline(det.virtual_now, delay_ms), target, m);
+    int64_t deadline = ms_to_us(purr__timer_deadline(now(), delay_ms));
+    return purr__timers_add(&det.timers, deadline, tie(), target, m);
 }
 
 static bool cancel_timer(int64_t id) { return purr__timers_cancel(&det.timers, id); }
+
+int64_t purr__det_now_us(void) { return det.now_us; }
+
+void purr__det_after(int64_t delay_us, void (*fire)(void *ctx), void *ctx) {
+    purr__timers_add_event(&det.timers, add_us(det.now_us, delay_us < 0 ? 0 : delay_us), tie(), fire, ctx);
+}
+
+void purr__det_crash(void) {
+    purr__timers_free(&det.timers);
+    int64_t next_id = det.timers.next_id;
+    purr__timers_init(&det.timers);
+    det.timers.next_id = next_id; /* timer ids stay unique across the crash */
+    det.pool_len = 0;
+    purr__runq_clear(&purr__sched_runq);
+}
+
+void purr__det_unqueue(purr__actor *a) {
+    for (uint32_t i = 0; i < det.pool_len; i++)
+        if (det.pool[i] == a) {
+            det.pool[i] = det.pool[--det.pool_len];
+            return;
+        }
+    purr__runq *q = &purr__sched_runq;
+    purr__actor *prev = NULL;
+    for (purr__actor *x = q->head; x != NULL; prev = x, x = x->run_next) {
+        if (x != a) continue;
+        if (prev != NULL)
+            prev->run_next = x->run_next;
+        else
+            q->head = x->run_next;
+        if (q->tail == x) q->tail = prev;
+        return;
+    }
+}
 
 static int no_fds(int fd, uint32_t events, purr__io_ready on_ready, void *ctx) {
     (void)fd, (void)events, (void)on_ready, (void)ctx;

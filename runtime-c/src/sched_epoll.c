@@ -228,7 +228,7 @@ static void run(void) {
 }
 
 static int64_t add_timer(purr_actor *target, int64_t delay_ms, purr_msg *m) {
-    return purr__timers_add(&loop.timers, purr__timer_deadline(now(), delay_ms), target, m);
+    return purr__timers_add(&loop.timers, purr__timer_deadline(now(), delay_ms), 0, target, m);
 }
 
 static bool cancel_timer(int64_t id) { return purr__timers_cancel(&loop.timers, id); }

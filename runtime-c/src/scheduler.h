@@ -117,6 +117,18 @@ static inline void purr__turn_end(void) {
  * purr_advance_ms (purr.h), valid only while purr__sched_det runs. */
 int64_t purr__det_run_steps(int64_t max_steps);
 void purr__det_advance(int64_t ms);
+/* The simulation's events (sim.h): the virtual clock in microseconds, and
+ * fire(ctx) called between steps once it reaches now + delay_us, in
+ * (deadline, seeded tie, creation) order with the timers. Shutdown forgets
+ * events still pending (their owners free their own state). */
+int64_t purr__det_now_us(void);
+void purr__det_after(int64_t delay_us, void (*fire)(void *ctx), void *ctx);
+/* Takes a (not the one running) out of the runnable actors, if it is
+ * there: before sim.kill ends it. O(runnable actors). */
+void purr__det_unqueue(purr__actor *a);
+/* After a simulated crash ended every actor: drops the pending timers and
+ * events and forgets the runnable actors (all ended). The clock goes on. */
+void purr__det_crash(void);
 
 /* ---------- I/O registrations (scheduler.c), for the net and file layers ----------
  * The event loop wakes on fd readiness and calls on_ready(ctx, events) on

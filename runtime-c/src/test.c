@@ -1,5 +1,6 @@
-/* test.c — the mains of `purrc --test` and `purrc --bench` (docs/actors.md §10, §11):
- * running cases, expectations, and stdout capture.
+/* test.c — the harness of `purrc --test` and `purrc --bench` (docs/actors.md §10, §11):
+ * running a case, expectations, and stdout capture; the mains are
+ * test_main.c's (harness.h).
  *
  * Each case runs on a fresh scheduler (fresh actors, zeroed metrics), which
  * is shut down after it, releasing every actor, message and timer the case
@@ -43,21 +44,16 @@
  * to an integer; with --json one object per line with the same keys after
  * "name", in the same order. The counts are the same on every run. */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "harness.h"
+#include "sim.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-/* A growable text buffer on plain malloc: harness memory stays out of the
- * heap counters that benches report and tests check. */
-typedef struct buf {
-    char *data;
-    size_t len, cap;
-} buf;
-
-static void buf_add(buf *b, const char *data, size_t len) {
+void purr__buf_add(purr__buf *b, const char *data, size_t len) {
     if (b->len + len > b->cap) {
         size_t cap = b->cap < 256 ? 256 : b->cap;
         while (cap < b->len + len) cap *= 2;
@@ -69,64 +65,64 @@ static void buf_add(buf *b, const char *data, size_t len) {
     memcpy(b->data + b->len, data, len);
     b->len += len;
 }
-static void buf_cstr(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-static void buf_free(buf *b) {
+void purr__buf_cstr(purr__buf *b, const char *s) { purr__buf_add(b, s, strlen(s)); }
+void purr__buf_free(purr__buf *b) {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
 /* As a NUL-terminated string (the terminator is not counted in len). */
-static const char *buf_text(buf *b) {
-    buf_add(b, "", 1);
+const char *purr__buf_text(purr__buf *b) {
+    purr__buf_add(b, "", 1);
     b->len--;
     return b->data;
 }
 
-static void buf_quoted(buf *b, const char *s, size_t len) {
-    buf_add(b, "\"", 1);
+static void purr__buf_quoted(purr__buf *b, const char *s, size_t len) {
+    purr__buf_add(b, "\"", 1);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc[16];
         switch (c) {
-        case '"': buf_add(b, "\\\"", 2); break;
-        case '\\': buf_add(b, "\\\\", 2); break;
-        case '\n': buf_add(b, "\\n", 2); break;
-        case '\r': buf_add(b, "\\r", 2); break;
-        case '\t': buf_add(b, "\\t", 2); break;
-        case '\0': buf_add(b, "\\0", 2); break;
+        case '"': purr__buf_add(b, "\\\"", 2); break;
+        case '\\': purr__buf_add(b, "\\\\", 2); break;
+        case '\n': purr__buf_add(b, "\\n", 2); break;
+        case '\r': purr__buf_add(b, "\\r", 2); break;
+        case '\t': purr__buf_add(b, "\\t", 2); break;
+        case '\0': purr__buf_add(b, "\\0", 2); break;
         default:
             if (c < 0x20 || c == 0x7f) {
                 snprintf(esc, sizeof esc, "\\u{%x}", c);
-                buf_cstr(b, esc);
+                purr__buf_cstr(b, esc);
             } else {
-                buf_add(b, (const char *)&c, 1);
+                purr__buf_add(b, (const char *)&c, 1);
             }
         }
     }
-    buf_add(b, "\"", 1);
+    purr__buf_add(b, "\"", 1);
 }
 
 /* "FILE:LINE:COL". */
-static void buf_loc_text(buf *b, const purr_loc *loc) {
+static void purr__buf_loc_text(purr__buf *b, const purr_loc *loc) {
     char line[48];
-    buf_cstr(b, loc->file);
+    purr__buf_cstr(b, loc->file);
     snprintf(line, sizeof line, ":%d:%d", (int)loc->line, (int)loc->col);
-    buf_cstr(b, line);
+    purr__buf_cstr(b, line);
 }
 
 /* "at FILE:LINE:COL: ", or nothing without a location. */
-static void buf_loc(buf *b, const purr_loc *loc) {
+static void purr__buf_loc(purr__buf *b, const purr_loc *loc) {
     if (loc == NULL) return;
-    buf_cstr(b, "at ");
-    buf_loc_text(b, loc);
-    buf_cstr(b, ": ");
+    purr__buf_cstr(b, "at ");
+    purr__buf_loc_text(b, loc);
+    purr__buf_cstr(b, ": ");
 }
 
 /* ---------- stdout capture ---------- */
 
-static buf captured; /* what print wrote since the last expect_output */
+purr__case_state purr__case;
 
-void purr__capture_write(const char *data, size_t len) { buf_add(&captured, data, len); }
+void purr__capture_write(const char *data, size_t len) { purr__buf_add(&purr__case.captured, data, len); }
 
 /* ---------- the case running ---------- */
 
@@ -134,7 +130,6 @@ void purr__capture_write(const char *data, size_t len) { buf_add(&captured, data
  * text of a failed expectation; case_jump is where it unwinds to. */
 static const char *case_kind;
 static const char *case_name;
-static buf failure;
 static jmp_buf case_jump;
 /* The owned stack's top when the case began: what is above it when the
  * case unwinds belongs to the abandoned frames. */
@@ -149,13 +144,13 @@ PURR_NORETURN static void unwind_case(void) {
 
 /* Prints the captured output, each line behind "  | ". */
 static void show_captured(void) {
-    if (captured.len == 0) return;
+    if (purr__case.captured.len == 0) return;
     fputs("  captured output:\n", stdout);
     size_t start = 0;
-    for (size_t i = 0; i <= captured.len; i++) {
-        if (i == captured.len ? i > start : captured.data[i] == '\n') {
+    for (size_t i = 0; i <= purr__case.captured.len; i++) {
+        if (i == purr__case.captured.len ? i > start : purr__case.captured.data[i] == '\n') {
             fputs("  | ", stdout);
-            fwrite(captured.data + start, 1, i - start, stdout);
+            fwrite(purr__case.captured.data + start, 1, i - start, stdout);
             putc('\n', stdout);
             start = i + 1;
         }
@@ -165,14 +160,14 @@ static void show_captured(void) {
 bool purr__harness_on_panic(const purr_loc *loc, const char *msg) {
     if (case_name == NULL) return false;
     if (strcmp(case_kind, "test") == 0) {
-        failure.len = 0;
-        buf_cstr(&failure, "panicked ");
-        buf_loc(&failure, loc);
-        buf_cstr(&failure, msg);
+        purr__case.failure.len = 0;
+        purr__buf_cstr(&purr__case.failure, "panicked ");
+        purr__buf_loc(&purr__case.failure, loc);
+        purr__buf_cstr(&purr__case.failure, msg);
         const purr_loc *caller = purr__std_caller_of(loc);
         if (caller != NULL) {
-            buf_cstr(&failure, "\n  called from ");
-            buf_loc_text(&failure, caller);
+            purr__buf_cstr(&purr__case.failure, "\n  called from ");
+            purr__buf_loc_text(&purr__case.failure, caller);
         }
         return true;
     }
@@ -184,37 +179,47 @@ bool purr__harness_on_panic(const purr_loc *loc, const char *msg) {
 
 void purr__harness_unwind(void) { unwind_case(); }
 
+bool purr__harness_on_fault(const char *line) {
+    if (case_name == NULL || strcmp(case_kind, "test") != 0 || purr__sim_state.seed == 0) return false;
+    if (purr__case.faults_seen++ < PURR__SHOWN_FAULTS) {
+        purr__buf_cstr(&purr__case.faults, "  | ");
+        purr__buf_cstr(&purr__case.faults, line);
+        purr__buf_add(&purr__case.faults, "\n", 1);
+    }
+    return true;
+}
+
 /* Ends the case with `detail` as the failure. Outside a case (no harness)
  * a failed expectation is a panic. */
-PURR_NORETURN static void fail(const purr_loc *loc, buf *detail) {
+PURR_NORETURN static void fail(const purr_loc *loc, purr__buf *detail) {
     if (case_name == NULL) {
         static char text[4096]; /* the panic may unwind a handler: no heap */
         size_t n = detail->len < sizeof text - 1 ? detail->len : sizeof text - 1;
         memcpy(text, detail->data, n);
         text[n] = '\0';
-        buf_free(detail);
+        purr__buf_free(detail);
         purr_panic(loc, text);
     }
-    failure.len = 0;
-    buf_loc(&failure, loc);
-    buf_add(&failure, detail->data, detail->len);
-    buf_free(detail);
+    purr__case.failure.len = 0;
+    purr__buf_loc(&purr__case.failure, loc);
+    purr__buf_add(&purr__case.failure, detail->data, detail->len);
+    purr__buf_free(detail);
     unwind_case();
 }
 
 PURR_NORETURN static void fail_eq(const purr_loc *loc, const char *a, const char *b) {
-    buf d = {0};
-    buf_cstr(&d, "expected ");
-    buf_cstr(&d, a);
-    buf_cstr(&d, " == ");
-    buf_cstr(&d, b);
+    purr__buf d = {0};
+    purr__buf_cstr(&d, "expected ");
+    purr__buf_cstr(&d, a);
+    purr__buf_cstr(&d, " == ");
+    purr__buf_cstr(&d, b);
     fail(loc, &d);
 }
 
 void purr_expect(bool cond, const purr_loc *loc) {
     if (cond) return;
-    buf d = {0};
-    buf_cstr(&d, "expected true, got false");
+    purr__buf d = {0};
+    purr__buf_cstr(&d, "expected true, got false");
     fail(loc, &d);
 }
 
@@ -249,65 +254,49 @@ void purr_expect_eq_bool(bool a, bool b, const purr_loc *loc) {
 
 void purr_expect_eq_str(const purr_str *a, const purr_str *b, const purr_loc *loc) {
     if (purr_str_eq(a, b)) return;
-    buf d = {0};
-    buf_cstr(&d, "expected ");
-    buf_quoted(&d, a->data, (size_t)a->len);
-    buf_cstr(&d, " == ");
-    buf_quoted(&d, b->data, (size_t)b->len);
+    purr__buf d = {0};
+    purr__buf_cstr(&d, "expected ");
+    purr__buf_quoted(&d, a->data, (size_t)a->len);
+    purr__buf_cstr(&d, " == ");
+    purr__buf_quoted(&d, b->data, (size_t)b->len);
     fail(loc, &d);
 }
 
-static void bytes_text(buf *d, const purr_bytes *b) {
-    buf_add(d, "[", 1);
+static void bytes_text(purr__buf *d, const purr_bytes *b) {
+    purr__buf_add(d, "[", 1);
     for (int64_t i = 0; i < b->len; i++) {
         char n[8];
         snprintf(n, sizeof n, i == 0 ? "%u" : ", %u", (unsigned)b->data[i]);
-        buf_cstr(d, n);
+        purr__buf_cstr(d, n);
     }
-    buf_add(d, "]", 1);
+    purr__buf_add(d, "]", 1);
 }
 
 void purr_expect_eq_bytes(const purr_bytes *a, const purr_bytes *b, const purr_loc *loc) {
     if (purr_bytes_eq(a, b)) return;
-    buf d = {0};
-    buf_cstr(&d, "expected ");
+    purr__buf d = {0};
+    purr__buf_cstr(&d, "expected ");
     bytes_text(&d, a);
-    buf_cstr(&d, " == ");
+    purr__buf_cstr(&d, " == ");
     bytes_text(&d, b);
     fail(loc, &d);
 }
 
 void purr_expect_output(const purr_str *text, const purr_loc *loc) {
-    if (captured.len == (size_t)text->len && (text->len == 0 || memcmp(captured.data, text->data, captured.len) == 0)) {
-        captured.len = 0;
+    if (purr__case.captured.len == (size_t)text->len && (text->len == 0 || memcmp(purr__case.captured.data, text->data, purr__case.captured.len) == 0)) {
+        purr__case.captured.len = 0;
         return;
     }
-    buf d = {0};
-    buf_cstr(&d, "expected output ");
-    buf_quoted(&d, captured.data, captured.len);
-    buf_cstr(&d, " == ");
-    buf_quoted(&d, text->data, (size_t)text->len);
-    captured.len = 0;
+    purr__buf d = {0};
+    purr__buf_cstr(&d, "expected output ");
+    purr__buf_quoted(&d, purr__case.captured.data, purr__case.captured.len);
+    purr__buf_cstr(&d, " == ");
+    purr__buf_quoted(&d, text->data, (size_t)text->len);
+    purr__case.captured.len = 0;
     fail(loc, &d);
 }
 
-/* ---------- mains ---------- */
-
-/* The value of `--NAME VALUE` or `--NAME=VALUE`, else NULL. */
-static const char *option(int argc, char **argv, const char *name) {
-    size_t n = strlen(name);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], name) == 0 && i + 1 < argc) return argv[i + 1];
-        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
-    }
-    return NULL;
-}
-
-static bool flag(int argc, char **argv, const char *name) {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], name) == 0) return true;
-    return false;
-}
+/* ---------- the case runner (test_main.c runs the cases) ---------- */
 
 static int64_t mono_ns(void) {
     struct timespec ts;
@@ -315,14 +304,13 @@ static int64_t mono_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Runs one case body on a fresh scheduler of kind `sched` with print going
- * to `out`. Returns true when it finished, false when an expectation failed
- * (the text is in `failure`). With `m`, also measures the body: wall time
- * into *ns, the metrics into *m (before shutdown releases everything). */
-static bool run_case(const char *kind, const purr_test_case *c, purr_sched_kind sched, purr__out_mode out,
-                     purr_metrics *m, int64_t *ns) {
+/* harness.h */
+bool purr__run_case(const char *kind, const purr_test_case *c, purr_sched_kind sched, purr__out_mode out,
+                    purr_metrics *m, int64_t *ns) {
     purr_sched_init(sched);
-    captured.len = 0;
+    purr__case.captured.len = 0;
+    purr__case.faults.len = 0;
+    purr__case.faults_seen = 0;
     case_kind = kind;
     case_name = c->name;
     purr__out = out;
@@ -344,76 +332,20 @@ static bool run_case(const char *kind, const purr_test_case *c, purr_sched_kind 
     return ok;
 }
 
-int purr_test_main(int argc, char **argv, const purr_test_case *cases, size_t count) {
-    const char *filter = option(argc, argv, "--filter");
-    int64_t passed = 0, failed = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (filter != NULL && strstr(cases[i].name, filter) == NULL) continue;
-        if (run_case("test", &cases[i], PURR_SCHED_DET, PURR__OUT_CAPTURE, NULL, NULL)) {
-            printf("test %s ... ok\n", cases[i].name);
-            passed++;
-        } else {
-            printf("test %s ... FAILED\n  %s\n", cases[i].name, buf_text(&failure));
-            show_captured();
-            failed++;
-        }
-    }
-    printf("%lld passed, %lld failed\n", (long long)passed, (long long)failed);
-    fflush(stdout);
-    buf_free(&captured);
-    buf_free(&failure);
-    return failed == 0 ? 0 : 1;
-}
-
-static void json_string(const char *s) {
-    putc('"', stdout);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putc(c, stdout);
-    }
-    putc('"', stdout);
-}
-
-int purr_bench_main(int argc, char **argv, const purr_test_case *cases, size_t count, purr_sched_kind sched) {
-    const char *filter = option(argc, argv, "--filter");
-    bool json = flag(argc, argv, "--json");
-    int status = 0;
-    for (size_t i = 0; i < count; i++) {
-        const purr_test_case *c = &cases[i];
-        if (filter != NULL && strstr(c->name, filter) == NULL) continue;
-        purr_metrics m;
-        int64_t ns;
-        if (!run_case("bench", c, sched, PURR__OUT_DISCARD, &m, &ns)) {
-            printf("bench %s ... FAILED\n  %s\n", c->name, buf_text(&failure));
-            status = 1;
-            continue;
-        }
-        double ms = (double)ns / 1e6;
-        double rate = ns > 0 ? (double)m.message_count * 1e9 / (double)ns : 0.0;
-        if (json) {
-            fputs("{\"name\":", stdout);
-            json_string(c->name);
-            printf(",\"time_ms\":%.3f,\"message_count\":%lld,\"scheduler_steps\":%lld,\"msgs_per_sec\":%.0f,"
-                   "\"max_mailbox_depth\":%lld,\"actors_spawned\":%lld,\"dropped_messages\":%lld,"
-                   "\"peak_heap_bytes\":%lld}\n",
-                   ms, (long long)m.message_count, (long long)m.scheduler_steps, rate,
-                   (long long)m.max_mailbox_depth, (long long)m.actors_spawned, (long long)m.dropped_messages,
-                   (long long)m.peak_heap_bytes);
-        } else {
-            printf("bench %s: time_ms=%.3f message_count=%lld scheduler_steps=%lld msgs_per_sec=%.0f "
-                   "max_mailbox_depth=%lld actors_spawned=%lld dropped_messages=%lld peak_heap_bytes=%lld\n",
-                   c->name, ms, (long long)m.message_count, (long long)m.scheduler_steps, rate,
-                   (long long)m.max_mailbox_depth, (long long)m.actors_spawned, (long long)m.dropped_messages,
-                   (long long)m.peak_heap_bytes);
-        }
-    }
-    fflush(stdout);
-    buf_free(&captured);
-    buf_free(&failure);
-    return status;
+/* The run stopped at the step limit with work left (sched_det.c): the test
+ * fails, naming the seed, so that a schedule that never ends is a failure
+ * to replay rather than a hung run. */
+PURR_NORETURN void purr__harness_step_limit(int64_t limit) {
+    if (case_name == NULL || strcmp(case_kind, "test") != 0)
+        purr__fatal("the step limit (%lld) was reached outside a test", (long long)limit);
+    char n[24], s[24];
+    purr__fmt_i64(n, limit);
+    purr__fmt_u64(s, purr__sim_state.seed);
+    purr__case.failure.len = 0;
+    purr__buf_cstr(&purr__case.failure, "did not finish: still running after ");
+    purr__buf_cstr(&purr__case.failure, n);
+    purr__buf_cstr(&purr__case.failure, " steps under seed ");
+    purr__buf_cstr(&purr__case.failure, s);
+    purr__buf_cstr(&purr__case.failure, " (a schedule that never ends? --step-limit N sets the limit)");
+    unwind_case();
 }

@@ -1,9 +1,10 @@
 /* timer.c — send_after / cancel_timer, and the timer heap the schedulers
- * keep them in.
+ * keep them in (with the deterministic scheduler's events: timer.h).
  *
- * A binary heap gives O(log n) add, fire and cancel, and the (deadline, id)
- * key makes the firing order a pure function of the program: timers due at
- * the same moment fire in the order they were set, under any scheduler.
+ * A binary heap gives O(log n) add, fire and cancel, and the (deadline,
+ * tie, id) key makes the firing order a pure function of the program (and
+ * the seed): timers due at the same moment fire in the order they were set
+ * (ties 0), or in the order the seed draws (docs/testing.md).
  * Cancellation removes the node at once (each node knows its heap index)
  * rather than marking it for lazy deletion: cancelled timers then cost no
  * memory and never reach the top, and the index by id answers "is it still
@@ -22,7 +23,9 @@ bool purr_cancel_timer(int64_t id) { return purr__sched != NULL && purr__sched->
 /* ---------- the heap ---------- */
 
 static bool before(const purr__timer *a, const purr__timer *b) {
-    return a->deadline < b->deadline || (a->deadline == b->deadline && a->id < b->id);
+    if (a->deadline != b->deadline) return a->deadline < b->deadline;
+    if (a->tie != b->tie) return a->tie < b->tie;
+    return a->id < b->id;
 }
 
 static void place(purr__timers *t, purr__timer *n, size_t i) {
@@ -66,11 +69,11 @@ static void unlink_timer(purr__timers *t, purr__timer *n) {
         else
             sift_down(t, i);
     }
-    purr_map_remove(&t->by_id, &n->id, NULL);
+    if (n->target != NULL) purr_map_remove(&t->by_id, &n->id, NULL);
 }
 
 static void free_node(purr__timer *n) {
-    purr_actor_release(n->target);
+    if (n->target != NULL) purr_actor_release(n->target);
     purr_free(n, sizeof *n);
 }
 
@@ -81,23 +84,37 @@ void purr__timers_init(purr__timers *t) {
     t->next_id = 1;
 }
 
-int64_t purr__timers_add(purr__timers *t, int64_t deadline, purr_actor *target, purr_msg *m) {
+/* A new node in the heap, with the next id. */
+static purr__timer *add_node(purr__timers *t, int64_t deadline, uint64_t tie) {
     if (t->len == t->cap) {
         size_t cap = t->cap == 0 ? 8 : t->cap * 2;
         t->heap = purr_realloc(t->heap, t->cap * sizeof *t->heap, cap * sizeof *t->heap);
         t->cap = cap;
     }
     purr__timer *n = purr_alloc(sizeof *n);
+    memset(n, 0, sizeof *n);
     n->deadline = deadline;
+    n->tie = tie;
     n->id = t->next_id++;
+    place(t, n, t->len++);
+    sift_up(t, n->pos);
+    return n;
+}
+
+int64_t purr__timers_add(purr__timers *t, int64_t deadline, uint64_t tie, purr_actor *target, purr_msg *m) {
+    purr__timer *n = add_node(t, deadline, tie);
     purr_actor_retain(target);
     n->target = target;
     n->msg = m;
-    place(t, n, t->len++);
-    sift_up(t, n->pos);
     void *node = n;
     purr_map_set(&t->by_id, &n->id, &node);
     return n->id;
+}
+
+void purr__timers_add_event(purr__timers *t, int64_t deadline, uint64_t tie, purr__event_fn fire, void *ctx) {
+    purr__timer *n = add_node(t, deadline, tie);
+    n->fire = fire;
+    n->ctx = ctx;
 }
 
 bool purr__timers_cancel(purr__timers *t, int64_t id) {
@@ -122,7 +139,10 @@ bool purr__timers_fire_one(purr__timers *t, int64_t now) {
     /* Out of the heap before the send, so that the heap is consistent if
      * the send reaches code that sets or cancels timers. */
     unlink_timer(t, n);
-    purr_send(n->target, n->msg);
+    if (n->target != NULL)
+        purr_send(n->target, n->msg);
+    else
+        n->fire(n->ctx);
     free_node(n);
     return true;
 }
@@ -130,7 +150,7 @@ bool purr__timers_fire_one(purr__timers *t, int64_t now) {
 void purr__timers_free(purr__timers *t) {
     /* Creation order is not needed here: dropping has no visible effect. */
     for (size_t i = 0; i < t->len; i++) {
-        t->heap[i]->msg->drop(t->heap[i]->msg);
+        if (t->heap[i]->target != NULL) t->heap[i]->msg->drop(t->heap[i]->msg);
         free_node(t->heap[i]);
     }
     purr_free(t->heap, t->cap * sizeof *t->heap);

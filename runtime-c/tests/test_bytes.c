@@ -124,6 +124,29 @@ static void test_copy_growth(void) {
     purr_bytes_release(b);
 }
 
+/* Small buffers keep their bytes in the header's allocation (bytes.c):
+ * writes in place stay in place, growing moves the bytes out intact, and a
+ * slice of a small buffer is a copy of its own. */
+static void test_inline_small(void) {
+    purr_bytes *b = purr_bytes_new(64, &LOC);
+    CHECK(b->data == (uint8_t *)(b + 1));
+    for (int i = 0; i < 64; i++) *purr_bytes_at_mut(&b, i, &LOC) = (uint8_t)i;
+    purr_bytes *before = b;
+    purr_bytes_truncate(&b, 60, &LOC);
+    purr_bytes_push(&b, 200); /* within its room: in place */
+    CHECK(b == before && b->len == 61 && purr_bytes_get(b, 60, &LOC) == 200);
+    for (int i = 0; i < 10; i++) purr_bytes_push(&b, (uint8_t)(100 + i)); /* past it: moved out */
+    CHECK(b->len == 71 && b->data != (uint8_t *)(b + 1));
+    CHECK(purr_bytes_get(b, 59, &LOC) == 59 && purr_bytes_get(b, 70, &LOC) == 109);
+    purr_bytes *s = purr_bytes_slice(b, 1, 5, &LOC);
+    CHECK(s->base == NULL && s->data == (uint8_t *)(s + 1) && bytes_are(s, "\x01\x02\x03\x04", 4));
+    purr_bytes *big = purr_bytes_new(65, &LOC);
+    CHECK(big->data != (uint8_t *)(big + 1));
+    purr_bytes_release(s);
+    purr_bytes_release(b);
+    purr_bytes_release(big);
+}
+
 static void test_big_endian(void) {
     purr_bytes *b = purr_bytes_new(16, &LOC);
     purr_bytes_put_u16be(&b, 0, 0x1234, &LOC);
@@ -141,22 +164,6 @@ static void test_big_endian(void) {
     purr_bytes_put_u64be(&b, 8, UINT64_MAX, &LOC);
     CHECK(purr_bytes_get_u64be(b, 8, &LOC) == UINT64_MAX);
     purr_bytes_release(b);
-}
-
-static void test_crc32c(void) {
-    purr_bytes *b = B("123456789");
-    CHECK(purr_crc32c(b) == 0xE3069283u);
-    purr_bytes *empty = purr_bytes_new(0, &LOC);
-    CHECK(purr_crc32c(empty) == 0);
-    purr_bytes *zeros = purr_bytes_new(32, &LOC); /* RFC 3720 B.4 test vectors */
-    CHECK(purr_crc32c(zeros) == 0x8A9136AAu);
-    for (int i = 0; i < 32; i++) purr_bytes_set(&zeros, i, 0xff, &LOC);
-    CHECK(purr_crc32c(zeros) == 0x62A8AB43u);
-    for (int i = 0; i < 32; i++) purr_bytes_set(&zeros, i, (uint8_t)i, &LOC);
-    CHECK(purr_crc32c(zeros) == 0x46DD794Eu);
-    purr_bytes_release(b);
-    purr_bytes_release(empty);
-    purr_bytes_release(zeros);
 }
 
 static void test_str_conversions(void) {
@@ -216,8 +223,8 @@ int main(void) {
     RUN(test_push_append_slice);
     RUN(test_views);
     RUN(test_copy_growth);
+    RUN(test_inline_small);
     RUN(test_big_endian);
-    RUN(test_crc32c);
     RUN(test_str_conversions);
     RUN(test_descriptor);
     RUN(test_panics);

@@ -17,7 +17,7 @@ static void test_order_with_equal_deadlines(void) {
     purr__timers t;
     purr__timers_init(&t);
     int64_t deadlines[] = {30, 10, 20, 10, 30, 10, 0, 20};
-    for (int i = 0; i < 8; i++) CHECK(purr__timers_add(&t, deadlines[i], p, int_msg_new(K_INT, i)) == i + 1);
+    for (int i = 0; i < 8; i++) CHECK(purr__timers_add(&t, deadlines[i], 0, p, int_msg_new(K_INT, i)) == i + 1);
     int64_t next = -1;
     CHECK(purr__timers_next(&t, &next) && next == 0);
     fire_all(&t, 9);
@@ -39,7 +39,7 @@ static void test_cancel(void) {
     purr__timers t;
     purr__timers_init(&t);
     int64_t ids[6];
-    for (int i = 0; i < 6; i++) ids[i] = purr__timers_add(&t, 10 * (i + 1), p, int_msg_new(K_INT, i));
+    for (int i = 0; i < 6; i++) ids[i] = purr__timers_add(&t, 10 * (i + 1), 0, p, int_msg_new(K_INT, i));
     CHECK(purr__timers_cancel(&t, ids[0])); /* the top */
     int64_t next;
     CHECK(purr__timers_next(&t, &next) && next == 20);
@@ -60,7 +60,7 @@ static void test_cancel(void) {
     str_msg *m = (str_msg *)(void *)purr_msg_alloc(sizeof *m, K_STR, str_msg_drop);
     purr_str_retain(s);
     m->s = s;
-    purr__timers_add(&t, 5, p, &m->hdr);
+    purr__timers_add(&t, 5, 0, p, &m->hdr);
     CHECK(s->rc == 2);
     purr__timers_free(&t);
     CHECK(s->rc == 1);
@@ -86,7 +86,7 @@ static void test_against_model(void) {
         unsigned r = (unsigned)(rng >> 33);
         if (r % 3 == 0 && nids < N) {
             int64_t d = now + (int64_t)(r / 3 % 50);
-            int64_t id = purr__timers_add(&t, d, p, int_msg_new(K_INT, nids + 1));
+            int64_t id = purr__timers_add(&t, d, 0, p, int_msg_new(K_INT, nids + 1));
             CHECK(id == nids + 1);
             nids = id;
             deadline_of[id] = d;

@@ -105,3 +105,26 @@ pub fn report(what: &str, total: usize, failures: Vec<String>) {
         failures.join("\n\n")
     );
 }
+
+/// Compiles generated C to an object file as C11 with `-O2 -Wall -Wextra
+/// -Werror` (not `-fsyntax-only`: several warnings, such as
+/// `-Wmaybe-uninitialized`, come only from the optimiser's passes); the
+/// compiler's complaints when it fails.
+pub fn compile_warning_free(c_text: &[u8]) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let c = dir.path().join("prog.c");
+    std::fs::write(&c, c_text).map_err(|e| e.to_string())?;
+    let cc = Command::new("cc")
+        .args(["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-c", "-I"])
+        .arg(repo_root().join("runtime-c").join("include"))
+        .arg(&c)
+        .arg("-o")
+        .arg(dir.path().join("prog.o"))
+        .output()
+        .expect("cc runs");
+    if cc.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&cc.stderr).into_owned())
+    }
+}

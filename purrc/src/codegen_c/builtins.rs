@@ -350,6 +350,10 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             none
         }
         Crc32c => plain(format!("purr_crc32c({})", v[0])),
+        BytesCrc32c => {
+            let loc = g.loc(e.span);
+            g.temp(ty, &format!("purr_bytes_crc32c({}, {}, {}, {loc})", v[0], v[1], v[2]))
+        }
         Stop => {
             g.line("purr_stop(self);");
             none

@@ -22,9 +22,14 @@ use std::fmt::Write;
 pub struct TypeTable<'p> {
     program: &'p Program,
     names: &'p CNames<'p>,
-    /// Option/result/fn types in first-use order.
+    /// Option/result/fn types in first-use order, one per C name.
     instances: Vec<Ty>,
     seen: FxHashSet<Ty>,
+    /// The C names of `instances`. Distinct types can share one: every
+    /// `mailbox<A>` is the same `purr_actor*` (and so is a probe, every
+    /// `reply<T>` the same `purr_reply*`), so `option<mailbox<A>>` and
+    /// `option<mailbox<B>>` are one C type, defined once.
+    instance_names: HashSet<String>,
     /// Types whose element descriptor is needed.
     descriptors: Vec<Ty>,
     descriptor_seen: HashSet<String>,
@@ -32,7 +37,15 @@ pub struct TypeTable<'p> {
 
 impl<'p> TypeTable<'p> {
     pub fn new(program: &'p Program, names: &'p CNames<'p>) -> Self {
-        TypeTable { program, names, instances: vec![], seen: FxHashSet::default(), descriptors: vec![], descriptor_seen: HashSet::new() }
+        TypeTable {
+            program,
+            names,
+            instances: vec![],
+            seen: FxHashSet::default(),
+            instance_names: HashSet::new(),
+            descriptors: vec![],
+            descriptor_seen: HashSet::new(),
+        }
     }
 
     /// Adds the types another table registered (for code generated in
@@ -98,13 +111,9 @@ impl<'p> TypeTable<'p> {
             }
             _ => {}
         }
-        // Types that differ only inside a list or map (`option<list<A>>`,
-        // `option<list<B>>`) share one C type: define it once.
-        let name = names::instance(self.names, ty);
-        if self.instances.iter().any(|t| names::instance(self.names, t) == name) {
-            return;
+        if self.instance_names.insert(names::instance(self.names, ty)) {
+            self.instances.push(*ty);
         }
-        self.instances.push(*ty);
     }
 
     /// Whether values of `ty` hold references that copies must retain.

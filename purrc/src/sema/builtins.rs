@@ -155,8 +155,8 @@ fn arity(b: Builtin) -> usize {
         Find | Split | Join | StartsWith | EndsWith | ListPush | ListRemove | ListContains | ListEach | ListMap
         | ListFilter | ListSortBy | MapGet | MapHas | MapRemove | MapEach | BytesPush | BytesAppend
         | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
-        Substr | ListInsert | ListSlice | MapSet | BytesSlice | BytesFind | BytesParseI64 | PutU16be | PutU32be
-        | PutU64be | SendAfter => 3,
+        Substr | ListInsert | ListSlice | MapSet | BytesSlice | BytesFind | BytesParseI64 | BytesCrc32c | PutU16be
+        | PutU32be | PutU64be | SendAfter => 3,
     }
 }
 
@@ -428,6 +428,12 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
         }
         Crc32c => {
             c.value(&Ty::Bytes);
+            Ty::Int(IntTy::U32)
+        }
+        BytesCrc32c => {
+            c.value(&Ty::Bytes);
+            c.value(&I64);
+            c.value(&I64);
             Ty::Int(IntTy::U32)
         }
         Stop => {

@@ -332,7 +332,7 @@ impl SemaError {
             UnknownNamespace { name, span } => {
                 Diagnostic::new(id, *span, format!("no file declares namespace `{name}`"))
                     .label("not found")
-                    .hint("pass the file that declares it to purrc, or check the spelling (standard library namespaces start with `std.`)")
+                    .hint("pass the file that declares it to purrc (or its directory with -I DIR), or check the spelling (standard library namespaces start with `std.`)")
             }
             DuplicateAlias { alias, span, previous, explicit } => {
                 let d = Diagnostic::new(id, *span, format!("`{alias}` is bound by two `use` declarations"))

@@ -284,7 +284,7 @@ impl FnCtx<'_, '_> {
             Some((bop, ty)) => mk(ExprKind::Binary(bop, Box::new(l), Box::new(r)), ty, span),
             None => {
                 let lt = self.show(&operand);
-                let hint = matches!(op, BinOp::Eq | BinOp::Ne).then(|| "`==` compares scalars, strings and bytes".to_string());
+                let hint = matches!(op, BinOp::Eq | BinOp::Ne).then(|| "`==` compares scalars, strings, bytes and handles".to_string());
                 self.error(SemaError::InvalidOperands { op: op.symbol().into(), lhs: lt.clone(), rhs: Some(lt), span, hint });
                 mk(ExprKind::Int(0), Ty::Error, span)
             }
@@ -564,6 +564,9 @@ pub(super) fn binary_op(op: BinOp, t: &Ty) -> Option<(ir::BinaryOp, Ty)> {
         (Ty::Bool, None) if op == BinOp::Or => O::Or,
         (Ty::Int(_) | Ty::F64, Some(c)) => O::Scalar(c),
         (Ty::Bool | Ty::Ptr, Some(c)) if equality => O::Scalar(c),
+        // Handles are ids: two are equal when they name the same connection,
+        // listener or file (language reference §11).
+        (Ty::Handle(_), Some(c)) if equality => O::Scalar(c),
         (Ty::Str, Some(c)) => O::Str(c),
         (Ty::Bytes, Some(Cmp::Eq)) => O::BytesEq,
         (Ty::Bytes, Some(Cmp::Ne)) => O::BytesNe,

@@ -65,7 +65,10 @@ impl FnCtx<'_, '_> {
             }
             (P::Wildcard, _) => ir::Pattern::Wildcard,
             (P::Binding(id), Ty::Option(_)) if id.name == "none" => ir::Pattern::Ctor(1, ThinVec::new()),
-            (P::Binding(id), _) => ir::Pattern::Bind(self.declare(id, *ty, false)),
+            (P::Binding(id), _) => match self.const_pattern(std::slice::from_ref(id), ty, p.span) {
+                Some(pattern) => pattern,
+                None => ir::Pattern::Bind(self.declare(id, *ty, false)),
+            },
             (P::Int { negative, value }, Ty::Int(t)) => {
                 let v = if *negative { -i128::from(*value) } else { i128::from(*value) };
                 if v < t.min() || v > t.max() {
@@ -81,6 +84,32 @@ impl FnCtx<'_, '_> {
             (P::Str(_), _) => mismatch(self, "a string pattern"),
             (P::Bool(_), _) => mismatch(self, "a bool pattern"),
         }
+    }
+
+    fn is_const(&mut self, path: &[ast::Ident]) -> bool {
+        matches!(self.ck.resolve(self.ns, path), Some((Global::Const(_), _)))
+    }
+
+    /// A name that is a `const` (`DELETE`, `record.DELETE`) matches its
+    /// value, as in Rust, rather than binding a new variable that would
+    /// catch everything; `None` when `path` is not a const.
+    fn const_pattern(&mut self, path: &[ast::Ident], ty: &Ty, span: Span) -> Option<ir::Pattern> {
+        let Some((Global::Const(c), _)) = self.ck.resolve(self.ns, path) else { return None };
+        let value = crate::sema::consts::value(self.ck, c, span);
+        let pattern = match (&value.kind, &value.ty) {
+            (_, Ty::Error) => return Some(ir::Pattern::Wildcard),
+            (ExprKind::Int(bits), Ty::Int(_)) if value.ty == *ty => ir::Pattern::Int(*bits),
+            (ExprKind::Str(s), Ty::Str) if *ty == Ty::Str => ir::Pattern::Str(*s),
+            (ExprKind::Bool(b), Ty::Bool) if *ty == Ty::Bool => ir::Pattern::Bool(*b),
+            _ => {
+                let name = path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".");
+                let (found, t) = (self.show(&value.ty), self.show(ty));
+                let message = format!("constant `{name}` of type `{found}` cannot match a value of type `{t}`");
+                self.error(SemaError::InvalidPattern { message, span });
+                ir::Pattern::Wildcard
+            }
+        };
+        Some(pattern)
     }
 
     /// Declares the bindings of a pattern that could not be checked, so the
@@ -115,6 +144,9 @@ impl FnCtx<'_, '_> {
                         return ir::Pattern::Wildcard;
                     }
                 }
+            }
+            _ if args.is_empty() && self.is_const(path) => {
+                return self.const_pattern(path, ty, p.span).unwrap_or(ir::Pattern::Wildcard);
             }
             _ => {
                 let t = self.show(ty);
