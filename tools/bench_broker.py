@@ -28,6 +28,7 @@ minute. Needs redis-server and redis-benchmark (redis-tools) and gcc.
 """
 import argparse
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -105,7 +106,7 @@ def build(work, peers):
 
 def redis_benchmark(server, args, clients, pipeline, n):
     out = run(["redis-benchmark", "-p", server.port, "-c", clients, "-P", pipeline, "-n", n, "--csv", *args],
-              stdout=subprocess.PIPE).stdout.decode()
+              stdout=subprocess.PIPE, timeout=600).stdout.decode()
     # "test","rps","avg_latency_ms",...
     rows = [l for l in out.splitlines() if l and not l.startswith('"test"')]
     if not rows:
@@ -115,7 +116,7 @@ def redis_benchmark(server, args, clients, pipeline, n):
 
 def pbench(exe, server, args, n):
     out = run([exe["pbench"], args[0], "-p", server.port, "-n", n, "-T", "120", *args[1:]],
-              stdout=subprocess.PIPE).stdout.decode()
+              stdout=subprocess.PIPE, timeout=300).stdout.decode()
     m = re.search(r"RESULT .*", out)
     if not m:
         raise SystemExit(f"{server.name}: no RESULT from pbench {args}: {out!r}")
@@ -158,6 +159,8 @@ def main():
     ap.add_argument("--entries", type=int, default=1_000_000, help="stream entries for the memory figure (0: skip)")
     ap.add_argument("--peers", default=str(ROOT.parent / "shared" / "peers" / "broker"))
     args = ap.parse_args()
+    # A TERM (a timeout around the script) still stops the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     print(describe_purrc())
     print(subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip())
     with tempfile.TemporaryDirectory(prefix="purr-bench-broker-") as work:
