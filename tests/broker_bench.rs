@@ -4,7 +4,8 @@
 //! few thousand messages in each mode, every one of them arriving once.
 //! Both ports serve the same streams and channels; dead letters reach
 //! `key:dlq` for binary consumers; bad input ends only the connection that
-//! sent it. The generated C of the programs is warning-free.
+//! sent it; under valgrind, binary clients leave no memory error or leak.
+//! The generated C of the programs is warning-free.
 //!
 //! Every wait is bounded: the bench has its own `--timeout`, the broker's
 //! first lines and every socket read have deadlines, and the broker is
@@ -12,7 +13,7 @@
 
 mod common;
 
-use common::{compile_warning_free, purrc, repo_root};
+use common::{compile_warning_free, purrc, repo_root, skip_without, CHECK_HEAP};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -56,10 +57,23 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(broker())
+        Server::start_in(Command::new(broker()), Duration::from_secs(20))
+    }
+
+    /// Under valgrind (memcheck: errors and definite leaks fail the exit
+    /// status); stderr is kept for `stop`.
+    fn start_under_valgrind() -> Server {
+        let mut cmd = Command::new("valgrind");
+        cmd.args(["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect"]).arg(broker());
+        Server::start_in(cmd, Duration::from_secs(180))
+    }
+
+    fn start_in(mut cmd: Command, patience: Duration) -> Server {
+        let mut child = cmd
             .args(["--port", "0", "--binary-port", "0"])
+            .env(CHECK_HEAP.0, CHECK_HEAP.1)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("the broker starts");
         let stdout = child.stdout.take().expect("stdout");
@@ -73,12 +87,30 @@ impl Server {
             }
         });
         let port_after = |prefix: &str| -> u16 {
-            let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|e| panic!("no `{prefix}PORT` within 20 s: {e}"));
+            let line = rx.recv_timeout(patience).unwrap_or_else(|e| panic!("no `{prefix}PORT` within {patience:?}: {e}"));
             line.strip_prefix(prefix).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("expected `{prefix}PORT`, got {line:?}"))
         };
         let resp = port_after("listening on ");
         let port = port_after("binary listening on ");
         Server { child, port, resp }
+    }
+
+    /// SIGTERM: the broker must exit 0 with nothing on stderr.
+    fn stop(mut self, patience: Duration) {
+        use std::io::Read;
+        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        assert!(sent.expect("kill runs").success(), "kill -TERM failed");
+        let deadline = std::time::Instant::now() + patience;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "the broker did not exit within {patience:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        let _ = self.child.stderr.take().expect("piped stderr").read_to_string(&mut stderr);
+        assert!(status.success() && stderr.is_empty(), "exit {status}; stderr:\n{stderr}");
     }
 
     fn connect(&self, port: u16) -> std::net::TcpStream {
@@ -144,6 +176,21 @@ fn appends_reach_the_consumer_group_once_each() {
     // A second run on the same server uses a stream of its own.
     let out = run_bench(server.port, &["-n", "500", "-d", "1", "--consumers", "1"]);
     expect_result(&out, &[("produced", "500"), ("consumed", "500"), ("lost", "0")]);
+}
+
+/// Binary clients in both modes, their blocked reads ended by their
+/// closing, then SIGTERM: no memory error and no leak under valgrind.
+#[test]
+fn binary_clients_under_valgrind() {
+    if skip_without("valgrind") {
+        return;
+    }
+    let server = Server::start_under_valgrind();
+    let out = run_bench(server.port, &["-n", "1000", "-c", "2", "--consumers", "2", "--count", "50"]);
+    expect_result(&out, &[("produced", "1000"), ("consumed", "1000"), ("lost", "0"), ("dup", "0")]);
+    let out = run_bench(server.port, &["--mode", "publish", "-n", "1000", "--consumers", "2"]);
+    expect_result(&out, &[("produced", "1000"), ("consumed", "2000"), ("lost", "0"), ("dup", "0")]);
+    server.stop(Duration::from_secs(180));
 }
 
 #[test]
