@@ -132,25 +132,26 @@ def redis_benchmark(server, args, clients, pipeline, n):
     return float(rows[-1].split(",")[1].strip('"'))
 
 
-def pbench(exe, server, args, n):
-    out = run([exe["pbench"], args[0], "-p", server.port, "-n", n, "-T", "120", *args[1:]],
-              stdout=subprocess.PIPE).stdout.decode()
+def result_line(cmd, what):
+    """The key=value pairs of the RESULT line that pbench and broker-bench print."""
+    out = run(cmd, stdout=subprocess.PIPE).stdout.decode()
     m = re.search(r"RESULT .*", out)
     if not m:
-        raise SystemExit(f"{server.name}: no RESULT from pbench {args}: {out!r}")
-    fields = dict(kv.split("=", 1) for kv in m[0].split()[1:] if "=" in kv)
+        raise SystemExit(f"{what}: no RESULT: {out!r}")
+    return dict(kv.split("=", 1) for kv in m[0].split()[1:] if "=" in kv)
+
+
+def pbench(exe, server, args, n):
+    fields = result_line([exe["pbench"], args[0], "-p", server.port, "-n", n, "-T", "120", *args[1:]],
+                         f"{server.name} pbench {args}")
     if fields.get("end") != "complete" or fields.get("lost") != "0":
         print(f"  warning: {server.name} pbench {' '.join(args)}: end={fields.get('end')} lost={fields.get('lost')}")
     return fields
 
 
 def broker_bench(exe, server, args, n):
-    out = run([exe["broker-bench"], "--port", server.binary_port, "-n", n, "--timeout", "120000", *args],
-              stdout=subprocess.PIPE).stdout.decode()
-    m = re.search(r"RESULT .*", out)
-    if not m:
-        raise SystemExit(f"broker-bench {args}: no RESULT: {out!r}")
-    fields = dict(kv.split("=", 1) for kv in m[0].split()[1:] if "=" in kv)
+    fields = result_line([exe["broker-bench"], "--port", server.binary_port, "-n", n, "--timeout", "120000", *args],
+                         f"broker-bench {args}")
     if fields.get("lost") != "0" or fields.get("dup") != "0":
         print(f"  warning: broker-bench {' '.join(args)}: lost={fields.get('lost')} dup={fields.get('dup')}")
     return float(fields["consume_rate"])
