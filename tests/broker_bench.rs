@@ -304,7 +304,7 @@ fn bytes32(b: &[u8]) -> Vec<u8> {
 /// One broker, two protocols: a binary XADD is read over RESP; a binary
 /// consumer that NACKs an entry past MAXDELIVER (set over RESP) sends it to
 /// `key:dlq`; a RESP PUBLISH reaches a binary subscriber; INFO counts the
-/// binary client.
+/// binary client and shows the binary port.
 #[test]
 fn both_ports_serve_the_same_streams_and_channels() {
     let server = Server::start();
@@ -366,4 +366,24 @@ fn both_ports_serve_the_same_streams_and_channels() {
     let mut deliver = str16("news");
     deliver.extend(bytes32(b"hi"));
     assert_eq!(binary_exchange(&mut bin, &[], 1)[0], (0x87, 7, deliver));
+    let info = resp_info(&mut other);
+    for line in ["connected_clients:3\r\n", "binary_clients:1\r\n", "pubsub_clients:1\r\n", &format!("binary_port:{}\r\n", server.port)] {
+        assert!(info.contains(line), "no {line:?} in INFO:\n{info}");
+    }
+}
+
+/// INFO's text (a bulk string).
+fn resp_info(s: &mut std::net::TcpStream) -> String {
+    use std::io::{Read, Write};
+    s.write_all(b"INFO\r\n").expect("write");
+    let mut head = vec![];
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n") {
+        s.read_exact(&mut byte).expect("INFO's length");
+        head.push(byte[0]);
+    }
+    let n: usize = String::from_utf8_lossy(&head[1..head.len() - 2]).parse().expect("a bulk length");
+    let mut text = vec![0; n + 2];
+    s.read_exact(&mut text).expect("INFO's text");
+    String::from_utf8_lossy(&text).to_string()
 }
