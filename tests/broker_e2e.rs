@@ -16,8 +16,11 @@
 //! `.ci/run`).
 
 mod common;
+#[path = "common/rng.rs"]
+mod rng;
 
 use common::{purrc, repo_root, skip_without, CHECK_HEAP};
+use rng::Rng;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -634,4 +637,327 @@ fn pbench_loads_lose_nothing() {
         }
     }
     b.stop();
+}
+
+// ---- persistence: --data-dir (examples/broker/STORAGE.md) --------------------------------------
+
+/// A fresh directory under the system's temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("purr-broker-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        TempDir(dir)
+    }
+
+    fn arg(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temp path")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A RESP reply, as far as these tests need one.
+#[derive(Debug, Clone, PartialEq)]
+enum Resp {
+    Simple(String),
+    Error(String),
+    Int(i64),
+    Bulk(Option<String>),
+    Array(Option<Vec<Resp>>),
+}
+
+impl Resp {
+    fn items(&self) -> Vec<Resp> {
+        match self {
+            Resp::Array(Some(items)) => items.clone(),
+            _ => vec![],
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Resp::Simple(s) | Resp::Bulk(Some(s)) => s.clone(),
+            other => panic!("expected a string, got {other:?}"),
+        }
+    }
+}
+
+/// Reads one reply; None when the connection broke (the broker was killed).
+fn read_resp(r: &mut impl BufRead) -> Option<Resp> {
+    let mut line = String::new();
+    if r.read_line(&mut line).ok()? == 0 || !line.ends_with("\r\n") {
+        return None;
+    }
+    let body = line[1..line.len() - 2].to_string();
+    Some(match line.as_bytes()[0] {
+        b'+' => Resp::Simple(body),
+        b'-' => Resp::Error(body),
+        b':' => Resp::Int(body.parse().ok()?),
+        b'$' => {
+            let n: i64 = body.parse().ok()?;
+            if n < 0 {
+                Resp::Bulk(None)
+            } else {
+                let mut buf = vec![0; n as usize + 2];
+                r.read_exact(&mut buf).ok()?;
+                Resp::Bulk(Some(String::from_utf8_lossy(&buf[..n as usize]).to_string()))
+            }
+        }
+        b'*' => {
+            let n: i64 = body.parse().ok()?;
+            if n < 0 {
+                Resp::Array(None)
+            } else {
+                let mut items = vec![];
+                for _ in 0..n {
+                    items.push(read_resp(r)?);
+                }
+                Resp::Array(Some(items))
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// A client connection that sends commands and reads replies one by one.
+struct Client {
+    w: TcpStream,
+    r: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn new(b: &Broker) -> Client {
+        let w = b.connect();
+        let r = BufReader::new(w.try_clone().expect("clone"));
+        Client { w, r }
+    }
+
+    /// The reply, or None when the connection broke.
+    fn call(&mut self, args: &[&str]) -> Option<Resp> {
+        self.w.write_all(cmd(args).as_bytes()).ok()?;
+        read_resp(&mut self.r)
+    }
+
+    fn must(&mut self, args: &[&str]) -> Resp {
+        self.call(args).unwrap_or_else(|| panic!("no reply to {args:?}"))
+    }
+}
+
+/// What the clients of one crash round were told, and what they asked.
+#[derive(Default)]
+struct Told {
+    added: Vec<(String, u64)>,         // XADD answered: the ID and the entry's number
+    delivered: Vec<String>,            // XREADGROUP answered with these IDs
+    ack_sent: Vec<String>,             // XACK sent (maybe applied)
+    acked: Vec<String>,                // XACK answered 1
+}
+
+/// Adds entries one at a time until the connection breaks.
+fn produce(mut c: Client, first: u64) -> Vec<(String, u64)> {
+    let mut added = vec![];
+    for n in first.. {
+        match c.call(&["XADD", "s", "*", "n", &n.to_string()]) {
+            Some(Resp::Bulk(Some(id))) => added.push((id, n)),
+            Some(other) => panic!("XADD answered {other:?}"),
+            None => break,
+        }
+    }
+    added
+}
+
+/// Reads the group's new entries and acknowledges each, until the
+/// connection breaks.
+fn consume(mut c: Client) -> Told {
+    let mut told = Told::default();
+    loop {
+        let Some(reply) = c.call(&["XREADGROUP", "GROUP", "g", "c", "COUNT", "5", "BLOCK", "100", "STREAMS", "s", ">"]) else {
+            return told;
+        };
+        let mut ids = vec![];
+        for stream in reply.items() {
+            for entry in stream.items()[1].items() {
+                ids.push(entry.items()[0].text());
+            }
+        }
+        told.delivered.extend(ids.iter().cloned());
+        for id in ids {
+            told.ack_sent.push(id.clone());
+            match c.call(&["XACK", "s", "g", &id]) {
+                Some(Resp::Int(1)) => told.acked.push(id),
+                Some(other) => panic!("XACK {id} answered {other:?}"),
+                None => return told,
+            }
+        }
+    }
+}
+
+/// Parses "ms-seq" for ordering.
+fn id_key(id: &str) -> (u64, u64) {
+    let (ms, seq) = id.split_once('-').expect("an ID");
+    (ms.parse().expect("ms"), seq.parse().expect("seq"))
+}
+
+/// Checks the restarted broker against everything the clients were told
+/// before the kills: every answered XADD is there with its ID and number,
+/// no entry appears twice, no answered XACK is pending again, and every
+/// entry up to the group's last-delivered ID is pending or was acknowledged.
+fn check_recovered(c: &mut Client, told: &Told) {
+    let range = c.must(&["XRANGE", "s", "-", "+"]);
+    let mut stored = std::collections::HashMap::new();
+    let mut last = (0, 0);
+    for entry in range.items() {
+        let id = entry.items()[0].text();
+        assert!(id_key(&id) > last, "XRANGE out of order or repeated at {id}");
+        last = id_key(&id);
+        stored.insert(id, entry.items()[1].items()[1].text());
+    }
+    for (id, n) in &told.added {
+        assert_eq!(stored.get(id), Some(&n.to_string()), "the acknowledged XADD {id} (n={n}) after the restart");
+    }
+    let pending: std::collections::HashSet<String> =
+        c.must(&["XPENDING", "s", "g", "-", "+", "1000000"]).items().iter().map(|p| p.items()[0].text()).collect();
+    for id in &told.acked {
+        assert!(!pending.contains(id), "{id} was acknowledged and is pending again");
+    }
+    let groups = c.must(&["XINFO", "GROUPS", "s"]).items();
+    let info = groups[0].items();
+    let at = info.iter().position(|f| *f == Resp::Bulk(Some("last-delivered-id".into()))).expect("last-delivered-id");
+    let last_delivered = id_key(&info[at + 1].text());
+    for id in &told.delivered {
+        assert!(id_key(id) <= last_delivered, "{id} was delivered and the group's cursor is before it");
+    }
+    let sent: std::collections::HashSet<&String> = told.ack_sent.iter().collect();
+    for id in stored.keys() {
+        if id_key(id) <= last_delivered {
+            assert!(pending.contains(id) || sent.contains(id), "{id} was delivered, never acknowledged, and is not pending: lost");
+        }
+    }
+}
+
+/// `kill -9` at random moments under XADD/XREADGROUP/XACK load, restarting
+/// on the same directory each time.
+fn crash_rounds(fsync: &str, rounds: usize) {
+    let dir = TempDir::new(&format!("crash-{fsync}"));
+    let mut told = Told::default();
+    let mut rng = Rng(0x9e3779b97f4a7c15 ^ std::process::id() as u64);
+    let mut next = 0;
+    for round in 0..rounds {
+        let mut b = Broker::start(Run::Native, &["--data-dir", dir.arg(), "--fsync", fsync]);
+        let mut c = Client::new(&b);
+        if round == 0 {
+            assert_eq!(c.must(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]), Resp::Simple("OK".into()));
+        } else {
+            check_recovered(&mut c, &told);
+        }
+        let recovered = b.line();
+        assert!(recovered.starts_with("recovered "), "{recovered}");
+        let pid = b.child.id().to_string();
+        let (producer, consumer) = (Client::new(&b), Client::new(&b));
+        let (added, consumed) = std::thread::scope(|scope| {
+            let producer = scope.spawn(|| produce(producer, next));
+            let consumer = scope.spawn(|| consume(consumer));
+            std::thread::sleep(Duration::from_millis(100 + rng.below(400) as u64));
+            let killed = Command::new("kill").args(["-9", &pid]).status();
+            assert!(killed.expect("kill runs").success(), "kill -9 failed");
+            (producer.join().expect("producer"), consumer.join().expect("consumer"))
+        });
+        let _ = b.child.wait();
+        next += added.len() as u64 + 1;
+        told.added.extend(added);
+        told.delivered.extend(consumed.delivered);
+        told.ack_sent.extend(consumed.ack_sent);
+        told.acked.extend(consumed.acked);
+    }
+    eprintln!("{rounds} kills with --fsync {fsync}: {} XADD, {} delivered, {} XACK answered", told.added.len(), told.delivered.len(), told.acked.len());
+    assert!(told.added.len() > 100 && !told.acked.is_empty(), "the load ran: {} added, {} acked", told.added.len(), told.acked.len());
+    let b = Broker::start(Run::Native, &["--data-dir", dir.arg(), "--fsync", fsync]);
+    check_recovered(&mut Client::new(&b), &told);
+    b.stop();
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    crash_rounds("always", 5);
+}
+
+/// A start-up that must fail: its exit status and stderr (bounded wait).
+fn refused_start(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(broker())
+        .args(["--port", "0"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the broker starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the broker did not exit: {args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_flipped_byte_stops_start_up_until_repair() {
+    let dir = TempDir::new("bitflip");
+    let args = ["--data-dir", dir.arg()];
+    let mut b = Broker::start(Run::Native, &args);
+    let mut c = Client::new(&b);
+    for n in 0..100 {
+        c.must(&["XADD", "s", &format!("1-{}", n + 1), "n", &n.to_string()]);
+    }
+    let _ = b.line();
+    b.stop();
+    let streams = dir.0.join("streams");
+    let stream = std::fs::read_dir(&streams).expect("streams/").next().expect("a stream").expect("entry").path();
+    let segment = stream.join("00000000000000000000.log");
+    let mut bytes = std::fs::read(&segment).expect("the segment");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&segment, &bytes).expect("write the segment");
+
+    let (code, stderr) = refused_start(&args);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(segment.to_str().unwrap()) && stderr.contains("damaged record at offset"), "{stderr}");
+    assert!(stderr.contains("--repair"), "{stderr}");
+
+    let b = Broker::start(Run::Native, &["--data-dir", dir.arg(), "--repair"]);
+    let mut c = Client::new(&b);
+    let kept = c.must(&["XRANGE", "s", "-", "+"]).items();
+    assert!(kept.len() > 10 && kept.len() < 100, "entries kept by the repair: {}", kept.len());
+    for (n, entry) in kept.iter().enumerate() {
+        assert_eq!(entry.items()[0].text(), format!("1-{}", n + 1), "the entries before the damage, in order");
+    }
+    drop(b);
+}
+
+#[test]
+fn a_second_broker_on_the_same_directory_exits() {
+    let dir = TempDir::new("lock");
+    let first = Broker::start(Run::Native, &["--data-dir", dir.arg()]);
+    let (code, stderr) = refused_start(&["--data-dir", dir.arg()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("is in use by another broker"), "{stderr}");
+    drop(first);
+    std::fs::write(dir.0.join("FORMAT"), "purr-broker-data 2\n").expect("FORMAT");
+    let (code, stderr) = refused_start(&["--data-dir", dir.arg()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("format version 2 is newer than this broker's (1)"), "{stderr}");
 }
