@@ -961,3 +961,108 @@ fn a_second_broker_on_the_same_directory_exits() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("format version 2 is newer than this broker's (1)"), "{stderr}");
 }
+
+/// Commands that leave state of every kind the log records: entries
+/// (deleted, trimmed), groups (created, moved, configured, destroyed),
+/// consumers (created, deleted), deliveries, claims, acks, NACKs and a
+/// delayed entry.
+const STATEFUL: &[&[&str]] = &[
+    &["XADD", "s", "1-1", "a", "1"],
+    &["XADD", "s", "1-2", "b", "2"],
+    &["XADD", "s", "2-1", "c", "3"],
+    &["XADD", "s", "3-1", "d", "4"],
+    &["XADD", "s", "4-1", "e", "5"],
+    &["XADD", "t", "1-1", "x", "y"],
+    &["XGROUP", "CREATE", "s", "g", "0"],
+    &["XGROUP", "CREATE", "s", "h", "$"],
+    &["XGROUP", "CREATE", "s", "gone", "0"],
+    &["XGROUP", "CREATE", "t", "q", "0"],
+    &["XREADGROUP", "GROUP", "g", "alice", "COUNT", "2", "STREAMS", "s", ">"],
+    &["XREADGROUP", "GROUP", "g", "bob", "COUNT", "2", "STREAMS", "s", ">"],
+    &["XREADGROUP", "GROUP", "q", "r", "NOACK", "STREAMS", "t", ">"],
+    &["XACK", "s", "g", "1-2"],
+    &["XCLAIM", "s", "g", "carol", "0", "2-1"],
+    &["XGROUP", "CREATECONSUMER", "s", "g", "dave"],
+    &["XGROUP", "CREATECONSUMER", "s", "g", "erin"],
+    &["XGROUP", "DELCONSUMER", "s", "g", "erin"],
+    &["XGROUP", "SETID", "s", "h", "1-2"],
+    &["XGROUP", "DESTROY", "s", "gone"],
+    &["PURR.GROUP", "SET", "s", "h", "VISIBILITY", "60000", "MAXDELIVER", "3"],
+    &["XREADGROUP", "GROUP", "h", "zed", "COUNT", "1", "STREAMS", "s", ">"],
+    &["PURR.NACK", "s", "h", "2-1", "DELAY", "50000"],
+    &["XDEL", "s", "3-1"],
+    &["XTRIM", "s", "MINID", "1-2"],
+    &["PURR.XADD", "s", "DELAY", "3600000", "later", "1"],
+    &["XADD", "u", "1-1", "k", "v"],
+    &["DEL", "u"],
+];
+
+/// What the probe asks: everything about the state but idle times.
+const PROBE: &[&[&str]] = &[
+    &["XRANGE", "s", "-", "+"],
+    &["XLEN", "s"],
+    &["XINFO", "GROUPS", "s"],
+    &["XPENDING", "s", "g"],
+    &["XPENDING", "s", "h"],
+    &["XRANGE", "t", "-", "+"],
+    &["XINFO", "GROUPS", "t"],
+    &["EXISTS", "u"],
+];
+
+fn probe(c: &mut Client) -> Vec<Resp> {
+    let mut out: Vec<Resp> = PROBE.iter().map(|args| c.must(args)).collect();
+    let consumers = c.must(&["XINFO", "CONSUMERS", "s", "g"]).items();
+    out.extend(consumers.iter().map(|fields| Resp::Array(Some(fields.items().into_iter().take(4).collect()))));
+    out.push(c.must(&["XINFO", "STREAM", "s"]).items().into_iter().take(12).collect::<Vec<_>>().into_iter().fold(Resp::Array(Some(vec![])), |acc, r| {
+        let mut items = acc.items();
+        items.push(r);
+        Resp::Array(Some(items))
+    }));
+    out
+}
+
+/// The state is the same after a restart as before it, after SIGTERM and
+/// after kill -9, with every --fsync policy.
+#[test]
+fn every_kind_of_state_survives_a_restart() {
+    for (fsync, kill) in [("always", false), ("always", true), ("everysec", true), ("no", true)] {
+        let dir = TempDir::new(&format!("restart-{fsync}-{kill}"));
+        let args = ["--data-dir", dir.arg(), "--fsync", fsync];
+        let mut b = Broker::start(Run::Native, &args);
+        let mut c = Client::new(&b);
+        for command in STATEFUL {
+            let reply = c.must(command);
+            assert!(!matches!(reply, Resp::Error(_)), "{command:?}: {reply:?}");
+        }
+        let before = probe(&mut c);
+        let _ = b.line();
+        if kill {
+            drop(b);
+        } else {
+            b.stop();
+        }
+        let mut b = Broker::start(Run::Native, &args);
+        assert_eq!(b.line(), "recovered 2 streams from ".to_string() + dir.arg(), "s and t (u was deleted)");
+        let after = probe(&mut Client::new(&b));
+        for (k, (x, y)) in before.iter().zip(&after).enumerate() {
+            assert_eq!(x, y, "--fsync {fsync}, kill {kill}: probe {k} before and after the restart");
+        }
+        assert_eq!(before.len(), after.len());
+        b.stop();
+    }
+}
+
+/// The session's replies are Redis's with a data directory too, and the
+/// broker starts again on what it wrote.
+#[test]
+fn the_session_with_a_data_directory() {
+    let (_, expected) = session();
+    let dir = TempDir::new("session");
+    let mut b = Broker::start(Run::Native, &["--data-dir", dir.arg()]);
+    let got = run_session(b.port, 1 << 20, b.patience);
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected));
+    let _ = b.line();
+    b.stop();
+    let b = Broker::start(Run::Native, &["--data-dir", dir.arg()]);
+    b.stop();
+}
