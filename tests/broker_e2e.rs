@@ -887,6 +887,14 @@ fn acknowledged_writes_survive_kill_9() {
     crash_rounds("always", 5);
 }
 
+/// A killed process leaves what it wrote in the kernel's cache: with
+/// everysec too, nothing answered is lost to `kill -9` (a power loss may
+/// take up to a second of it).
+#[test]
+fn answered_writes_survive_kill_9_with_everysec() {
+    crash_rounds("everysec", 3);
+}
+
 /// A start-up that must fail: its exit status and stderr (bounded wait).
 fn refused_start(args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(broker())
