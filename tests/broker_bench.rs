@@ -1,14 +1,14 @@
 //! examples/broker-bench, the binary protocol's load generator, builds from
 //! its own directory and the broker's sources (`-I examples/broker`) and
-//! drives a server of the protocol over real sockets: the stand-in server
-//! (examples/broker-bench/standin, broker.binserver) on a free port, with
-//! a few thousand messages in each mode, every one of them arriving once.
-//! Bad input ends only the connection that sent it. The generated C of the
-//! three programs is warning-free.
+//! drives the broker (`--port 0 --binary-port 0`) over real sockets, with a
+//! few thousand messages in each mode, every one of them arriving once.
+//! Both ports serve the same streams and channels; dead letters reach
+//! `key:dlq` for binary consumers; bad input ends only the connection that
+//! sent it. The generated C of the programs is warning-free.
 //!
-//! Every wait is bounded: the bench has its own `--timeout`, the server's
-//! first line is awaited with a deadline, and the server is killed when the
-//! test ends, however it ends.
+//! Every wait is bounded: the bench has its own `--timeout`, the broker's
+//! first lines and every socket read have deadlines, and the broker is
+//! killed when the test ends, however it ends.
 
 mod common;
 
@@ -41,39 +41,50 @@ fn bench() -> &'static PathBuf {
     BENCH.get_or_init(|| build("examples/broker-bench", "broker-bench"))
 }
 
-fn standin() -> &'static PathBuf {
-    static STANDIN: OnceLock<PathBuf> = OnceLock::new();
-    STANDIN.get_or_init(|| build("examples/broker-bench/standin", "standin"))
+fn broker() -> &'static PathBuf {
+    static BROKER: OnceLock<PathBuf> = OnceLock::new();
+    BROKER.get_or_init(|| build("examples/broker", "broker"))
 }
 
-/// The stand-in server on a free port; killed when dropped.
+/// The broker on free ports: `port` is the binary one, `resp` the RESP
+/// one; killed when dropped.
 struct Server {
     child: Child,
     port: u16,
+    resp: u16,
 }
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(standin())
-            .args(["--port", "0"])
+        let mut child = Command::new(broker())
+            .args(["--port", "0", "--binary-port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("the stand-in starts");
+            .expect("the broker starts");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
         });
-        let line = rx.recv_timeout(Duration::from_secs(20)).expect("the stand-in says its port within 20 s");
-        let port = line
-            .trim()
-            .strip_prefix("binary listening on ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Server { child, port }
+        let port_after = |prefix: &str| -> u16 {
+            let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|e| panic!("no `{prefix}PORT` within 20 s: {e}"));
+            line.strip_prefix(prefix).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("expected `{prefix}PORT`, got {line:?}"))
+        };
+        let resp = port_after("listening on ");
+        let port = port_after("binary listening on ");
+        Server { child, port, resp }
+    }
+
+    fn connect(&self, port: u16) -> std::net::TcpStream {
+        let s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(20))).expect("read timeout");
+        s
     }
 }
 
@@ -167,11 +178,8 @@ fn no_server_is_a_failure_not_a_hang() {
 
 #[test]
 fn generated_c_is_warning_free() {
-    let cases: [&[&str]; 3] = [
-        &["examples/broker-bench", "-I", "examples/broker"],
-        &["examples/broker-bench/standin", "-I", "examples/broker"],
-        &["--test", "examples/broker"],
-    ];
+    let cases: [&[&str]; 3] =
+        [&["examples/broker-bench", "-I", "examples/broker"], &["examples/broker"], &["--test", "examples/broker"]];
     for args in cases {
         let out = purrc().current_dir(repo_root()).arg("--emit").arg("c").args(args).output().expect("purrc runs");
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -206,9 +214,8 @@ const WELCOME: &[u8] = b"\x00\x00\x00\x0b\x81\x00\x00\x00\x01\x00\x01\x01\x00\x0
 #[test]
 fn bad_input_ends_only_that_connection() {
     use std::io::Write;
-    use std::net::TcpStream;
     let server = Server::start();
-    let connect = || TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let connect = || server.connect(server.port);
     let error = |code: u16, text: &str| {
         let mut body = code.to_be_bytes().to_vec();
         body.extend((text.len() as u16).to_be_bytes());
@@ -246,4 +253,137 @@ fn bad_input_ends_only_that_connection() {
 
     let out = run_bench(server.port, &["-n", "300", "--consumers", "1"]);
     expect_result(&out, &[("produced", "300"), ("consumed", "300"), ("lost", "0")]);
+    // The RESP port too, and a RESP request on the binary port ends only
+    // that connection.
+    let mut resp = server.connect(server.resp);
+    resp_exchange(&mut resp, "PING\r\n", "+PONG\r\n");
+    let mut confused = connect();
+    confused.write_all(b"*1\r\n$4\r\nPING\r\n").expect("write");
+    assert_eq!(read_to_close(&mut confused), error(2, "frame length 707857674 is not within 5..16777216"));
+    resp_exchange(&mut resp, "PING\r\n", "+PONG\r\n");
+}
+
+/// Writes a RESP request and reads exactly the reply expected.
+fn resp_exchange(s: &mut std::net::TcpStream, request: &str, reply: &str) {
+    use std::io::{Read, Write};
+    s.write_all(request.as_bytes()).expect("write");
+    let mut got = vec![0; reply.len()];
+    s.read_exact(&mut got).unwrap_or_else(|e| panic!("{request:?}: {e}"));
+    assert_eq!(String::from_utf8_lossy(&got), reply, "{request:?}");
+}
+
+/// Sends binary frames and reads replies until `n` frames came; returns them
+/// as (type, request, body), in arrival order.
+fn binary_exchange(s: &mut std::net::TcpStream, frames: &[Vec<u8>], n: usize) -> Vec<(u8, u32, Vec<u8>)> {
+    use std::io::{Read, Write};
+    s.write_all(&frames.concat()).expect("write");
+    let mut got = vec![];
+    for _ in 0..n {
+        let mut head = [0u8; 9];
+        s.read_exact(&mut head).expect("a frame's head");
+        let len = u32::from_be_bytes(head[..4].try_into().unwrap()) as usize;
+        let mut body = vec![0; len - 5];
+        s.read_exact(&mut body).expect("a frame's body");
+        got.push((head[4], u32::from_be_bytes(head[5..9].try_into().unwrap()), body));
+    }
+    got
+}
+
+fn str16(s: &str) -> Vec<u8> {
+    let mut out = (s.len() as u16).to_be_bytes().to_vec();
+    out.extend(s.as_bytes());
+    out
+}
+
+fn bytes32(b: &[u8]) -> Vec<u8> {
+    let mut out = (b.len() as u32).to_be_bytes().to_vec();
+    out.extend(b);
+    out
+}
+
+/// One broker, two protocols: a binary XADD is read over RESP; a binary
+/// consumer that NACKs an entry past MAXDELIVER (set over RESP) sends it to
+/// `key:dlq`; a RESP PUBLISH reaches a binary subscriber; INFO counts the
+/// binary client and shows the binary port.
+#[test]
+fn both_ports_serve_the_same_streams_and_channels() {
+    let server = Server::start();
+    let mut bin = server.connect(server.port);
+    let mut resp = server.connect(server.resp);
+    let mut xadd = str16("jobs");
+    xadd.extend(2u16.to_be_bytes());
+    xadd.extend(bytes32(b"task"));
+    xadd.extend(bytes32(b"one"));
+    let mut group = str16("jobs");
+    group.extend(str16("g"));
+    group.push(0);
+    let got = binary_exchange(&mut bin, &[HELLO.to_vec(), frame(0x07, 2, &group), frame(0x06, 3, &xadd)], 3);
+    assert_eq!(got[0], (0x81, 1, WELCOME[9..].to_vec()));
+    assert_eq!(got[1], (0x83, 2, vec![]));
+    assert_eq!((got[2].0, got[2].1), (0x85, 3));
+    let ms = u64::from_be_bytes(got[2].2[..8].try_into().unwrap());
+    let id = format!("{ms}-0");
+    resp_exchange(&mut resp, "XLEN jobs\r\n", ":1\r\n");
+    resp_exchange(&mut resp, "PURR.GROUP SET jobs g MAXDELIVER 1\r\n", "+OK\r\n");
+    let mut read = str16("jobs");
+    read.extend(str16("g"));
+    read.extend(str16("c"));
+    read.extend(10u32.to_be_bytes());
+    read.extend(1000u32.to_be_bytes());
+    let mut nack = str16("jobs");
+    nack.extend(str16("g"));
+    nack.extend(0u32.to_be_bytes());
+    nack.extend(1u32.to_be_bytes());
+    nack.extend(&got[2].2);
+    let got = binary_exchange(&mut bin, &[frame(0x08, 4, &read)], 1);
+    assert_eq!((got[0].0, got[0].1), (0x86, 4), "ENTRIES");
+    // NACKed after its one delivery: dead-lettered by the owner's sweep,
+    // and the blocked read that follows times out with nothing.
+    let got = binary_exchange(&mut bin, &[frame(0x0a, 5, &nack), frame(0x08, 6, &read)], 2);
+    assert_eq!(got[0], (0x84, 5, 1u64.to_be_bytes().to_vec()));
+    let mut empty = str16("jobs");
+    empty.extend(0u32.to_be_bytes());
+    assert_eq!(got[1], (0x86, 6, empty));
+    let letter = format!("*1\r\n*2\r\n${}\r\n", id.len());
+    resp_exchange(&mut resp, "XRANGE jobs:dlq - + COUNT 1\r\n", &letter);
+    let mut rest = vec![0u8; 0];
+    {
+        use std::io::Read;
+        let mut byte = [0u8; 1];
+        while !String::from_utf8_lossy(&rest).contains("deliveries") {
+            resp.read_exact(&mut byte).expect("the dead letter");
+            rest.push(byte[0]);
+        }
+    }
+    let rest = String::from_utf8_lossy(&rest).to_string();
+    assert!(rest.contains(&format!("$2\r\nid\r\n${}\r\n{id}\r\n$5\r\ngroup\r\n$1\r\ng\r\n", id.len())), "{rest}");
+    let mut sub = vec![0u8];
+    sub.extend(str16("news"));
+    let got = binary_exchange(&mut bin, &[frame(0x04, 7, &sub)], 1);
+    assert_eq!(got[0], (0x83, 7, vec![]));
+    let mut other = server.connect(server.resp);
+    resp_exchange(&mut other, "PUBLISH news hi\r\n", ":1\r\n");
+    let mut deliver = str16("news");
+    deliver.extend(bytes32(b"hi"));
+    assert_eq!(binary_exchange(&mut bin, &[], 1)[0], (0x87, 7, deliver));
+    let info = resp_info(&mut other);
+    for line in ["connected_clients:3\r\n", "binary_clients:1\r\n", "pubsub_clients:1\r\n", &format!("binary_port:{}\r\n", server.port)] {
+        assert!(info.contains(line), "no {line:?} in INFO:\n{info}");
+    }
+}
+
+/// INFO's text (a bulk string).
+fn resp_info(s: &mut std::net::TcpStream) -> String {
+    use std::io::{Read, Write};
+    s.write_all(b"INFO\r\n").expect("write");
+    let mut head = vec![];
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n") {
+        s.read_exact(&mut byte).expect("INFO's length");
+        head.push(byte[0]);
+    }
+    let n: usize = String::from_utf8_lossy(&head[1..head.len() - 2]).parse().expect("a bulk length");
+    let mut text = vec![0; n + 2];
+    s.read_exact(&mut text).expect("INFO's text");
+    String::from_utf8_lossy(&text).to_string()
 }

@@ -286,6 +286,7 @@ fn broker_refuses_bad_flags() {
     for (args, error) in [
         (&["--port", "x"][..], "broker: --port x: not a number"),
         (&["--port", "70000"][..], "broker: --port 70000: not a port (0 to 65535)"),
+        (&["--binary-port", "-1"][..], "broker: --binary-port -1: not a port (0 to 65535)"),
         (&["--bogus"][..], "broker: unknown flag --bogus"),
         (&["--max-clients"][..], "broker: --max-clients needs a value"),
     ] {

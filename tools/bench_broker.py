@@ -14,6 +14,12 @@ same loads, alternating which goes first from round to round:
   pbench redis at 10K msg/s, 64 B                    p50 / p99 publish->deliver (us)
   pbench xstream, 2 consumers, COUNT 100, 64 B       msgs/s
 
+The broker also listens on --binary-port, and examples/broker-bench (its
+binary protocol) runs the two pbench loads it has a counterpart of against
+it in the same rounds: 1 publisher -> 1 subscriber, and XADD -> 2 consumers
+of a group (READ_GROUP COUNT 100 + ACK), 64 B, 256 requests in flight per
+producer; printed beside pbench's RESP figures on the broker.
+
 Then --entries (default 1,000,000; 0 skips it) XADDs of 64 B into one
 stream of each (redis-benchmark -c 1 -P 100): the broker's resident memory
 (VmRSS) against Redis's used_memory_rss, each less what the server had
@@ -59,6 +65,11 @@ PBENCH = [
     ("pub/sub 10K msg/s p50/p99 us", ["redis", "-s", "64", "-S", "1", "-r", "10000"], 100_000, "latency"),
     ("xstream 2 consumers msgs/s", ["xstream", "-s", "64", "-S", "2", "-c", "100"], 500_000, "msgs_per_s"),
 ]
+# the pbench load (above) a broker-bench load is the binary counterpart of, its arguments, messages at --scale 1
+BINARY = [
+    ("pub/sub 1->1 msgs/s", ["--mode", "publish", "-s", "64", "-c", "1", "--consumers", "1", "-d", "256"], 1_000_000),
+    ("xstream 2 consumers msgs/s", ["--mode", "xadd", "-s", "64", "-c", "1", "--consumers", "2", "--count", "100", "-d", "256"], 500_000),
+]
 
 
 def free_port():
@@ -87,6 +98,12 @@ class Server:
             if not m:
                 raise SystemExit(f"{name}: expected `listening on PORT`, got {line!r}")
             port = int(m[1])
+            if "--binary-port" in [str(c) for c in cmd]:
+                line = self.proc.stdout.readline().decode()
+                m = re.match(r"binary listening on (\d+)", line)
+                if not m:
+                    raise SystemExit(f"{name}: expected `binary listening on PORT`, got {line!r}")
+                self.binary_port = int(m[1])
         self.port = port
         wait_listening(port)
 
@@ -103,9 +120,11 @@ class Server:
 
 
 def build(work, peers):
-    exe = {"pbench": Path(work) / "pbench", "broker": Path(work) / "broker"}
+    exe = {"pbench": Path(work) / "pbench", "broker": Path(work) / "broker", "broker-bench": Path(work) / "broker-bench"}
     run(["gcc", "-O2", "-pthread", "-o", exe["pbench"], Path(peers) / "pbench.c"])
-    run([snapshot_purrc(work), ROOT / "examples" / "broker", "-O2", "-o", exe["broker"]])
+    purrc = snapshot_purrc(work)
+    run([purrc, ROOT / "examples" / "broker", "-O2", "-o", exe["broker"]])
+    run([purrc, ROOT / "examples" / "broker-bench", "-I", ROOT / "examples" / "broker", "-O2", "-o", exe["broker-bench"]])
     return exe
 
 
@@ -129,6 +148,18 @@ def pbench(exe, server, args, n):
     if fields.get("end") != "complete" or fields.get("lost") != "0":
         print(f"  warning: {server.name} pbench {' '.join(args)}: end={fields.get('end')} lost={fields.get('lost')}")
     return fields
+
+
+def broker_bench(exe, server, args, n):
+    out = run([exe["broker-bench"], "--port", server.binary_port, "-n", n, "--timeout", "120000", *args],
+              stdout=subprocess.PIPE).stdout.decode()
+    m = re.search(r"RESULT .*", out)
+    if not m:
+        raise SystemExit(f"broker-bench {args}: no RESULT: {out!r}")
+    fields = dict(kv.split("=", 1) for kv in m[0].split()[1:] if "=" in kv)
+    if fields.get("lost") != "0" or fields.get("dup") != "0":
+        print(f"  warning: broker-bench {' '.join(args)}: lost={fields.get('lost')} dup={fields.get('dup')}")
+    return float(fields["consume_rate"])
 
 
 def rss(server):
@@ -211,7 +242,7 @@ def main():
         servers = [
             Server("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", work], port),
-            Server("broker", [exe["broker"], "--port", "0"]),
+            Server("broker", [exe["broker"], "--port", "0", "--binary-port", "0"]),
         ]
         try:
             for r in range(args.runs):
@@ -231,18 +262,31 @@ def main():
                         value = (float(f["lat_us_p50"]), float(f["p99"])) if figure == "latency" else float(f[figure])
                         results.setdefault((name, s.name), []).append(value)
                         print(f"  {name} {s.name}: {value}", flush=True)
+                for name, bargs, n in BINARY:
+                    broker = servers[1]
+                    broker.flush()
+                    value = broker_bench(exe, broker, bargs, max(1000, int(n * args.scale)))
+                    results.setdefault((name, "binary"), []).append(value)
+                    print(f"  {name} broker binary: {value:,.0f}", flush=True)
             if args.entries:
                 measure_memory(servers, args.entries)
         finally:
             for s in servers:
                 s.stop()
     print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
+    rows = []
+    for name, _, _ in BINARY:
+        resp, binary = statistics.median(results[(name, "broker")]), statistics.median(results[(name, "binary")])
+        rows.append([name, f"{resp:,.0f}", f"{binary:,.0f}", f"{binary / resp:.2f}"])
+    print(table(rows, ["broker load", "RESP (pbench)", "binary (broker-bench)", "binary/RESP"]))
 
 
 def summary(results):
     """Per load, the medians and broker / Redis."""
     rows = []
     for load in dict.fromkeys(k[0] for k in results):
+        if (load, "Redis") not in results:
+            continue
         redis, broker = results[(load, "Redis")], results[(load, "broker")]
         if isinstance(redis[0], tuple):
             rm = (statistics.median(v[0] for v in redis), statistics.median(v[1] for v in redis))
