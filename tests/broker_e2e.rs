@@ -176,6 +176,7 @@ fn read_n(s: &mut TcpStream, n: usize) -> Vec<u8> {
         match s.read(&mut buf[got..]) {
             Ok(0) => panic!("closed after {got} of {n} bytes: {:?}", String::from_utf8_lossy(&buf[..got])),
             Ok(k) => got += k,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => panic!("read failed after {got} of {n} bytes ({e}): {:?}", String::from_utf8_lossy(&buf[..got])),
         }
     }
@@ -1062,16 +1063,51 @@ fn every_kind_of_state_survives_a_restart() {
 }
 
 /// The session's replies are Redis's with a data directory too, and the
-/// broker starts again on what it wrote.
-#[test]
-fn the_session_with_a_data_directory() {
+/// broker starts again on what it wrote (and replays it).
+fn session_with_a_data_directory(run: Run) {
     let (_, expected) = session();
-    let dir = TempDir::new("session");
-    let mut b = Broker::start(Run::Native, &["--data-dir", dir.arg()]);
+    let dir = TempDir::new(if run == Run::Native { "session" } else { "session-valgrind" });
+    let mut b = Broker::start(run, &["--data-dir", dir.arg()]);
     let got = run_session(b.port, 1 << 20, b.patience);
     assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected));
+    let mut c = Client::new(&b);
+    for command in STATEFUL {
+        c.must(command);
+    }
     let _ = b.line();
-    b.stop();
-    let b = Broker::start(Run::Native, &["--data-dir", dir.arg()]);
-    b.stop();
+    stop_keeping_a_log(b, run);
+    let mut b = Broker::start(run, &["--data-dir", dir.arg()]);
+    assert_eq!(Client::new(&b).must(&["XLEN", "s"]), Resp::Int(3));
+    let _ = b.line();
+    stop_keeping_a_log(b, run);
+}
+
+/// Broker::stop, but under valgrind one report is allowed: the stack of
+/// the runtime's file-sync worker thread (runtime-c/src/file_sync.c),
+/// "possibly lost" because the runtime does not join that thread at exit.
+/// A memory error or a definite leak still fails (valgrind exits 99).
+fn stop_keeping_a_log(mut b: Broker, run: Run) {
+    if run == Run::Native {
+        b.stop();
+        return;
+    }
+    let sent = Command::new("sh").arg("-c").arg(format!("kill -TERM {}", b.child.id())).status();
+    assert!(sent.expect("kill runs").success(), "kill -TERM failed");
+    let (status, rest, stderr) = b.wait();
+    assert!(status.success(), "exit {status} after SIGTERM; stdout:\n{}\nstderr:\n{stderr}", rest.join("\n"));
+    let only_the_worker = stderr.matches("possibly lost").count() == 1 && stderr.contains("file_sync.c");
+    assert!(stderr.is_empty() || only_the_worker, "stderr:\n{stderr}");
+}
+
+#[test]
+fn the_session_with_a_data_directory() {
+    session_with_a_data_directory(Run::Native);
+}
+
+#[test]
+fn the_session_with_a_data_directory_under_valgrind() {
+    if skip_without("valgrind") {
+        return;
+    }
+    session_with_a_data_directory(Run::Valgrind);
 }
