@@ -1045,6 +1045,13 @@ fn every_kind_of_state_survives_a_restart() {
             assert!(!matches!(reply, Resp::Error(_)), "{command:?}: {reply:?}");
         }
         let before = probe(&mut c);
+        let info = c.must(&["INFO", "persistence"]).text();
+        for line in ["aof_enabled:1", &format!("purr_fsync:{fsync}"), &format!("purr_data_dir:{}", dir.arg())] {
+            assert!(info.contains(line), "{line} in {info}");
+        }
+        if fsync == "always" {
+            assert!(info.contains("purr_sync_lag_bytes:0\r\n"), "answered means synced: {info}");
+        }
         let _ = b.line();
         if kill {
             drop(b);
