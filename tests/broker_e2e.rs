@@ -1118,3 +1118,73 @@ fn the_session_with_a_data_directory_under_valgrind() {
     }
     session_with_a_data_directory(Run::Valgrind);
 }
+
+/// A small tmpfs, unmounted when dropped; None where mounting is not
+/// allowed (not root, or no CAP_SYS_ADMIN).
+struct SmallDisk(TempDir);
+
+impl SmallDisk {
+    fn mount(bytes: usize) -> Option<SmallDisk> {
+        let dir = TempDir::new("small-disk");
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs", dir.arg()])
+            .stderr(Stdio::null())
+            .status();
+        if !mounted.map(|s| s.success()).unwrap_or(false) {
+            eprintln!("skipped: cannot mount a tmpfs here");
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.arg()).status();
+    }
+}
+
+/// A full disk: XADD is answered with the system's error, nothing answered
+/// is lost, reads are served meanwhile, and writes work again once there
+/// is room.
+#[test]
+fn a_full_disk_refuses_writes_until_space_returns() {
+    let Some(disk) = SmallDisk::mount(256 * 1024) else { return };
+    let ballast = disk.0 .0.join("ballast");
+    std::fs::write(&ballast, vec![0u8; 100 * 1024]).expect("ballast");
+    let data = disk.0 .0.join("data");
+    let args = ["--data-dir", data.to_str().unwrap()];
+    let mut b = Broker::start(Run::Native, &args);
+    let _ = b.line();
+    let mut c = Client::new(&b);
+    let value = "v".repeat(20_000);
+    let mut answered = vec![];
+    let mut refused = 0;
+    for _ in 0..12 {
+        match c.must(&["XADD", "s", "*", "f", &value]) {
+            Resp::Bulk(Some(id)) => answered.push(id),
+            Resp::Error(e) => {
+                assert!(e.contains("No space left on device"), "{e}");
+                refused += 1;
+            }
+            other => panic!("XADD answered {other:?}"),
+        }
+    }
+    assert!(refused >= 2 && answered.len() >= 3, "{} answered, {refused} refused", answered.len());
+    assert!(matches!(c.must(&["XLEN", "s"]), Resp::Int(_)), "reads are served");
+    std::fs::remove_file(&ballast).expect("room again");
+    match c.must(&["XADD", "s", "*", "f", "small"]) {
+        Resp::Bulk(Some(id)) => answered.push(id),
+        other => panic!("XADD with room again answered {other:?}"),
+    }
+    let length = c.must(&["XLEN", "s"]);
+    drop(b);
+    let b = Broker::start(Run::Native, &args);
+    let mut c = Client::new(&b);
+    assert_eq!(c.must(&["XLEN", "s"]), length, "the restart finds what the broker had");
+    let ids: Vec<String> = c.must(&["XRANGE", "s", "-", "+"]).items().iter().map(|e| e.items()[0].text()).collect();
+    for id in &answered {
+        assert!(ids.contains(id), "the answered XADD {id} after the restart");
+    }
+    drop(b);
+}
