@@ -25,12 +25,18 @@ stream of each (redis-benchmark -c 1 -P 100): the broker's resident memory
 (VmRSS) against Redis's used_memory_rss, each less what the server had
 before.
 
+Then XADD (64 B) with persistence (skipped with --no-durable; alone with
+--durable-only): for each of --fsync everysec and always, the broker with
+a fresh --data-dir against a redis-server with appendonly yes and the same
+appendfsync (the peers' servers.sh ports 16380 and 16381, started here on
+free ports), redis-benchmark -c 1 -P 100, -c 50 -P 16 and -c 50 -P 1.
+
 --runs rounds (default 3); per load and server the median, then
 broker / Redis (throughput: higher is better; p99: lower is better).
 Compare only figures of one run: the machine's speed moves from minute to
 minute. Needs redis-server and redis-benchmark (redis-tools) and gcc.
 
-    python3 tools/bench_broker.py [--runs 3] [--scale 1.0] [--peers DIR]
+    python3 tools/bench_broker.py [--runs 3] [--scale 1.0] [--peers DIR] [--no-durable | --durable-only]
 """
 import argparse
 import re
@@ -184,12 +190,45 @@ def measure_memory(servers, entries):
     print(f"  broker / Redis: {(rows[1][2] - rows[1][1]) / (rows[0][2] - rows[0][1]):.2f}")
 
 
+# redis-benchmark XADD with persistence: clients, pipeline, requests at --scale 1
+DURABLE_LOADS = [("1", "100", 1_000_000), ("50", "16", 1_000_000), ("50", "1", 100_000)]
+
+
+def measure_durable(exe, work, runs, scale, results):
+    for policy in ["everysec", "always"]:
+        port = free_port()
+        redis_dir = Path(work) / f"redis-{policy}"
+        broker_dir = Path(work) / f"broker-{policy}"
+        redis_dir.mkdir()
+        servers = [
+            Server("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+                             "--appendfsync", policy, "--dir", redis_dir], port),
+            Server("broker", [exe["broker"], "--port", "0", "--data-dir", broker_dir, "--fsync", policy]),
+        ]
+        try:
+            for r in range(runs):
+                order = servers if r % 2 == 0 else servers[::-1]
+                for clients, pipeline, n in DURABLE_LOADS:
+                    count = max(1000, int(n * scale))
+                    for s in order:
+                        s.flush()
+                        key = (f"XADD appendfsync/--fsync {policy} -c {clients} -P {pipeline} ops/s", s.name)
+                        results.setdefault(key, []).append(
+                            redis_benchmark(s, ["XADD", "bench-stream", "*", "d", PAYLOAD], clients, pipeline, count))
+                        print(f"  {key[0]} {s.name}: {results[key][-1]:,.0f}", flush=True)
+        finally:
+            for s in servers:
+                s.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the requests of every load")
     ap.add_argument("--entries", type=int, default=1_000_000, help="stream entries for the memory figure (0: skip)")
     ap.add_argument("--peers", default=str(ROOT.parent / "shared" / "peers" / "broker"))
+    ap.add_argument("--no-durable", action="store_true", help="skip XADD with persistence")
+    ap.add_argument("--durable-only", action="store_true", help="only XADD with persistence")
     args = ap.parse_args()
     # A TERM (a timeout around the script) still stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
@@ -197,13 +236,18 @@ def main():
     print(subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip())
     with tempfile.TemporaryDirectory(prefix="purr-bench-broker-") as work:
         exe = build(work, args.peers)
+        results = {}
+        if not args.no_durable:
+            measure_durable(exe, work, args.runs, args.scale, results)
+        if args.durable_only:
+            print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
+            return
         port = free_port()
         servers = [
             Server("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", work], port),
             Server("broker", [exe["broker"], "--port", "0", "--binary-port", "0"]),
         ]
-        results = {}
         try:
             for r in range(args.runs):
                 order = servers if r % 2 == 0 else servers[::-1]
@@ -233,6 +277,16 @@ def main():
         finally:
             for s in servers:
                 s.stop()
+    print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
+    rows = []
+    for name, _, _ in BINARY:
+        resp, binary = statistics.median(results[(name, "broker")]), statistics.median(results[(name, "binary")])
+        rows.append([name, f"{resp:,.0f}", f"{binary:,.0f}", f"{binary / resp:.2f}"])
+    print(table(rows, ["broker load", "RESP (pbench)", "binary (broker-bench)", "binary/RESP"]))
+
+
+def summary(results):
+    """Per load, the medians and broker / Redis."""
     rows = []
     for load in dict.fromkeys(k[0] for k in results):
         if (load, "Redis") not in results:
@@ -245,12 +299,7 @@ def main():
         else:
             rm, bm = statistics.median(redis), statistics.median(broker)
             rows.append([load, f"{rm:,.0f}", f"{bm:,.0f}", f"{bm / rm:.2f}"])
-    print(table(rows, ["load", "Redis", "broker", "broker/Redis"]))
-    rows = []
-    for name, _, _ in BINARY:
-        resp, binary = statistics.median(results[(name, "broker")]), statistics.median(results[(name, "binary")])
-        rows.append([name, f"{resp:,.0f}", f"{binary:,.0f}", f"{binary / resp:.2f}"])
-    print(table(rows, ["broker load", "RESP (pbench)", "binary (broker-bench)", "binary/RESP"]))
+    return rows
 
 
 if __name__ == "__main__":
