@@ -594,22 +594,17 @@ fn run_python(python: &Path, script: &Path, port: u16) -> String {
 
 // ---- pbench ----------------------------------------------------------------------------------
 
-/// The peers' load generator (../shared/peers/broker/pbench.c beside the
-/// checkout), built once with gcc; None (skipped) where shared/ is absent.
-fn pbench() -> Option<PathBuf> {
-    static EXE: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// The peers' load generator (tools/pbench/pbench.c, a copy of the peers'
+/// ../shared/peers/broker/pbench.c), built once with gcc.
+fn pbench() -> PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
     EXE.get_or_init(|| {
-        let source = repo_root().parent().expect("a parent").join("shared").join("peers").join("broker").join("pbench.c");
-        if !source.exists() {
-            assert!(std::env::var_os("CI").is_none(), "{} missing, and CI is set", source.display());
-            eprintln!("skipped: pbench.c not found at {}", source.display());
-            return None;
-        }
+        let source = repo_root().join("tools").join("pbench").join("pbench.c");
         let exe = repo_root().join("target").join("broker-e2e").join("pbench");
         std::fs::create_dir_all(exe.parent().expect("dir")).expect("target/broker-e2e");
         let out = Command::new("gcc").args(["-O2", "-pthread", "-o"]).arg(&exe).arg(&source).output().expect("gcc runs");
         assert!(out.status.success(), "building pbench failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        Some(exe)
+        exe
     })
     .clone()
 }
@@ -625,7 +620,7 @@ fn run_pbench(exe: &Path, port: u16, args: &[&str]) -> std::collections::HashMap
 
 #[test]
 fn pbench_loads_lose_nothing() {
-    let Some(exe) = pbench() else { return };
+    let exe = pbench();
     let b = Broker::start(Run::Native, &[]);
     for args in [
         &["redis", "-n", "50000", "-s", "64", "-S", "3"][..],
