@@ -18,14 +18,16 @@
 mod common;
 #[path = "common/rng.rs"]
 mod rng;
+#[path = "common/server.rs"]
+mod server;
 
 use common::{purrc, repo_root, skip_without, CHECK_HEAP};
 use rng::Rng;
+use server::{Run, Server};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -44,126 +46,22 @@ fn broker() -> PathBuf {
     .clone()
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Run {
-    Native,
-    Valgrind,
+/// A running broker (tests/common/server.rs); killed when dropped.
+type Broker = Server;
+
+/// Starts the broker on a free port (`--port 0`) with `args`.
+fn start_broker(run: Run, args: &[&str]) -> Broker {
+    let mut cmd = run.command(&broker(), &["--port", "0"]);
+    cmd.args(args);
+    Server::start(cmd, run.patience())
 }
 
-impl Run {
-    fn patience(self) -> Duration {
-        match self {
-            Run::Native => Duration::from_secs(20),
-            Run::Valgrind => Duration::from_secs(180),
-        }
-    }
-}
-
-/// A running broker; killed when dropped.
-struct Broker {
-    child: Child,
-    port: u16,
-    lines: Receiver<String>,
-    stderr: Option<std::thread::JoinHandle<String>>,
-    patience: Duration,
-}
-
-impl Broker {
-    fn start(run: Run, args: &[&str]) -> Broker {
-        let mut cmd = match run {
-            Run::Native => Command::new(broker()),
-            Run::Valgrind => {
-                let mut cmd = Command::new("valgrind");
-                cmd.args(["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect"]);
-                cmd.arg(broker());
-                cmd
-            }
-        };
-        cmd.args(["--port", "0"]).args(args).env(CHECK_HEAP.0, CHECK_HEAP.1);
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("the broker starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut stderr = child.stderr.take().expect("piped stderr");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        let mut b = Broker { child, port: 0, lines, stderr: Some(stderr), patience: run.patience() };
-        let first = b.line();
-        b.port = first
-            .strip_prefix("listening on ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("expected `listening on PORT`, got {first:?}"));
-        b
-    }
-
-    fn line(&mut self) -> String {
-        match self.lines.recv_timeout(self.patience) {
-            Ok(line) => line,
-            Err(e) => {
-                let _ = self.child.kill();
-                let stderr = self.stderr.take().map(|t| t.join().unwrap_or_default()).unwrap_or_default();
-                panic!("no line from the broker within {:?} ({e}); stderr:\n{stderr}", self.patience)
-            }
-        }
-    }
-
-    fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connects");
-        s.set_read_timeout(Some(self.patience)).expect("read timeout");
-        s.set_write_timeout(Some(self.patience)).expect("write timeout");
-        s
-    }
-
-    /// SIGTERM; it must exit 0 with `stopped after N connections` last and
-    /// nothing on stderr.
-    fn stop(mut self) {
-        let sent = Command::new("sh").arg("-c").arg(format!("kill -TERM {}", self.child.id())).status();
-        assert!(sent.expect("kill runs").success(), "kill -TERM failed");
-        let (status, rest, stderr) = self.wait();
-        assert!(status.success(), "exit {status} after SIGTERM; stdout:\n{}\nstderr:\n{stderr}", rest.join("\n"));
-        assert!(stderr.is_empty(), "stderr:\n{stderr}");
-        let last = rest.last().cloned().unwrap_or_default();
-        assert!(last.starts_with("stopped after "), "the last line; all of them:\n{}", rest.join("\n"));
-    }
-
-    fn wait(&mut self) -> (ExitStatus, Vec<String>, String) {
-        let deadline = Instant::now() + self.patience;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "the broker did not exit within {:?}", self.patience);
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let mut rest = vec![];
-        loop {
-            match self.lines.recv_timeout(self.patience) {
-                Ok(line) => rest.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!("stdout stayed open after the exit"),
-            }
-        }
-        let stderr = self.stderr.take().map(|t| t.join().unwrap_or_default()).unwrap_or_default();
-        (status, rest, stderr)
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// SIGTERM; it must exit 0 with `stopped after N connections` last and
+/// nothing on stderr.
+fn stop(mut b: Broker) {
+    let rest = b.terminate();
+    let last = rest.last().cloned().unwrap_or_default();
+    assert!(last.starts_with("stopped after "), "the last line; all of them:\n{}", rest.join("\n"));
 }
 
 // ---- raw RESP -------------------------------------------------------------------------------
@@ -235,13 +133,13 @@ fn run_session(port: u16, piece: usize, patience: Duration) -> Vec<u8> {
 
 fn session_scenario(run: Run) {
     let (_, expected) = session();
-    let b = Broker::start(run, &[]);
+    let b = start_broker(run, &[]);
     let pieces: &[usize] = if run == Run::Native { &[1 << 20, 1, 7] } else { &[1 << 20] };
     for &piece in pieces {
         let got = run_session(b.port, piece, b.patience);
         assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected), "the session in pieces of {piece} bytes");
     }
-    b.stop();
+    stop(b);
 }
 
 #[test]
@@ -300,7 +198,7 @@ fn broker_refuses_bad_flags() {
 
 #[test]
 fn protocol_errors_close_only_that_connection() {
-    let b = Broker::start(Run::Native, &[]);
+    let b = start_broker(Run::Native, &[]);
     let mut good = b.connect();
     exchange(&mut good, &cmd(&["PING"]), "+PONG\r\n");
     let mut bad = b.connect();
@@ -341,12 +239,12 @@ fn protocol_errors_close_only_that_connection() {
     }
     exchange(&mut good, &cmd(&["QUIT"]), "+OK\r\n");
     expect_closed(&mut good);
-    b.stop();
+    stop(b);
 }
 
 #[test]
 fn max_clients_refuses_with_redis_error() {
-    let b = Broker::start(Run::Native, &["--max-clients", "1"]);
+    let b = start_broker(Run::Native, &["--max-clients", "1"]);
     let mut first = b.connect();
     exchange(&mut first, &cmd(&["PING"]), "+PONG\r\n");
     let mut second = b.connect();
@@ -365,7 +263,7 @@ fn max_clients_refuses_with_redis_error() {
     }
     let rss: u64 = info.split("used_memory_rss:").nth(1).and_then(|r| r.split("\r\n").next()).and_then(|n| n.parse().ok()).expect("used_memory_rss");
     assert!(rss > 1 << 20, "used_memory_rss:{rss}");
-    b.stop();
+    stop(b);
 }
 
 /// Reads one bulk string reply (INFO's).
@@ -385,7 +283,7 @@ fn read_info(s: &mut TcpStream) -> String {
 }
 
 fn blocking_and_pubsub_scenario(run: Run) {
-    let b = Broker::start(run, &["--pubsub-limit", "65536"]);
+    let b = start_broker(run, &["--pubsub-limit", "65536"]);
     let mut a = b.connect();
     let mut c = b.connect();
     // XREADGROUP BLOCK waits, and its later pipelined commands wait too,
@@ -457,7 +355,7 @@ fn blocking_and_pubsub_scenario(run: Run) {
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(slow);
-    b.stop();
+    stop(b);
 }
 
 #[test]
@@ -514,7 +412,7 @@ fn redis_cli_and_redis_benchmark() {
     if skip_without("redis-cli") || skip_without("redis-benchmark") {
         return;
     }
-    let b = Broker::start(Run::Native, &[]);
+    let b = start_broker(Run::Native, &[]);
     // Commands read from stdin, one per line.
     let script = "XADD s 1-0 a 1\nXADD s 2-0 b 2\nXGROUP CREATE s g 0\n\
                   XREADGROUP GROUP g c COUNT 1 STREAMS s >\nXPENDING s g\nXACK s g 1-0\nXLEN s\n\
@@ -539,7 +437,7 @@ fn redis_cli_and_redis_benchmark() {
         tool("redis-benchmark", b.port, &["-q", "-n", "2000", "-c", "5", "-P", p, "XADD", "bench", "*", "d", "x"], "");
     }
     assert_eq!(tool("redis-cli", b.port, &["XLEN", "bench"], ""), "4000\n");
-    b.stop();
+    stop(b);
 }
 
 // ---- redis-py --------------------------------------------------------------------------------
@@ -563,12 +461,12 @@ fn redis_py() -> Option<PathBuf> {
 #[test]
 fn redis_py_with_default_settings() {
     let Some(python) = redis_py() else { return };
-    let b = Broker::start(Run::Native, &[]);
+    let b = start_broker(Run::Native, &[]);
     let script = repo_root().join("tests").join("broker").join("redis_py.py");
     let out = run_python(&python, &script, b.port);
     let expected = std::fs::read_to_string(repo_root().join("tests").join("broker").join("redis_py.expected")).expect("expected");
     assert_eq!(out, expected);
-    b.stop();
+    stop(b);
 }
 
 fn run_python(python: &Path, script: &Path, port: u16) -> String {
@@ -621,7 +519,7 @@ fn run_pbench(exe: &Path, port: u16, args: &[&str]) -> std::collections::HashMap
 #[test]
 fn pbench_loads_lose_nothing() {
     let exe = pbench();
-    let b = Broker::start(Run::Native, &[]);
+    let b = start_broker(Run::Native, &[]);
     for args in [
         &["redis", "-n", "50000", "-s", "64", "-S", "3"][..],
         &["redis", "-n", "5000", "-s", "64", "-S", "1", "-r", "5000"][..],
@@ -633,7 +531,7 @@ fn pbench_loads_lose_nothing() {
             assert_eq!(r["xack_acked"], "50000", "every entry acknowledged once: {r:?}");
         }
     }
-    b.stop();
+    stop(b);
 }
 
 // ---- persistence: --data-dir (examples/broker/STORAGE.md) --------------------------------------
@@ -846,7 +744,7 @@ fn crash_rounds(fsync: &str, rounds: usize) {
     let mut rng = Rng(0x9e3779b97f4a7c15 ^ std::process::id() as u64);
     let mut next = 0;
     for round in 0..rounds {
-        let mut b = Broker::start(Run::Native, &["--data-dir", dir.arg(), "--fsync", fsync]);
+        let mut b = start_broker(Run::Native, &["--data-dir", dir.arg(), "--fsync", fsync]);
         let mut c = Client::new(&b);
         if round == 0 {
             assert_eq!(c.must(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]), Resp::Simple("OK".into()));
@@ -874,9 +772,9 @@ fn crash_rounds(fsync: &str, rounds: usize) {
     }
     eprintln!("{rounds} kills with --fsync {fsync}: {} XADD, {} delivered, {} XACK answered", told.added.len(), told.delivered.len(), told.acked.len());
     assert!(told.added.len() > 100 && !told.acked.is_empty(), "the load ran: {} added, {} acked", told.added.len(), told.acked.len());
-    let b = Broker::start(Run::Native, &["--data-dir", dir.arg(), "--fsync", fsync]);
+    let b = start_broker(Run::Native, &["--data-dir", dir.arg(), "--fsync", fsync]);
     check_recovered(&mut Client::new(&b), &told);
-    b.stop();
+    stop(b);
 }
 
 #[test]
@@ -923,13 +821,13 @@ fn refused_start(args: &[&str]) -> (Option<i32>, String) {
 fn a_flipped_byte_stops_start_up_until_repair() {
     let dir = TempDir::new("bitflip");
     let args = ["--data-dir", dir.arg()];
-    let mut b = Broker::start(Run::Native, &args);
+    let mut b = start_broker(Run::Native, &args);
     let mut c = Client::new(&b);
     for n in 0..100 {
         c.must(&["XADD", "s", &format!("1-{}", n + 1), "n", &n.to_string()]);
     }
     let _ = b.line();
-    b.stop();
+    stop(b);
     let streams = dir.0.join("streams");
     let stream = std::fs::read_dir(&streams).expect("streams/").next().expect("a stream").expect("entry").path();
     let segment = stream.join("00000000000000000000.log");
@@ -943,7 +841,7 @@ fn a_flipped_byte_stops_start_up_until_repair() {
     assert!(stderr.contains(segment.to_str().unwrap()) && stderr.contains("damaged record at offset"), "{stderr}");
     assert!(stderr.contains("--repair"), "{stderr}");
 
-    let b = Broker::start(Run::Native, &["--data-dir", dir.arg(), "--repair"]);
+    let b = start_broker(Run::Native, &["--data-dir", dir.arg(), "--repair"]);
     let mut c = Client::new(&b);
     let kept = c.must(&["XRANGE", "s", "-", "+"]).items();
     assert!(kept.len() > 10 && kept.len() < 100, "entries kept by the repair: {}", kept.len());
@@ -956,7 +854,7 @@ fn a_flipped_byte_stops_start_up_until_repair() {
 #[test]
 fn a_second_broker_on_the_same_directory_exits() {
     let dir = TempDir::new("lock");
-    let first = Broker::start(Run::Native, &["--data-dir", dir.arg()]);
+    let first = start_broker(Run::Native, &["--data-dir", dir.arg()]);
     let (code, stderr) = refused_start(&["--data-dir", dir.arg()]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("is in use by another broker"), "{stderr}");
@@ -1033,7 +931,7 @@ fn every_kind_of_state_survives_a_restart() {
     for (fsync, kill) in [("always", false), ("always", true), ("everysec", true), ("no", true)] {
         let dir = TempDir::new(&format!("restart-{fsync}-{kill}"));
         let args = ["--data-dir", dir.arg(), "--fsync", fsync];
-        let mut b = Broker::start(Run::Native, &args);
+        let mut b = start_broker(Run::Native, &args);
         let mut c = Client::new(&b);
         for command in STATEFUL {
             let reply = c.must(command);
@@ -1051,16 +949,16 @@ fn every_kind_of_state_survives_a_restart() {
         if kill {
             drop(b);
         } else {
-            b.stop();
+            stop(b);
         }
-        let mut b = Broker::start(Run::Native, &args);
+        let mut b = start_broker(Run::Native, &args);
         assert_eq!(b.line(), "recovered 2 streams from ".to_string() + dir.arg(), "s and t (u was deleted)");
         let after = probe(&mut Client::new(&b));
         for (k, (x, y)) in before.iter().zip(&after).enumerate() {
             assert_eq!(x, y, "--fsync {fsync}, kill {kill}: probe {k} before and after the restart");
         }
         assert_eq!(before.len(), after.len());
-        b.stop();
+        stop(b);
     }
 }
 
@@ -1069,7 +967,7 @@ fn every_kind_of_state_survives_a_restart() {
 fn session_with_a_data_directory(run: Run) {
     let (_, expected) = session();
     let dir = TempDir::new(if run == Run::Native { "session" } else { "session-valgrind" });
-    let mut b = Broker::start(run, &["--data-dir", dir.arg()]);
+    let mut b = start_broker(run, &["--data-dir", dir.arg()]);
     let got = run_session(b.port, 1 << 20, b.patience);
     assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected));
     let mut c = Client::new(&b);
@@ -1078,23 +976,22 @@ fn session_with_a_data_directory(run: Run) {
     }
     let _ = b.line();
     stop_keeping_a_log(b, run);
-    let mut b = Broker::start(run, &["--data-dir", dir.arg()]);
+    let mut b = start_broker(run, &["--data-dir", dir.arg()]);
     assert_eq!(Client::new(&b).must(&["XLEN", "s"]), Resp::Int(3));
     let _ = b.line();
     stop_keeping_a_log(b, run);
 }
 
-/// Broker::stop, but under valgrind one report is allowed: the stack of
+/// stop, but under valgrind one report is allowed: the stack of
 /// the runtime's file-sync worker thread (runtime-c/src/file_sync.c),
 /// "possibly lost" because the runtime does not join that thread at exit.
 /// A memory error or a definite leak still fails (valgrind exits 99).
 fn stop_keeping_a_log(mut b: Broker, run: Run) {
     if run == Run::Native {
-        b.stop();
+        stop(b);
         return;
     }
-    let sent = Command::new("sh").arg("-c").arg(format!("kill -TERM {}", b.child.id())).status();
-    assert!(sent.expect("kill runs").success(), "kill -TERM failed");
+    b.signal("TERM");
     let (status, rest, stderr) = b.wait();
     assert!(status.success(), "exit {status} after SIGTERM; stdout:\n{}\nstderr:\n{stderr}", rest.join("\n"));
     let only_the_worker = stderr.matches("possibly lost").count() == 1 && stderr.contains("file_sync.c");
@@ -1149,7 +1046,7 @@ fn a_full_disk_refuses_writes_until_space_returns() {
     std::fs::write(&ballast, vec![0u8; 100 * 1024]).expect("ballast");
     let data = disk.0 .0.join("data");
     let args = ["--data-dir", data.to_str().unwrap()];
-    let mut b = Broker::start(Run::Native, &args);
+    let mut b = start_broker(Run::Native, &args);
     let _ = b.line();
     let mut c = Client::new(&b);
     let value = "v".repeat(20_000);
@@ -1174,7 +1071,7 @@ fn a_full_disk_refuses_writes_until_space_returns() {
     }
     let length = c.must(&["XLEN", "s"]);
     drop(b);
-    let b = Broker::start(Run::Native, &args);
+    let b = start_broker(Run::Native, &args);
     let mut c = Client::new(&b);
     assert_eq!(c.must(&["XLEN", "s"]), length, "the restart finds what the broker had");
     let ids: Vec<String> = c.must(&["XRANGE", "s", "-", "+"]).items().iter().map(|e| e.items()[0].text()).collect();

@@ -15,16 +15,18 @@
 //! server that outlives its test is killed by its guard.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use common::{purrc, repo_root, skip_without, CHECK_HEAP};
+use server::{Run, Server};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 // ---- building -------------------------------------------------------------------------------
 
@@ -53,161 +55,6 @@ fn build(source: &str, out: &str, options: &[&str]) -> PathBuf {
 }
 
 // ---- running --------------------------------------------------------------------------------
-
-/// How a program runs: natively, or under valgrind's memcheck (slower, so
-/// with more patience and smaller loads).
-#[derive(Clone, Copy, PartialEq)]
-enum Run {
-    Native,
-    Valgrind,
-}
-
-impl Run {
-    fn command(self, exe: &Path, args: &[&str]) -> Command {
-        let mut cmd = match self {
-            Run::Native => Command::new(exe),
-            Run::Valgrind => {
-                let mut cmd = Command::new("valgrind");
-                cmd.args(["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect"]);
-                cmd.arg(exe);
-                cmd
-            }
-        };
-        cmd.args(args).env(CHECK_HEAP.0, CHECK_HEAP.1);
-        cmd
-    }
-
-    /// The longest wait for anything: a line, a read, the exit.
-    fn patience(self) -> Duration {
-        match self {
-            Run::Native => Duration::from_secs(20),
-            Run::Valgrind => Duration::from_secs(180),
-        }
-    }
-
-    fn pick(self, native: usize, valgrind: usize) -> usize {
-        if self == Run::Native {
-            native
-        } else {
-            valgrind
-        }
-    }
-}
-
-/// A running server; killed when dropped (so a failing test leaves no
-/// process behind).
-struct Server {
-    child: Child,
-    port: u16,
-    /// Its stdout, line by line, after `listening on PORT`.
-    lines: Receiver<String>,
-    stderr: Option<std::thread::JoinHandle<String>>,
-    patience: Duration,
-}
-
-impl Server {
-    /// Starts `cmd` and reads the port from its first line.
-    fn start(cmd: Command, patience: Duration) -> Server {
-        let mut port = 0;
-        let mut server = Server::start_with(cmd, patience, |first| {
-            port = first
-                .strip_prefix("listening on ")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or_else(|| panic!("expected `listening on PORT`, got {first:?}"));
-        });
-        server.port = port;
-        server
-    }
-
-    /// Starts `cmd` and hands its first line to `first`.
-    fn start_with(mut cmd: Command, patience: Duration, first: impl FnOnce(&str)) -> Server {
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("the server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut stderr = child.stderr.take().expect("piped stderr");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        let mut server = Server { child, port: 0, lines, stderr: Some(stderr), patience };
-        first(&server.line());
-        server
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// The next line of its stdout.
-    fn line(&mut self) -> String {
-        let patience = self.patience;
-        match self.lines.recv_timeout(patience) {
-            Ok(line) => line,
-            Err(e) => panic!("no line from the server within {patience:?} ({e}); stderr:\n{}", self.end_stderr()),
-        }
-    }
-
-    /// Sends signal `name` (the shell's builtin kill: no procps needed).
-    fn signal(&self, name: &str) {
-        let sent = Command::new("sh").arg("-c").arg(format!("kill -{name} {}", self.pid())).status();
-        assert!(sent.expect("kill runs").success(), "kill -{name} failed");
-    }
-
-    /// Waits for the exit; returns the status, the rest of stdout and stderr.
-    fn wait(&mut self) -> (ExitStatus, Vec<String>, String) {
-        let deadline = Instant::now() + self.patience;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "the server did not exit within {:?}", self.patience);
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let mut rest = vec![];
-        loop {
-            match self.lines.recv_timeout(self.patience) {
-                Ok(line) => rest.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!("stdout stayed open after the exit"),
-            }
-        }
-        (status, rest, self.end_stderr())
-    }
-
-    /// Everything on its stderr (it is killed first if still running).
-    fn end_stderr(&mut self) -> String {
-        let _ = self.child.kill();
-        self.stderr.take().map(|t| t.join().unwrap_or_default()).unwrap_or_default()
-    }
-
-    /// Stops it with SIGTERM and checks that it exits 0 with `expected` as
-    /// the last lines of its stdout.
-    fn stop(mut self, expected: &[&str]) {
-        self.signal("TERM");
-        let (status, rest, stderr) = self.wait();
-        assert!(status.success(), "exit {status} after SIGTERM; stdout after the first line:\n{}\nstderr:\n{stderr}", rest.join("\n"));
-        assert!(stderr.is_empty(), "stderr:\n{stderr}");
-        let tail = &rest[rest.len().saturating_sub(expected.len())..];
-        assert_eq!(tail, expected, "the last lines; all of them:\n{}", rest.join("\n"));
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The resident memory of a process, in bytes.
 fn rss(pid: u32) -> u64 {
