@@ -12,12 +12,13 @@
 //! killed when the test ends, however it ends.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use common::{compile_warning_free, purrc, repo_root, skip_without, CHECK_HEAP};
-use std::io::{BufRead, BufReader};
+use server::{Run, Server};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -47,83 +48,34 @@ fn broker() -> &'static PathBuf {
     BROKER.get_or_init(|| build("examples/broker", "broker"))
 }
 
-/// The broker on free ports: `port` is the binary one, `resp` the RESP
-/// one; killed when dropped.
-struct Server {
-    child: Child,
+/// The broker on free ports (tests/common/server.rs): `port` is the
+/// binary one, `resp` the RESP one; killed when dropped.
+struct Broker {
+    server: Server,
     port: u16,
     resp: u16,
 }
 
-impl Server {
-    fn start() -> Server {
-        Server::start_in(Command::new(broker()), Duration::from_secs(20))
-    }
-
-    /// Under valgrind (memcheck: errors and definite leaks fail the exit
-    /// status); stderr is kept for `stop`.
-    fn start_under_valgrind() -> Server {
-        let mut cmd = Command::new("valgrind");
-        cmd.args(["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect"]).arg(broker());
-        Server::start_in(cmd, Duration::from_secs(180))
-    }
-
-    fn start_in(mut cmd: Command, patience: Duration) -> Server {
-        let mut child = cmd
-            .args(["--port", "0", "--binary-port", "0"])
-            .env(CHECK_HEAP.0, CHECK_HEAP.1)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the broker starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let port_after = |prefix: &str| -> u16 {
-            let line = rx.recv_timeout(patience).unwrap_or_else(|e| panic!("no `{prefix}PORT` within {patience:?}: {e}"));
-            line.strip_prefix(prefix).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("expected `{prefix}PORT`, got {line:?}"))
-        };
-        let resp = port_after("listening on ");
-        let port = port_after("binary listening on ");
-        Server { child, port, resp }
+impl Broker {
+    fn start(run: Run) -> Broker {
+        let mut server = Server::start(run.command(broker(), &["--port", "0", "--binary-port", "0"]), run.patience());
+        let line = server.line();
+        let port = line
+            .strip_prefix("binary listening on ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("expected `binary listening on PORT`, got {line:?}"));
+        Broker { resp: server.port, port, server }
     }
 
     /// SIGTERM: the broker must exit 0 with nothing on stderr.
-    fn stop(mut self, patience: Duration) {
-        use std::io::Read;
-        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        assert!(sent.expect("kill runs").success(), "kill -TERM failed");
-        let deadline = std::time::Instant::now() + patience;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(std::time::Instant::now() < deadline, "the broker did not exit within {patience:?}");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let mut stderr = String::new();
-        let _ = self.child.stderr.take().expect("piped stderr").read_to_string(&mut stderr);
-        assert!(status.success() && stderr.is_empty(), "exit {status}; stderr:\n{stderr}");
+    fn stop(mut self) {
+        self.server.terminate();
     }
 
     fn connect(&self, port: u16) -> std::net::TcpStream {
         let s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(20))).expect("read timeout");
+        s.set_read_timeout(Some(self.server.patience)).expect("read timeout");
         s
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -158,7 +110,7 @@ fn expect_result(out: &Output, wanted: &[(&str, &str)]) {
 
 #[test]
 fn appends_reach_the_consumer_group_once_each() {
-    let server = Server::start();
+    let server = Broker::start(Run::Native);
     let out = run_bench(server.port, &["-n", "3000", "-s", "100", "-c", "3", "-d", "8", "--consumers", "2", "--count", "50"]);
     expect_result(
         &out,
@@ -185,17 +137,17 @@ fn binary_clients_under_valgrind() {
     if skip_without("valgrind") {
         return;
     }
-    let server = Server::start_under_valgrind();
+    let server = Broker::start(Run::Valgrind);
     let out = run_bench(server.port, &["-n", "1000", "-c", "2", "--consumers", "2", "--count", "50"]);
     expect_result(&out, &[("produced", "1000"), ("consumed", "1000"), ("lost", "0"), ("dup", "0")]);
     let out = run_bench(server.port, &["--mode", "publish", "-n", "1000", "--consumers", "2"]);
     expect_result(&out, &[("produced", "1000"), ("consumed", "2000"), ("lost", "0"), ("dup", "0")]);
-    server.stop(Duration::from_secs(180));
+    server.stop();
 }
 
 #[test]
 fn publishes_reach_every_subscriber() {
-    let server = Server::start();
+    let server = Broker::start(Run::Native);
     let out = run_bench(server.port, &["--mode", "publish", "-n", "2000", "-c", "2", "-d", "16", "--consumers", "3"]);
     expect_result(
         &out,
@@ -261,7 +213,7 @@ const WELCOME: &[u8] = b"\x00\x00\x00\x0b\x81\x00\x00\x00\x01\x00\x01\x01\x00\x0
 #[test]
 fn bad_input_ends_only_that_connection() {
     use std::io::Write;
-    let server = Server::start();
+    let server = Broker::start(Run::Native);
     let connect = || server.connect(server.port);
     let error = |code: u16, text: &str| {
         let mut body = code.to_be_bytes().to_vec();
@@ -354,7 +306,7 @@ fn bytes32(b: &[u8]) -> Vec<u8> {
 /// binary client and shows the binary port.
 #[test]
 fn both_ports_serve_the_same_streams_and_channels() {
-    let server = Server::start();
+    let server = Broker::start(Run::Native);
     let mut bin = server.connect(server.port);
     let mut resp = server.connect(server.resp);
     let mut xadd = str16("jobs");
