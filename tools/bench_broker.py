@@ -41,7 +41,6 @@ minute. Needs redis-server and redis-benchmark (redis-tools) and gcc.
 import argparse
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, describe_purrc, run, snapshot_purrc, table  # noqa: E402
+from benchlib import ROOT, describe_purrc, free_port, run, snapshot_purrc, table, wait_listening  # noqa: E402
 
 PAYLOAD = "x" * 64
 # name, redis-benchmark arguments after -c/-P, requests at --scale 1 (for -P 16; -P 1 gets a fifth)
@@ -71,22 +70,6 @@ BINARY = [
     ("pub/sub 1->1 msgs/s", ["--mode", "publish", "-s", "64", "-c", "1", "--consumers", "1", "-d", "256"], 1_000_000),
     ("xstream 2 consumers msgs/s", ["--mode", "xadd", "-s", "64", "-c", "1", "--consumers", "2", "--count", "100", "-d", "256"], 500_000),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port):
-    for _ in range(500):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.01)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 class Server:

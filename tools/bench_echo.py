@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, describe_purrc, run, snapshot_purrc, table  # noqa: E402
+from benchlib import ROOT, describe_purrc, free_port, run, snapshot_purrc, table, wait_listening  # noqa: E402
 
 # name, echo_load arguments, round trips at --scale 1
 LOADS = [
@@ -65,12 +65,6 @@ def build(work, peers):
     exe["purr"] = Path(work) / "echo"
     run([snapshot_purrc(work), ROOT / "examples" / "echo", "-O2", "-o", exe["purr"]])
     return exe
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -99,16 +93,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-
-def wait_listening(port):
-    for _ in range(500):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.01)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 def start_servers(exe):

@@ -1,6 +1,7 @@
 """Small helpers shared by the benchmark scripts (no dependencies)."""
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import time
@@ -78,3 +79,21 @@ def describe_purrc():
 def ensure_purrc():
     if not PURRC.exists():
         raise SystemExit(f"{PURRC} not found: run `cargo build --release` in {ROOT} first (or set PURRC)")
+
+
+def free_port():
+    """A TCP port that nothing listens on now (the kernel's pick)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port):
+    """Waits, at most about 5 s, until something accepts on the port."""
+    for _ in range(500):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise SystemExit(f"nothing listens on {port}")
