@@ -49,7 +49,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, describe_purrc, free_port, run, snapshot_purrc, table, wait_listening  # noqa: E402
+from benchlib import ROOT, Server, describe_purrc, free_port, run, snapshot_purrc, table  # noqa: E402
 
 PAYLOAD = "x" * 64
 # name, redis-benchmark arguments after -c/-P, requests at --scale 1 (for -P 16; -P 1 gets a fifth)
@@ -72,35 +72,16 @@ BINARY = [
 ]
 
 
-class Server:
+class RedisServer(Server):
+    """A broker or redis-server: both answer redis-cli."""
+
     def __init__(self, name, cmd, port=None):
-        self.name = name
-        self.proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        if port is None:  # the broker says its port
-            line = self.proc.stdout.readline().decode()
-            m = re.match(r"listening on (\d+)", line)
-            if not m:
-                raise SystemExit(f"{name}: expected `listening on PORT`, got {line!r}")
-            port = int(m[1])
-            if "--binary-port" in [str(c) for c in cmd]:
-                line = self.proc.stdout.readline().decode()
-                m = re.match(r"binary listening on (\d+)", line)
-                if not m:
-                    raise SystemExit(f"{name}: expected `binary listening on PORT`, got {line!r}")
-                self.binary_port = int(m[1])
-        self.port = port
-        wait_listening(port)
+        super().__init__(name, cmd, port)
+        if "--binary-port" in [str(c) for c in cmd]:
+            self.binary_port = self.said_port("binary listening on ")
 
     def flush(self):
         run(["redis-cli", "-p", str(self.port), "FLUSHALL"])
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def build(work, peers):
@@ -184,9 +165,9 @@ def measure_durable(exe, work, runs, scale, results):
         broker_dir = Path(work) / f"broker-{policy}"
         redis_dir.mkdir()
         servers = [
-            Server("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+            RedisServer("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
                              "--appendfsync", policy, "--dir", redis_dir], port),
-            Server("broker", [exe["broker"], "--port", "0", "--data-dir", broker_dir, "--fsync", policy]),
+            RedisServer("broker", [exe["broker"], "--port", "0", "--data-dir", broker_dir, "--fsync", policy]),
         ]
         try:
             for r in range(runs):
@@ -227,9 +208,9 @@ def main():
             return
         port = free_port()
         servers = [
-            Server("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            RedisServer("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", work], port),
-            Server("broker", [exe["broker"], "--port", "0", "--binary-port", "0"]),
+            RedisServer("broker", [exe["broker"], "--port", "0", "--binary-port", "0"]),
         ]
         try:
             for r in range(args.runs):

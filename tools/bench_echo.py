@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, describe_purrc, free_port, run, snapshot_purrc, table, wait_listening  # noqa: E402
+from benchlib import ROOT, Server, describe_purrc, free_port, run, snapshot_purrc, table  # noqa: E402
 
 # name, echo_load arguments, round trips at --scale 1
 LOADS = [
@@ -65,34 +65,6 @@ def build(work, peers):
     exe["purr"] = Path(work) / "echo"
     run([snapshot_purrc(work), ROOT / "examples" / "echo", "-O2", "-o", exe["purr"]])
     return exe
-
-
-class Server:
-    """A server process; `port` is where it listens."""
-
-    def __init__(self, name, cmd, port=None):
-        self.name = name
-        self.proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        if port is None:  # the Purr server says its port
-            line = self.proc.stdout.readline().decode()
-            m = re.match(r"listening on (\d+)", line)
-            if not m:
-                raise SystemExit(f"{name}: expected `listening on PORT`, got {line!r}")
-            port = int(m[1])
-        self.port = port
-        wait_listening(port)
-
-    def rss(self):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            return int(re.search(r"VmRSS:\s+(\d+) kB", f.read())[1]) * 1024
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def start_servers(exe):

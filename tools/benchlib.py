@@ -1,5 +1,6 @@
 """Small helpers shared by the benchmark scripts (no dependencies)."""
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -97,3 +98,36 @@ def wait_listening(port):
         except OSError:
             time.sleep(0.01)
     raise SystemExit(f"nothing listens on {port}")
+
+
+class Server:
+    """A server process for a benchmark; `port` is where it listens. A
+    server started without a port (`--port 0`) says it on its first line,
+    `listening on PORT`."""
+
+    def __init__(self, name, cmd, port=None):
+        self.name = name
+        self.proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.port = self.said_port("listening on ") if port is None else port
+        wait_listening(self.port)
+
+    def said_port(self, prefix):
+        """The port on the server's next line, `PREFIX PORT`."""
+        line = self.proc.stdout.readline().decode()
+        m = re.match(re.escape(prefix) + r"(\d+)", line)
+        if not m:
+            raise SystemExit(f"{self.name}: expected `{prefix}PORT`, got {line!r}")
+        return int(m[1])
+
+    def rss(self):
+        """Its resident memory in bytes."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(re.search(r"VmRSS:\s+(\d+) kB", f.read())[1]) * 1024
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
