@@ -262,6 +262,19 @@ static void start_after_turn(purr__file *f) {
     purr__loop_post(start_later, f);
 }
 
+/* Serves the calls waiting on f, none running: a failed sync answers them
+ * at once (it is sticky); otherwise the next fdatasync starts — at once
+ * under det, after the loop's turn on the event loop (so that the callers
+ * answered in this turn can append and join it). */
+static void serve_waiting(purr__file *f) {
+    if (f->sync_error != 0)
+        answer(f, &f->waiting);
+    else if (purr__sched == &purr__sched_det)
+        start(f);
+    else
+        start_after_turn(f);
+}
+
 /* The fdatasync of f->job has run (inline, or on the worker). No other
  * fdatasync of f starts after a failure, so an error here is the first. */
 static void sync_done(purr__file *f) {
@@ -271,15 +284,8 @@ static void sync_done(purr__file *f) {
     else
         f->durable = f->sync_upto;
     answer(f, &f->running);
-    if (f->waiting.len > 0) {
-        /* Under det only when seeded: calls wait for a delayed answer. */
-        if (f->sync_error != 0)
-            answer(f, &f->waiting);
-        else if (purr__sched == &purr__sched_det)
-            start(f);
-        else
-            start_after_turn(f);
-    }
+    /* Under det only when seeded: calls wait for a delayed answer. */
+    if (f->waiting.len > 0) serve_waiting(f);
     if (f->closing && !f->syncing) purr__file_release(f);
 }
 
@@ -299,10 +305,5 @@ void purr_file_sync(int64_t id) {
     }
     join_group(&f->waiting, &caller->pub);
     if (f->syncing) return; /* the next fdatasync of f answers it */
-    if (f->sync_error != 0)
-        answer(f, &f->waiting);
-    else if (purr__sched == &purr__sched_det)
-        start(f);
-    else
-        start_after_turn(f);
+    serve_waiting(f);
 }
