@@ -188,6 +188,9 @@ fn broker_refuses_bad_flags() {
         (&["--binary-port", "-1"][..], "broker: --binary-port -1: not a port (0 to 65535)"),
         (&["--bogus"][..], "broker: unknown flag --bogus"),
         (&["--max-clients"][..], "broker: --max-clients needs a value"),
+        (&["--data-dir", "/nonexistent", "--retain-bytes", "-1"][..], "broker: --retain-bytes -1: 0 (keep everything) or more"),
+        (&["--data-dir", "/nonexistent", "--retain-ms", "soon"][..], "broker: --retain-ms soon: not a number"),
+        (&["--retain-acked"][..], "broker: --retain-bytes, --retain-ms and --retain-acked need --data-dir"),
     ] {
         let out = Command::new(broker()).args(args).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -1079,4 +1082,152 @@ fn a_full_disk_refuses_writes_until_space_returns() {
         assert!(ids.contains(id), "the answered XADD {id} after the restart");
     }
     drop(b);
+}
+
+// ---- retention: segments deleted (STORAGE.md, "Retention") -------------------------------------
+
+/// The segment files of a stream's log, in order.
+fn segment_files(data: &TempDir, key: &str) -> Vec<String> {
+    let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+    let log = data.0.join("streams").join(format!("k{hex}"));
+    let mut names: Vec<String> = std::fs::read_dir(&log)
+        .unwrap_or_else(|e| panic!("{}: {e}", log.display()))
+        .map(|e| e.expect("a directory entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".log"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The bytes of a stream's segments.
+fn log_bytes(data: &TempDir, key: &str) -> u64 {
+    let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+    let log = data.0.join("streams").join(format!("k{hex}"));
+    segment_files(data, key).iter().map(|n| std::fs::metadata(log.join(n)).expect("a segment").len()).sum()
+}
+
+/// Everything about the streams' state but idle times.
+fn state_of(c: &mut Client, keys: &[&str]) -> Vec<Resp> {
+    let mut out = vec![];
+    for key in keys {
+        out.push(c.must(&["XRANGE", key, "-", "+"]));
+        out.push(c.must(&["XLEN", key]));
+        out.push(Resp::Array(Some(c.must(&["XINFO", "STREAM", key]).items().into_iter().take(18).collect())));
+        out.push(c.must(&["XINFO", "GROUPS", key]));
+    }
+    out
+}
+
+/// XINFO STREAM's field `name`.
+fn stream_info(c: &mut Client, key: &str, name: &str) -> Resp {
+    let info = c.must(&["XINFO", "STREAM", key]).items();
+    let at = info.iter().position(|f| *f == Resp::Bulk(Some(name.into()))).unwrap_or_else(|| panic!("{name} in XINFO STREAM"));
+    info[at + 1].clone()
+}
+
+/// Restarts the broker (after SIGTERM, or kill -9 when `kill`) and checks
+/// that it shows the same state and keeps the same segments.
+fn restart_shows_the_same(b: Broker, kill: bool, args: &[&str], dir: &TempDir, keys: &[&str]) {
+    let mut c = Client::new(&b);
+    let before = state_of(&mut c, keys);
+    let files: Vec<Vec<String>> = keys.iter().map(|k| segment_files(dir, k)).collect();
+    if kill {
+        drop(b);
+    } else {
+        stop(b);
+    }
+    let b = start_broker(Run::Native, args);
+    let after = state_of(&mut Client::new(&b), keys);
+    for (k, (x, y)) in before.iter().zip(&after).enumerate() {
+        assert_eq!(x, y, "kill {kill}: state {k} before and after the restart");
+    }
+    assert_eq!(before.len(), after.len());
+    assert_eq!(files, keys.iter().map(|k| segment_files(dir, k)).collect::<Vec<_>>(), "the same segments after the restart");
+    stop(b);
+}
+
+/// --retain-bytes and MAXLEN delete the segments they empty: the logs
+/// stay small on disk however much is written, and a restart (after
+/// SIGTERM or kill -9) shows the same streams.
+#[test]
+fn retention_by_size_and_maxlen_delete_old_segments() {
+    for kill in [false, true] {
+        let dir = TempDir::new(&format!("retain-bytes-{kill}"));
+        let args = ["--data-dir", dir.arg(), "--fsync", "no", "--segment-bytes", "4096", "--retain-bytes", "16384"];
+        let b = start_broker(Run::Native, &args);
+        let mut c = Client::new(&b);
+        let value = "v".repeat(100);
+        for n in 1..=2000 {
+            let id = format!("{n}-1");
+            assert_eq!(c.must(&["XADD", "s", &id, "f", &value]), Resp::Bulk(Some(id.clone())));
+            assert_eq!(c.must(&["XADD", "m", "MAXLEN", "10", &id, "f", &value]), Resp::Bulk(Some(id.clone())));
+        }
+        // s: three sealed segments of 4 KiB and the current one fit in 16
+        // KiB (138 bytes an entry); the oldest entries went with their segments.
+        assert_eq!(c.must(&["XLEN", "s"]), Resp::Int(111));
+        assert_eq!(stream_info(&mut c, "s", "entries-added"), Resp::Int(2000));
+        assert_eq!(stream_info(&mut c, "s", "recorded-first-entry-id"), Resp::Bulk(Some("1890-1".into())));
+        assert_eq!(segment_files(&dir, "s").len(), 4, "{:?}", segment_files(&dir, "s"));
+        assert!(log_bytes(&dir, "s") <= 16384, "{} bytes", log_bytes(&dir, "s"));
+        // m: the last ten entries, in the current segment and at most one before.
+        assert_eq!(c.must(&["XLEN", "m"]), Resp::Int(10));
+        assert!(segment_files(&dir, "m").len() <= 2, "{:?}", segment_files(&dir, "m"));
+        restart_shows_the_same(b, kill, &args, &dir, &["s", "m"]);
+    }
+}
+
+/// Waits (bounded) until `key` holds `n` entries.
+fn wait_for_length(c: &mut Client, key: &str, n: i64) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.must(&["XLEN", key]) != Resp::Int(n) {
+        assert!(Instant::now() < deadline, "{key} did not come down to {n} entries: {:?}", c.must(&["XLEN", key]));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// --retain-ms trims entries older than the limit on the owner's timer;
+/// with --retain-acked a queue's acknowledged entries go at its next
+/// roll, and the entries a group still needs stay. A restart shows the same.
+#[test]
+fn retention_by_age_and_acknowledgement_delete_old_segments() {
+    for kill in [false, true] {
+        let dir = TempDir::new(&format!("retain-ms-{kill}"));
+        let args = ["--data-dir", dir.arg(), "--fsync", "no", "--segment-bytes", "4096", "--retain-ms", "60000", "--retain-acked"];
+        let b = start_broker(Run::Native, &args);
+        let mut c = Client::new(&b);
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis() as u64;
+        let value = "v".repeat(100);
+        // 300 entries ten minutes old, then 200 of now.
+        for n in 0..300 {
+            c.must(&["XADD", "old", &format!("{}-1", now - 600_000 + n), "f", &value]);
+        }
+        for _ in 0..200 {
+            c.must(&["XADD", "old", "*", "f", &value]);
+        }
+        wait_for_length(&mut c, "old", 200);
+        assert_eq!(stream_info(&mut c, "old", "entries-added"), Resp::Int(500));
+        assert_eq!(segment_files(&dir, "old").len(), 8, "{:?}", segment_files(&dir, "old"));
+        // A queue: 300 entries read and acknowledged, then 100 not read yet,
+        // which stay however many segments go.
+        assert_eq!(c.must(&["XGROUP", "CREATE", "q", "g", "$", "MKSTREAM"]), Resp::Simple("OK".into()));
+        for _ in 0..300 {
+            c.must(&["XADD", "q", "*", "f", &value]);
+        }
+        let read = c.must(&["XREADGROUP", "GROUP", "g", "c", "COUNT", "300", "STREAMS", "q", ">"]);
+        let ids: Vec<String> = read.items()[0].items()[1].items().iter().map(|e| e.items()[0].text()).collect();
+        assert_eq!(ids.len(), 300);
+        let mut ack = vec!["XACK", "q", "g"];
+        ack.extend(ids.iter().map(String::as_str));
+        assert_eq!(c.must(&ack), Resp::Int(300));
+        // The XACK record (300 IDs) filled a segment: the retention pass after
+        // the roll trimmed what every group had acknowledged.
+        assert_eq!(c.must(&["XLEN", "q"]), Resp::Int(0));
+        for _ in 0..100 {
+            c.must(&["XADD", "q", "*", "f", &value]);
+        }
+        assert_eq!(c.must(&["XLEN", "q"]), Resp::Int(100));
+        assert_eq!(stream_info(&mut c, "q", "entries-added"), Resp::Int(400));
+        assert_eq!(segment_files(&dir, "q").len(), 4, "{:?}", segment_files(&dir, "q"));
+        restart_shows_the_same(b, kill, &args, &dir, &["old", "q"]);
+    }
 }
