@@ -25,7 +25,9 @@
  * in the order queued. It starts with the first sync on the event loop,
  * with every signal blocked (so signal.c's handler runs only on the
  * scheduler thread), and purr_sched_shutdown stops it once its queue is
- * done, and joins it. Each call holds an I/O reference (scheduler.h) until
+ * done, and joins it; a program that ends with exit() instead (os.exit:
+ * a server's last handler) stops and joins it from an atexit handler, so
+ * that no thread outlives the program's end. Each call holds an I/O reference (scheduler.h) until
  * its Synced is sent, so the program runs until every sync is answered. A
  * file closed (or whose owner ends) while syncing keeps its descriptor
  * until its fdatasyncs finish (file.c).
@@ -93,6 +95,7 @@ static struct {
 } worker = {.lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER, .idle = PTHREAD_COND_INITIALIZER};
 
 static void job_back(void *ctx);
+static void stop_worker(void);
 
 static void *worker_main(void *arg) {
     (void)arg;
@@ -127,6 +130,24 @@ static void start_worker(void) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (err != 0) purr__fatal("starting the file sync thread: %s", strerror(err));
     worker.started = true;
+    static bool stopped_at_exit;
+    if (!stopped_at_exit) atexit(stop_worker);
+    stopped_at_exit = true;
+}
+
+/* Lets the worker finish the fdatasyncs queued and joins it. At exit()
+ * their results are posted to a loop that no longer runs: nothing waits
+ * for them. exit() is called on the scheduler thread outside queue_job, so
+ * the lock is free. */
+static void stop_worker(void) {
+    if (!worker.started) return;
+    pthread_mutex_lock(&worker.lock);
+    worker.stop = true;
+    pthread_cond_signal(&worker.work);
+    pthread_mutex_unlock(&worker.lock);
+    pthread_join(worker.thread, NULL);
+    worker.stop = false;
+    worker.started = false;
 }
 
 static void queue_job(purr__sync_job *j) {
@@ -174,14 +195,7 @@ void purr__file_sync_shutdown(void) {
         pthread_mutex_unlock(&worker.lock);
         purr__posts_ready(NULL, 0);
     }
-    if (!worker.started) return;
-    pthread_mutex_lock(&worker.lock);
-    worker.stop = true;
-    pthread_cond_signal(&worker.work);
-    pthread_mutex_unlock(&worker.lock);
-    pthread_join(worker.thread, NULL);
-    worker.stop = false;
-    worker.started = false;
+    stop_worker();
 }
 
 /* ---------- groups and answers (scheduler thread) ---------- */
