@@ -23,7 +23,18 @@ deleted at each roll), which should restart as fast as 1M: restart time
 follows what is live, not the history. The page cache is warm (each log was
 just written, and read once before the timed runs).
 
+Then the same through the real server (examples/broker, purrc -O2), as a
+user runs it: `broker --data-dir D --fsync no --segment-bytes 16 MiB`,
+with `--retain-bytes` (default 64 MiB) or without, redis-benchmark XADD
+of 64 B (-c 1 -P 100) N times, SIGTERM, then --runs restarts timed from
+the process's start to its `listening on` line (the streams are
+recovered before the port opens), with the entries live (XLEN) and the
+segments left. 10M entries are written through the server only with
+retention: without it the broker would hold 10M entries in memory (the
+log-only runs above measure that replay).
+
     python3 tools/bench_log.py [--runs 3] [--dir /tmp] [--sizes 1000000,10000000] [--keep 1000000]
+                               [--server-sizes 1000000,10000000] [--retain-bytes 67108864]
 """
 import argparse
 import re
@@ -37,7 +48,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, describe_purrc, run, run_measured, snapshot_purrc, table  # noqa: E402
+from benchlib import ROOT, Server, describe_purrc, run, run_measured, snapshot_purrc, table  # noqa: E402
 
 RESULT = re.compile(r"replay entries=(\d+) live=(\d+) changes=(\d+) segments=(\d+) bytes=(\d+) open_ms=(\d+) rebuild_ms=(\d+)")
 
@@ -48,6 +59,62 @@ def build(work):
     sources = [ROOT / "tools" / "bench" / "log_replay" / "main.pu"] + [broker / f for f in ["resp.pu", "stream.pu", "record.pu", "log.pu"]]
     run([snapshot_purrc(work), *sources, "-O2", "-o", exe])
     return exe
+
+
+def build_broker(work):
+    exe = Path(work) / "broker"
+    run([snapshot_purrc(work), ROOT / "examples" / "broker", "-O2", "-o", exe])
+    return exe
+
+
+SERVER_SEGMENT = 16 << 20
+
+
+def server_restarts(exe, base, n, retain, runs):
+    """n XADDs through the broker (with --retain-bytes retain, 0: none),
+    then `runs` restarts: their median time to `listening on`, the
+    entries live, the segments and bytes left, the RSS after the restart."""
+    data = Path(base) / f"server_{n}_{retain}"
+    shutil.rmtree(data, ignore_errors=True)
+    cmd = [exe, "--port", "0", "--data-dir", data, "--fsync", "no", "--segment-bytes", SERVER_SEGMENT]
+    cmd += ["--retain-bytes", retain] if retain else []
+    server = Server("broker", cmd)
+    t0 = time.perf_counter()
+    run(["redis-benchmark", "-p", server.port, "-c", "1", "-P", "100", "-n", n, "-q", "XADD", "s", "*", "f", "v" * 64])
+    written = time.perf_counter() - t0
+    server.stop()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        server = Server("broker", cmd)
+        times.append(time.perf_counter() - t0)
+        live = int(run(["redis-cli", "-p", server.port, "XLEN", "s"], stdout=subprocess.PIPE).stdout)
+        rss = server.rss()
+        server.stop()
+    segments = [p.stat().st_size for p in (data / "streams").glob("k*/*.log")]
+    shutil.rmtree(data, ignore_errors=True)
+    return {
+        "written_s": written, "restart_s": statistics.median(times), "range": (min(times), max(times)), "live": live,
+        "segments": len(segments), "bytes": sum(segments), "rss": rss,
+    }
+
+
+def server_table(exe, base, sizes, retain, runs):
+    cases = [(n, retain) for n in sizes] + [(min(sizes), 0)]
+    rows = []
+    for n, r in cases:
+        m = server_restarts(exe, base, n, r, runs)
+        rows.append([
+            f"{n:,}" + (f", --retain-bytes {r >> 20} MiB" if r else ", no retention"),
+            f"{m['written_s']:.1f}",
+            f"{m['live']:,}",
+            f"{m['segments']}",
+            f"{m['bytes'] / 2**20:,.0f}",
+            f"{m['restart_s']:.2f} ({m['range'][0]:.2f}-{m['range'][1]:.2f})",
+            f"{m['rss'] / 2**20:,.0f}",
+        ])
+        print(f"done: {rows[-1][0]} through the server", file=sys.stderr)
+    return table(rows, ["XADDs through the server", "write s", "live", "segments", "MiB", "restart s (min-max)", "RSS MiB"])
 
 
 def children_cpu():
@@ -95,11 +162,14 @@ def main():
     ap.add_argument("--dir", default=tempfile.gettempdir(), help="where the logs are written (needs about 1.2 GB for 10M entries)")
     ap.add_argument("--sizes", default="1000000,10000000")
     ap.add_argument("--keep", type=int, default=1000000, help="the MAXLEN of the retention run, 0 to skip it")
+    ap.add_argument("--server-sizes", default="1000000,10000000", help="XADDs through the real server, \"\" to skip")
+    ap.add_argument("--retain-bytes", type=int, default=64 << 20, help="the server's --retain-bytes")
     args = ap.parse_args()
     print(describe_purrc())
     sizes = [int(s) for s in args.sizes.split(",")]
-    cases = [(n, 0) for n in sizes] + ([(max(sizes), args.keep)] if args.keep else [])
-    rows = []
+    cases = [(n, 0) for n in sizes if n > 0] + ([(max(sizes), args.keep)] if args.keep else [])
+    server_sizes = [int(s) for s in args.server_sizes.split(",") if s]
+    rows, through_server = [], ""
     with tempfile.TemporaryDirectory() as work:
         exe = build(work)
         base = Path(tempfile.mkdtemp(prefix="purr_bench_log_", dir=args.dir))
@@ -121,9 +191,14 @@ def main():
                     f"{r['peak'] / 2**20:,.0f}",
                 ])
                 print(f"done: {rows[-1][0]} (written in {r['write_s']:.1f} s)", file=sys.stderr)
+            if server_sizes:
+                through_server = server_table(build_broker(work), base, server_sizes, args.retain_bytes, args.runs)
         finally:
             shutil.rmtree(base, ignore_errors=True)
-    print(table(rows, ["history", "entries read", "live", "segments", "MiB", "open ms (min-max)", "entries/s", "rebuild ms", "restart s", "CPU s", "entries/CPU s", "peak MiB"]))
+    if rows:
+        print(table(rows, ["history", "entries read", "live", "segments", "MiB", "open ms (min-max)", "entries/s", "rebuild ms", "restart s", "CPU s", "entries/CPU s", "peak MiB"]))
+    if through_server:
+        print(through_server)
 
 
 if __name__ == "__main__":
