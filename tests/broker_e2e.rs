@@ -657,11 +657,16 @@ struct Told {
     acked: Vec<String>,                // XACK answered 1
 }
 
-/// Adds entries one at a time until the connection breaks.
-fn produce(mut c: Client, first: u64) -> Vec<(String, u64)> {
+/// Adds entries one at a time (with the trim options `trim`) until the
+/// connection breaks.
+fn produce(mut c: Client, first: u64, trim: &[&str]) -> Vec<(String, u64)> {
     let mut added = vec![];
     for n in first.. {
-        match c.call(&["XADD", "s", "*", "n", &n.to_string()]) {
+        let n_text = n.to_string();
+        let mut xadd = vec!["XADD", "s"];
+        xadd.extend_from_slice(trim);
+        xadd.extend_from_slice(&["*", "n", &n_text]);
+        match c.call(&xadd) {
             Some(Resp::Bulk(Some(id))) => added.push((id, n)),
             Some(other) => panic!("XADD answered {other:?}"),
             None => break,
@@ -759,7 +764,7 @@ fn crash_rounds(fsync: &str, rounds: usize) {
         let pid = b.child.id().to_string();
         let (producer, consumer) = (Client::new(&b), Client::new(&b));
         let (added, consumed) = std::thread::scope(|scope| {
-            let producer = scope.spawn(|| produce(producer, next));
+            let producer = scope.spawn(|| produce(producer, next, &[]));
             let consumer = scope.spawn(|| consume(consumer));
             std::thread::sleep(Duration::from_millis(100 + rng.below(400) as u64));
             let killed = Command::new("kill").args(["-9", &pid]).status();
@@ -1214,4 +1219,62 @@ fn retention_by_age_and_acknowledgement_delete_old_segments() {
         assert_eq!(segment_files(&dir, "q").len(), 4, "{:?}", segment_files(&dir, "q"));
         restart_shows_the_same(b, kill, &args, &dir, &["old", "q"]);
     }
+}
+
+/// Checks the stream after a restart against the XADDs answered before
+/// the kills, all with MAXLEN `keep`: the newest `keep` entries (or all),
+/// in order, and every answered XADD from the first of them on.
+fn check_capped(c: &mut Client, answered: &[(String, u64)], keep: usize) {
+    let range = c.must(&["XRANGE", "s", "-", "+"]).items();
+    let kept: Vec<(String, u64)> = range.iter().map(|e| (e.items()[0].text(), e.items()[1].items()[1].text().parse().expect("n"))).collect();
+    assert_eq!(kept.len(), answered.len().min(keep), "MAXLEN {keep} after {} answered XADDs", answered.len());
+    for w in kept.windows(2) {
+        assert!(id_key(&w[0].0) < id_key(&w[1].0) && w[0].1 < w[1].1, "out of order: {w:?}");
+    }
+    let first = id_key(&kept[0].0);
+    for a in answered.iter().filter(|a| id_key(&a.0) >= first) {
+        assert!(kept.contains(a), "the answered XADD {a:?} after the restart");
+    }
+}
+
+/// kill -9 at random moments while XADD MAXLEN empties 4 KiB segments and
+/// they are deleted: every start-up recovers, the stream is the newest
+/// entries in order, nothing answered within them is lost, and the old
+/// segments are gone from the disk.
+#[test]
+fn kill_9_while_trimmed_segments_are_deleted() {
+    const KEEP: usize = 500;
+    let dir = TempDir::new("crash-maxlen");
+    let args = ["--data-dir", dir.arg(), "--segment-bytes", "4096"];
+    let keep = KEEP.to_string();
+    let mut answered: Vec<(String, u64)> = vec![];
+    let mut rng = Rng(0x51ed27 ^ std::process::id() as u64);
+    let mut next = 0;
+    for round in 0..4 {
+        let mut b = start_broker(Run::Native, &args);
+        let recovered = b.line();
+        assert!(recovered.starts_with("recovered "), "{recovered}");
+        if round > 0 {
+            check_capped(&mut Client::new(&b), &answered, KEEP);
+        }
+        let pid = b.child.id().to_string();
+        let producer = Client::new(&b);
+        let added = std::thread::scope(|scope| {
+            let producer = scope.spawn(|| produce(producer, next, &["MAXLEN", &keep]));
+            std::thread::sleep(Duration::from_millis(200 + rng.below(400) as u64));
+            let killed = Command::new("kill").args(["-9", &pid]).status();
+            assert!(killed.expect("kill runs").success(), "kill -9 failed");
+            producer.join().expect("producer")
+        });
+        let _ = b.child.wait();
+        next += added.len() as u64 + 1;
+        answered.extend(added);
+    }
+    assert!(answered.len() > 4 * KEEP, "the load ran: {} XADDs answered", answered.len());
+    let b = start_broker(Run::Native, &args);
+    check_capped(&mut Client::new(&b), &answered, KEEP);
+    let files = segment_files(&dir, "s");
+    eprintln!("4 kills under XADD MAXLEN {KEEP}: {} XADDs answered, {} segments left", answered.len(), files.len());
+    assert!(files[0] != "00000000000000000000.log" && files.len() < 20, "the old segments went: {files:?}");
+    stop(b);
 }
