@@ -330,11 +330,35 @@ static inline void purr_bytes_release(purr_bytes *b) {
 purr_bytes *purr_bytes_new(int64_t n, const purr_loc *loc); /* n zero bytes; n < 0 panics */
 purr_bytes *purr_bytes_from(const uint8_t *data, int64_t len);
 void purr_bytes_make_unique(purr_bytes **b);
-uint8_t purr_bytes_get(const purr_bytes *b, int64_t i, const purr_loc *loc);
-void purr_bytes_set(purr_bytes **b, int64_t i, uint8_t v, const purr_loc *loc);
+/* Makes *b a buffer only it holds with room for `extra` more bytes (the
+ * slow path of the inline functions below). */
+void purr_bytes__reserve(purr_bytes **b, int64_t extra);
+PURR_NORETURN void purr_bytes__bounds(const purr_bytes *b, int64_t i, const purr_loc *loc);
+/* Whether a write to *b may go in place: a buffer only this value holds.
+ * Indexing and pushing are inline, as for lists: parsers and encoders
+ * do them a byte at a time, and a call per byte cost more than the work. */
+static inline bool purr_bytes__writable(const purr_bytes *b) { return b->rc == 1 && b->base == NULL; }
+static inline uint8_t purr_bytes_get(const purr_bytes *b, int64_t i, const purr_loc *loc) {
+    if (PURR_UNLIKELY((uint64_t)i >= (uint64_t)b->len)) purr_bytes__bounds(b, i, loc);
+    return b->data[i];
+}
 /* Pointer to byte i after making *b unique (for compound assignment). */
-uint8_t *purr_bytes_at_mut(purr_bytes **b, int64_t i, const purr_loc *loc);
-void purr_bytes_push(purr_bytes **b, uint8_t v);
+static inline uint8_t *purr_bytes_at_mut(purr_bytes **b, int64_t i, const purr_loc *loc) {
+    if (PURR_UNLIKELY((uint64_t)i >= (uint64_t)(*b)->len)) purr_bytes__bounds(*b, i, loc);
+    if (PURR_UNLIKELY(!purr_bytes__writable(*b))) purr_bytes__reserve(b, 0);
+    return &(*b)->data[i];
+}
+static inline void purr_bytes_set(purr_bytes **b, int64_t i, uint8_t v, const purr_loc *loc) {
+    *purr_bytes_at_mut(b, i, loc) = v;
+}
+static inline void purr_bytes_push(purr_bytes **b, uint8_t v) {
+    purr_bytes *p = *b;
+    if (PURR_UNLIKELY(!purr_bytes__writable(p) || p->len == p->cap)) {
+        purr_bytes__reserve(b, 1);
+        p = *b;
+    }
+    p->data[p->len++] = v;
+}
 void purr_bytes_append(purr_bytes **b, const purr_bytes *other);
 /* Bytes [start, end) of b: a view sharing b's buffer (O(1)), or a copy when
  * the range is short (docs/language.md, Bytes). */
