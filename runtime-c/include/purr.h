@@ -237,9 +237,13 @@ typedef struct purr_str {
 } purr_str;
 
 /* Declares an immortal string literal object `name` holding text `lit`. The
- * generated code takes its address with PURR_STR_LIT_REF. */
-#define PURR_STR_LIT(name, lit)                                              \
-    static struct { int64_t rc; int64_t len; char data[sizeof(lit)]; } name = \
+ * generated code takes its address with PURR_STR_LIT_REF. It is const
+ * (nothing writes an immortal object: retain and release skip rc < 0), so
+ * the C compiler knows its length and text: a comparison with a literal,
+ * as a `match` on strings makes one per arm, is a length test and a few
+ * inline loads, not a call to memcmp. */
+#define PURR_STR_LIT(name, lit)                                                    \
+    static const struct { int64_t rc; int64_t len; char data[sizeof(lit)]; } name = \
         { -1, (int64_t)sizeof(lit) - 1, lit }
 #define PURR_STR_LIT_REF(name) ((purr_str *)(void *)&(name))
 
@@ -253,7 +257,9 @@ purr_str *purr_str_empty(void);                       /* owned "" */
 purr_str *purr_str_from(const char *data, int64_t len); /* owned copy */
 purr_str *purr_str_from_cstr(const char *cstr);
 purr_str *purr_str_concat(const purr_str *a, const purr_str *b);
-bool purr_str_eq(const purr_str *a, const purr_str *b);
+static inline bool purr_str_eq(const purr_str *a, const purr_str *b) {
+    return a == b || (a->len == b->len && memcmp(a->data, b->data, (size_t)a->len) == 0);
+}
 int purr_str_cmp(const purr_str *a, const purr_str *b); /* bytewise */
 uint64_t purr_str_hash(const purr_str *s);
 /* substr(s, start, end): bytes [start, end); panics unless 0 <= start <= end <= len. */
