@@ -17,13 +17,17 @@
  *
  * A buffer made with at most INLINE_MAX bytes of room keeps them in the
  * same allocation as its header, right after it (data == the bytes after
- * the struct): one malloc instead of two for the small values programs
- * make by the million (fields sliced out of a request or a log record).
+ * the struct): one allocation instead of two for the small values programs
+ * make by the million (fields sliced out of a request or a log record,
+ * replies, a stream entry's encoded fields). INLINE_MAX makes the whole
+ * block at most the allocator's largest small block (rc.c), so it comes
+ * from a size class: a 64-byte value's stream entry (82 bytes) takes one
+ * 128-byte block instead of a 48-byte header and a 96-byte buffer.
  * Such a buffer never reallocates its data; growing it past its room
  * copies it into a new buffer, as a shared one is. */
 #include "internal.h"
 
-enum { VIEW_MIN = 64, INLINE_MAX = 64 };
+enum { VIEW_MIN = 64, INLINE_MAX = 256 - sizeof(purr_bytes) };
 
 static bool is_inline(const purr_bytes *b) { return b->data == (const uint8_t *)(b + 1); }
 
