@@ -27,7 +27,7 @@
  * copies it into a new buffer, as a shared one is. */
 #include "internal.h"
 
-enum { VIEW_MIN = 64, INLINE_MAX = 256 - sizeof(purr_bytes) };
+enum { VIEW_MIN = 64, INLINE_MAX = PURR__SMALL_BLOCK_MAX - sizeof(purr_bytes) };
 
 static bool is_inline(const purr_bytes *b) { return b->data == (const uint8_t *)(b + 1); }
 

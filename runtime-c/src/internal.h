@@ -68,6 +68,9 @@ static inline void purr__heap_count_free(size_t size) { purr__heap_live -= size;
  * (msg_pool.c). A block is freed with the size it was allocated with. */
 void *purr__block_alloc(size_t size);
 void purr__block_free(void *p, size_t size);
+/* The largest block rc.c serves from its size classes (bytes.c sizes its
+ * inline buffers to fit). */
+#define PURR__SMALL_BLOCK_MAX ((size_t)256)
 
 /* msg_pool.c: whether valgrind runs the program (the pools then step
  * aside or describe their blocks to it). */

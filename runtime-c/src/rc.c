@@ -51,7 +51,7 @@ static void count_alloc(size_t size) { purr__heap_count_alloc(size); }
  *   - Only the scheduler thread allocates here (worker threads use plain
  *     malloc, file.h), so the lists have no locks. */
 #define SMALL_STEP ((size_t)16)
-#define SMALL_MAX ((size_t)256)
+#define SMALL_MAX PURR__SMALL_BLOCK_MAX
 #define SMALL_CLASSES (SMALL_MAX / SMALL_STEP)
 #define CHUNK_MIN ((size_t)64 * 1024)
 #define CHUNK_MAX ((size_t)1024 * 1024)
@@ -119,8 +119,11 @@ void *purr_alloc(size_t size) {
 }
 
 void *purr_realloc(void *p, size_t old_size, size_t new_size) {
+    if (PURR_UNLIKELY(small_mode == SMALL_UNDECIDED)) small_decide();
     if (small_mode == SMALL_POOLED && (is_small(old_size) || is_small(new_size))) {
-        /* A block moves only between classes; one of the two ends is a pool's. */
+        /* The old block or the new one is a pool block, which realloc
+         * cannot take or give: within its class the block stays, else it
+         * moves. */
         if (p != NULL && is_small(old_size) && is_small(new_size) && small_class(old_size) == small_class(new_size)) {
             heap_live -= old_size;
             count_alloc(new_size);
