@@ -39,9 +39,10 @@ static void count_alloc(size_t size) { purr__heap_count_alloc(size); }
  * and new ones are carved from chunks; a block has no header, and a
  * pop or a push is the whole cost.
  * Invariants:
- *   - The choice (pooled, or plain malloc under valgrind, so that memcheck
- *     sees every block) is made at the first allocation and never
- *     changes, so a block is always freed the way it was allocated.
+ *   - The choice (pooled, or plain malloc under valgrind or
+ *     AddressSanitizer, so that they see every block) is made at the
+ *     first allocation and never changes, so a block is always freed the
+ *     way it was allocated.
  *   - A block of n bytes (0 < n <= SMALL_MAX) is (n - 1) / SMALL_STEP's
  *     class, whatever size it is freed with: callers free with the size
  *     they allocated (the heap counters rely on it already).
@@ -68,7 +69,20 @@ static size_t chunk_next = CHUNK_MIN;
 static inline bool is_small(size_t size) { return size - 1 < SMALL_MAX; /* 0 wraps: not small */ }
 static inline size_t small_class(size_t size) { return (size - 1) / SMALL_STEP; }
 
-static void small_decide(void) { small_mode = purr__under_valgrind() ? SMALL_MALLOC : SMALL_POOLED; }
+/* AddressSanitizer (the runtime's C tests build with it) checks blocks
+ * only as malloc hands them out, so under it the pool steps aside too. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+static void small_decide(void) { small_mode = UNDER_ASAN || purr__under_valgrind() ? SMALL_MALLOC : SMALL_POOLED; }
 
 static void *small_carve(size_t class_size) {
     if (chunk_bump == NULL || (size_t)(chunk_end - chunk_bump) < class_size) {
