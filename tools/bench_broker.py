@@ -34,7 +34,9 @@ free ports), redis-benchmark -c 1 -P 100, -c 50 -P 16 and -c 50 -P 1.
 --runs rounds (default 3); per load and server the median, then
 broker / Redis (throughput: higher is better; p99: lower is better).
 Compare only figures of one run: the machine's speed moves from minute to
-minute. Needs redis-server and redis-benchmark (redis-tools) and gcc.
+minute. Then, for the loads without persistence, the CPU time each server
+used for the load (user + system, from /proc): the same work, so it
+moves less with the machine's load than the rates do. Needs redis-server and redis-benchmark (redis-tools) and gcc.
 
     python3 tools/bench_broker.py [--runs 3] [--scale 1.0] [--peers DIR] [--no-durable | --durable-only]
 """
@@ -201,6 +203,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="purr-bench-broker-") as work:
         exe = build(work, args.peers)
         results = {}
+        cpu = {}  # (load, server name): CPU seconds the server used for each round of the load
         if not args.no_durable:
             measure_durable(exe, work, args.runs, args.scale, results)
         if args.durable_only:
@@ -221,12 +224,16 @@ def main():
                         for s in order:
                             s.flush()
                             key = (f"redis-benchmark {name} -c 50 -P {pipeline} ops/s", s.name)
+                            before = s.cpu_seconds()
                             results.setdefault(key, []).append(redis_benchmark(s, bargs, "50", pipeline, count))
+                            cpu.setdefault(key, []).append(s.cpu_seconds() - before)
                             print(f"  {key[0]} {s.name}: {results[key][-1]:,.0f}", flush=True)
                 for name, pargs, n, figure in PBENCH:
                     for s in order:
                         s.flush()
+                        before = s.cpu_seconds()
                         f = pbench(exe, s, pargs, max(1000, int(n * args.scale)))
+                        cpu.setdefault((name, s.name), []).append(s.cpu_seconds() - before)
                         value = (float(f["lat_us_p50"]), float(f["p99"])) if figure == "latency" else float(f[figure])
                         results.setdefault((name, s.name), []).append(value)
                         print(f"  {name} {s.name}: {value}", flush=True)
@@ -242,6 +249,7 @@ def main():
             for s in servers:
                 s.stop()
     print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
+    print(table(summary(cpu, "{:.2f}"), ["server CPU seconds for the load", "Redis", "broker", "broker/Redis"]))
     rows = []
     for name, _, _ in BINARY:
         resp, binary = statistics.median(results[(name, "broker")]), statistics.median(results[(name, "binary")])
@@ -249,8 +257,8 @@ def main():
     print(table(rows, ["broker load", "RESP (pbench)", "binary (broker-bench)", "binary/RESP"]))
 
 
-def summary(results):
-    """Per load, the medians and broker / Redis."""
+def summary(results, form="{:,.0f}"):
+    """Per load, the medians (written with `form`) and broker / Redis."""
     rows = []
     for load in dict.fromkeys(k[0] for k in results):
         if (load, "Redis") not in results:
@@ -262,7 +270,7 @@ def summary(results):
             rows.append([load, f"{rm[0]:.0f} / {rm[1]:.0f}", f"{bm[0]:.0f} / {bm[1]:.0f}", f"{bm[1] / rm[1]:.2f} (p99)"])
         else:
             rm, bm = statistics.median(redis), statistics.median(broker)
-            rows.append([load, f"{rm:,.0f}", f"{bm:,.0f}", f"{bm / rm:.2f}"])
+            rows.append([load, form.format(rm), form.format(bm), f"{bm / rm:.2f}" if rm else "-"])
     return rows
 
 

@@ -237,9 +237,13 @@ typedef struct purr_str {
 } purr_str;
 
 /* Declares an immortal string literal object `name` holding text `lit`. The
- * generated code takes its address with PURR_STR_LIT_REF. */
-#define PURR_STR_LIT(name, lit)                                              \
-    static struct { int64_t rc; int64_t len; char data[sizeof(lit)]; } name = \
+ * generated code takes its address with PURR_STR_LIT_REF. It is const
+ * (nothing writes an immortal object: retain and release skip rc < 0), so
+ * the C compiler knows its length and text: a comparison with a literal,
+ * as a `match` on strings makes one per arm, is a length test and a few
+ * inline loads, not a call to memcmp. */
+#define PURR_STR_LIT(name, lit)                                                    \
+    static const struct { int64_t rc; int64_t len; char data[sizeof(lit)]; } name = \
         { -1, (int64_t)sizeof(lit) - 1, lit }
 #define PURR_STR_LIT_REF(name) ((purr_str *)(void *)&(name))
 
@@ -253,7 +257,9 @@ purr_str *purr_str_empty(void);                       /* owned "" */
 purr_str *purr_str_from(const char *data, int64_t len); /* owned copy */
 purr_str *purr_str_from_cstr(const char *cstr);
 purr_str *purr_str_concat(const purr_str *a, const purr_str *b);
-bool purr_str_eq(const purr_str *a, const purr_str *b);
+static inline bool purr_str_eq(const purr_str *a, const purr_str *b) {
+    return a == b || (a->len == b->len && memcmp(a->data, b->data, (size_t)a->len) == 0);
+}
 int purr_str_cmp(const purr_str *a, const purr_str *b); /* bytewise */
 uint64_t purr_str_hash(const purr_str *s);
 /* substr(s, start, end): bytes [start, end); panics unless 0 <= start <= end <= len. */
@@ -330,11 +336,35 @@ static inline void purr_bytes_release(purr_bytes *b) {
 purr_bytes *purr_bytes_new(int64_t n, const purr_loc *loc); /* n zero bytes; n < 0 panics */
 purr_bytes *purr_bytes_from(const uint8_t *data, int64_t len);
 void purr_bytes_make_unique(purr_bytes **b);
-uint8_t purr_bytes_get(const purr_bytes *b, int64_t i, const purr_loc *loc);
-void purr_bytes_set(purr_bytes **b, int64_t i, uint8_t v, const purr_loc *loc);
+/* Makes *b a buffer only it holds with room for `extra` more bytes (the
+ * slow path of the inline functions below). */
+void purr_bytes__reserve(purr_bytes **b, int64_t extra);
+PURR_NORETURN void purr_bytes__bounds(const purr_bytes *b, int64_t i, const purr_loc *loc);
+/* Whether a write to *b may go in place: a buffer only this value holds.
+ * Indexing and pushing are inline, as for lists: parsers and encoders
+ * do them a byte at a time, and a call per byte cost more than the work. */
+static inline bool purr_bytes__writable(const purr_bytes *b) { return b->rc == 1 && b->base == NULL; }
+static inline uint8_t purr_bytes_get(const purr_bytes *b, int64_t i, const purr_loc *loc) {
+    if (PURR_UNLIKELY((uint64_t)i >= (uint64_t)b->len)) purr_bytes__bounds(b, i, loc);
+    return b->data[i];
+}
 /* Pointer to byte i after making *b unique (for compound assignment). */
-uint8_t *purr_bytes_at_mut(purr_bytes **b, int64_t i, const purr_loc *loc);
-void purr_bytes_push(purr_bytes **b, uint8_t v);
+static inline uint8_t *purr_bytes_at_mut(purr_bytes **b, int64_t i, const purr_loc *loc) {
+    if (PURR_UNLIKELY((uint64_t)i >= (uint64_t)(*b)->len)) purr_bytes__bounds(*b, i, loc);
+    if (PURR_UNLIKELY(!purr_bytes__writable(*b))) purr_bytes__reserve(b, 0);
+    return &(*b)->data[i];
+}
+static inline void purr_bytes_set(purr_bytes **b, int64_t i, uint8_t v, const purr_loc *loc) {
+    *purr_bytes_at_mut(b, i, loc) = v;
+}
+static inline void purr_bytes_push(purr_bytes **b, uint8_t v) {
+    purr_bytes *p = *b;
+    if (PURR_UNLIKELY(!purr_bytes__writable(p) || p->len == p->cap)) {
+        purr_bytes__reserve(b, 1);
+        p = *b;
+    }
+    p->data[p->len++] = v;
+}
 void purr_bytes_append(purr_bytes **b, const purr_bytes *other);
 /* Bytes [start, end) of b: a view sharing b's buffer (O(1)), or a copy when
  * the range is short (docs/language.md, Bytes). */

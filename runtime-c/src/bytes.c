@@ -17,13 +17,17 @@
  *
  * A buffer made with at most INLINE_MAX bytes of room keeps them in the
  * same allocation as its header, right after it (data == the bytes after
- * the struct): one malloc instead of two for the small values programs
- * make by the million (fields sliced out of a request or a log record).
+ * the struct): one allocation instead of two for the small values programs
+ * make by the million (fields sliced out of a request or a log record,
+ * replies, a stream entry's encoded fields). INLINE_MAX makes the whole
+ * block at most the allocator's largest small block (rc.c), so it comes
+ * from a size class: a 64-byte value's stream entry (82 bytes) takes one
+ * 128-byte block instead of a 48-byte header and a 96-byte buffer.
  * Such a buffer never reallocates its data; growing it past its room
  * copies it into a new buffer, as a shared one is. */
 #include "internal.h"
 
-enum { VIEW_MIN = 64, INLINE_MAX = 64 };
+enum { VIEW_MIN = 64, INLINE_MAX = PURR__SMALL_BLOCK_MAX - sizeof(purr_bytes) };
 
 static bool is_inline(const purr_bytes *b) { return b->data == (const uint8_t *)(b + 1); }
 
@@ -47,12 +51,8 @@ void purr_bytes__free(purr_bytes *b) {
     purr_free(b, sizeof *b + (inline_data ? (size_t)b->cap : 0));
 }
 
-PURR_NORETURN static void index_panic(const purr_bytes *b, int64_t i, const purr_loc *loc) {
+PURR_NORETURN void purr_bytes__bounds(const purr_bytes *b, int64_t i, const purr_loc *loc) {
     purr_panicf(loc, "index %lld out of bounds for length %lld", (long long)i, (long long)b->len);
-}
-
-static void check_index(const purr_bytes *b, int64_t i, const purr_loc *loc) {
-    if (PURR_UNLIKELY((uint64_t)i >= (uint64_t)b->len)) index_panic(b, i, loc);
 }
 
 static void check_range(const char *what, const purr_bytes *b, int64_t start, int64_t end,
@@ -104,25 +104,7 @@ static void reserve_unique(purr_bytes **bp, int64_t extra) {
 
 void purr_bytes_make_unique(purr_bytes **b) { reserve_unique(b, 0); }
 
-uint8_t purr_bytes_get(const purr_bytes *b, int64_t i, const purr_loc *loc) {
-    check_index(b, i, loc);
-    return b->data[i];
-}
-
-void purr_bytes_set(purr_bytes **b, int64_t i, uint8_t v, const purr_loc *loc) {
-    *purr_bytes_at_mut(b, i, loc) = v;
-}
-
-uint8_t *purr_bytes_at_mut(purr_bytes **b, int64_t i, const purr_loc *loc) {
-    check_index(*b, i, loc);
-    reserve_unique(b, 0);
-    return &(*b)->data[i];
-}
-
-void purr_bytes_push(purr_bytes **b, uint8_t v) {
-    reserve_unique(b, 1);
-    (*b)->data[(*b)->len++] = v;
-}
+void purr_bytes__reserve(purr_bytes **b, int64_t extra) { reserve_unique(b, extra); }
 
 void purr_bytes_append(purr_bytes **b, const purr_bytes *other) {
     /* other may be *b itself: read its length before the buffer moves, and

@@ -62,6 +62,20 @@ static inline void purr__heap_count_alloc(size_t size) {
 }
 static inline void purr__heap_count_free(size_t size) { purr__heap_live -= size; }
 
+/* rc.c: a block of `size` bytes from the allocator behind purr_alloc (its
+ * small-block pool or malloc), and its return, without counting it: for
+ * allocators layered over it that count their blocks themselves
+ * (msg_pool.c). A block is freed with the size it was allocated with. */
+void *purr__block_alloc(size_t size);
+void purr__block_free(void *p, size_t size);
+/* The largest block rc.c serves from its size classes (bytes.c sizes its
+ * inline buffers to fit). */
+#define PURR__SMALL_BLOCK_MAX ((size_t)256)
+
+/* msg_pool.c: whether valgrind runs the program (the pools then step
+ * aside or describe their blocks to it). */
+bool purr__under_valgrind(void);
+
 /* msg_pool.c: sets purr__msg_fast (at purr_sched_init, after the scheduler
  * has set purr__single_threaded), and frees the message nodes kept for
  * reuse by purr_msg_alloc (at purr_sched_shutdown, after

@@ -62,6 +62,8 @@ bool purr__msg_fast;
 
 /* The class of a node of `size` bytes (<= MSG_CACHE_MAX): 0 for 1..16. */
 static inline size_t msg_class(size_t size) { return (size - 1) / MSG_CACHE_STEP; }
+/* The size of the block behind such a node. */
+static inline size_t class_size(size_t size) { return (msg_class(size) + 1) * MSG_CACHE_STEP; }
 
 /* While purr__single_threaded, nodes of a cached class are carved from
  * slabs (one malloc each, growing from 64 KiB to 16 MiB, bump-allocated)
@@ -157,16 +159,15 @@ purr_msg *purr__msg_alloc_slow(size_t size, uint32_t kind, void (*drop)(purr_msg
                 msg_cache[c].head = m->next;
                 msg_cache[c].len--;
             } else {
-                m = slab_carve((c + 1) * MSG_CACHE_STEP);
+                m = slab_carve(class_size(size));
             }
             if (PURR_UNLIKELY(on_valgrind)) valgrind_in_use(m, size); /* a slab node then */
             purr__heap_count_alloc(size);
         } else {
-            /* Count the requested size, not the class size, so that the
-             * peak is exact: take the difference off first (unsigned, so a
-             * momentary wrap is harmless), then purr_alloc adds the class. */
-            purr__heap_count_free((c + 1) * MSG_CACHE_STEP - size);
-            m = purr_alloc((c + 1) * MSG_CACHE_STEP);
+            /* Allocated at the class size, counted at the requested size
+             * (so that the peak is exact). */
+            m = purr__block_alloc(class_size(size));
+            purr__heap_count_alloc(size);
         }
     } else {
         m = purr_alloc(size);
@@ -185,7 +186,7 @@ void purr__msg_free_slow(purr_msg *m) {
         if (!slab_owns(m)) {
             /* Here its free list is full, or there is no single thread, or
              * valgrind runs: the inline purr_msg_free keeps the others. */
-            free(m);
+            purr__block_free(m, class_size(size));
             return;
         }
         if (purr__single_threaded) {
@@ -200,8 +201,10 @@ void purr__msg_free_slow(purr_msg *m) {
     purr_free(m, size);
 }
 
+bool purr__under_valgrind(void) { return RUNNING_ON_VALGRIND != 0; }
+
 void purr__msg_pool_start(void) {
-    on_valgrind = RUNNING_ON_VALGRIND != 0;
+    on_valgrind = purr__under_valgrind();
     purr__msg_fast = purr__single_threaded && !on_valgrind;
 }
 
@@ -213,7 +216,7 @@ void purr__msg_cache_release(void) {
             if (PURR_UNLIKELY(on_valgrind)) valgrind_read_next(m);
             purr_msg *next = m->next;
             if (slab_owns(m)) slab_free_nodes++;
-            else free(m);
+            else purr__block_free(m, class_size(m->size));
             m = next;
         }
         msg_cache[c].head = NULL;

@@ -58,10 +58,6 @@ purr_str *purr_str_concat(const purr_str *a, const purr_str *b) {
     return s;
 }
 
-bool purr_str_eq(const purr_str *a, const purr_str *b) {
-    return a == b || (a->len == b->len && memcmp(a->data, b->data, (size_t)a->len) == 0);
-}
-
 int purr_str_cmp(const purr_str *a, const purr_str *b) {
     int64_t n = a->len < b->len ? a->len : b->len;
     int c = memcmp(a->data, b->data, (size_t)n);
