@@ -2,9 +2,11 @@
  * a process crash, like kill -9, and a machine crash, like a power loss.
  * A file of its own so that only programs that crash link file.c.
  *
- * Either crash ends every actor of the program (the test's probes stay),
- * with no ActorExited, closing what they owned; drops every timer and
- * event; and leaves the clock where it is, so the test can spawn the
+ * Either crash ends every actor of the program (the test's probes and the
+ * actors sim.spare put outside the machine stay), with no ActorExited,
+ * closing what they owned; drops every timer and event, the survivors'
+ * included (a timer is the crashed machine's clock); and leaves the clock
+ * where it is, so the test can spawn the
  * program's actors again on what survived. Bytes appended to files
  * survive a process crash (they are in the operating system's cache); a
  * machine crash first cuts each file open for append back to its last
@@ -26,6 +28,7 @@ static void crash(const char *what, bool machine) {
     purr__actors_crash();
     purr__turn_end(); /* the closed connections' last work */
     purr__det_crash();
+    purr__actors_requeue();
 }
 
 void purr_sim_crash_process(void) { crash("sim.crash_process", false); }
