@@ -893,8 +893,9 @@ void purr_sim_kill(int64_t id);
 void purr_sim_spare(int64_t id);
 /* From a test body: every actor but the probes and the spared ones ends
  * (no ActorExited),
- * timers are dropped; a machine crash first cuts each file open for append
- * back to its last completed sync plus a seeded torn prefix. */
+ * timers are dropped; a machine crash first cuts each file appended to
+ * back to what a completed sync made durable plus a seeded torn prefix
+ * (sim_disk.c). */
 void purr_sim_crash_process(void);
 void purr_sim_crash_machine(void);
 

@@ -279,10 +279,12 @@ static void serve_waiting(purr__file *f) {
  * fdatasync of f starts after a failure, so an error here is the first. */
 static void sync_done(purr__file *f) {
     f->syncing = false;
-    if (f->job.err != 0)
+    if (f->job.err != 0) {
         f->sync_error = f->job.err;
-    else
+    } else {
         f->durable = f->sync_upto;
+        purr__disk_synced(f->fd, f->sync_upto);
+    }
     answer(f, &f->running);
     /* Under det only when seeded: calls wait for a delayed answer. */
     if (f->waiting.len > 0) serve_waiting(f);

@@ -6,13 +6,14 @@
  * actors sim.spare put outside the machine stay), with no ActorExited,
  * closing what they owned; drops every timer and event, the survivors'
  * included (a timer is the crashed machine's clock); and leaves the clock
- * where it is, so the test can spawn the
- * program's actors again on what survived. Bytes appended to files
- * survive a process crash (they are in the operating system's cache); a
- * machine crash first cuts each file open for append back to its last
- * completed sync, keeping a seeded prefix of the rest (a torn write). A
- * sync whose seeded latency is still running completes first (its
- * fdatasync has run); its answer goes to an actor that is about to end. */
+ * where it is, so the test can spawn the program's actors again on what
+ * survived. Bytes appended to files survive a process crash (they are in
+ * the operating system's cache); a machine crash then cuts each file
+ * appended to back to what a completed sync made durable, keeping a
+ * seeded prefix of the rest (a torn write: sim_disk.c). A sync whose
+ * seeded latency is still running completes first (its fdatasync has
+ * run), so what it covered is durable; its answer goes to an actor that
+ * is about to end. */
 #include "file.h"
 #include "scheduler.h"
 #include "sim.h"
@@ -23,8 +24,8 @@ static int64_t torn(int64_t lost) { return purr__sim_between(0, lost); }
 static void crash(const char *what, bool machine) {
     purr__sim_need_det(what);
     if (purr__actor_current() != NULL) purr_panicf(NULL, "%s: only a test body can crash the program", what);
-    if (machine) purr__file_crash_machine(torn);
     purr__file_sync_settle();
+    if (machine) purr__file_crash_machine(torn);
     purr__actors_crash();
     purr__turn_end(); /* the closed connections' last work */
     purr__det_crash();
