@@ -79,6 +79,9 @@ void purr__disk_forget(void);
 /* file_sync.c: answers the syncs whose seeded latency is still running
  * (before a crash or shutdown forgets the scheduler's events). */
 void purr__file_sync_settle(void);
+/* file_sync.c: settle for a crash: the fdatasyncs under way complete, but
+ * none starts for the calls waiting behind them (answered as they are). */
+void purr__file_sync_crash(void);
 
 /* file.c: the open handle `id` names, or NULL (never opened, closed,
  * closing, or of an earlier generation of its slot). */

@@ -11,9 +11,11 @@
  * the operating system's cache); a machine crash then cuts each file
  * appended to back to what a completed sync made durable, keeping a
  * seeded prefix of the rest (a torn write: sim_disk.c). A sync whose
- * seeded latency is still running completes first (its fdatasync has
- * run), so what it covered is durable; its answer goes to an actor that
- * is about to end. */
+ * seeded latency is still running has not completed (the latency is the
+ * device's time), so what it covered is cut like the rest; it is answered
+ * after the cut, to an actor about to end, and no fdatasync starts for
+ * the calls waiting behind it: their bytes stay unsynced (a process crash
+ * leaves them in the cache, where a later machine crash can take them). */
 #include "file.h"
 #include "scheduler.h"
 #include "sim.h"
@@ -24,8 +26,8 @@ static int64_t torn(int64_t lost) { return purr__sim_between(0, lost); }
 static void crash(const char *what, bool machine) {
     purr__sim_need_det(what);
     if (purr__actor_current() != NULL) purr_panicf(NULL, "%s: only a test body can crash the program", what);
-    purr__file_sync_settle();
     if (machine) purr__file_crash_machine(torn);
+    purr__file_sync_crash();
     purr__actors_crash();
     purr__turn_end(); /* the closed connections' last work */
     purr__det_crash();

@@ -22,7 +22,8 @@
  *
  * Invariants: files[0..len) name distinct (dev, ino), in the order they
  * were first opened (the order a crash draws their torn writes in); each
- * holds an open descriptor fd; durable >= 0. */
+ * holds an open descriptor fd; 0 <= durable <= the file's size, unless the
+ * file was cut by other means than file.truncate. */
 #define _POSIX_C_SOURCE 200809L
 #include "file.h"
 #include "scheduler.h"
@@ -90,7 +91,12 @@ void purr__disk_follow(int fd, const char *path) {
 
 void purr__disk_synced(int fd, int64_t upto) {
     followed *f = find(fd);
-    if (f != NULL && upto > f->durable) f->durable = upto;
+    if (f == NULL) return;
+    /* A sync answered after a crash cut its file covers no more than
+     * what is left. */
+    int64_t size = size_of(fd);
+    if (upto > size) upto = size;
+    if (upto > f->durable) f->durable = upto;
 }
 
 void purr__disk_truncated(int fd, int64_t len) {

@@ -14,6 +14,7 @@
 #include "file.h"
 #include "loop_post.h"
 #include "scheduler.h"
+#include "sim.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -617,6 +618,32 @@ static void test_machine_crash_follows_files(void) {
     CHECK(purr__os_fsync_hook == NULL);
 }
 
+/* A process crash while one writer's sync is in its seeded latency and a
+ * second writer's waits behind it: the running fdatasync has run, but none
+ * starts for the waiting one (a dead process starts none), so its record
+ * stays unsynced, and a machine crash after the restart takes half of it. */
+static void test_crash_starts_no_sync(void) {
+    char path[128];
+    path_in_dir(path, sizeof path, "crash-syncs");
+    reset_hook();
+    purr__sim_configure(1, PURR__SIM_STEP_COST_US, INT64_MAX);
+    purr__sim_case("crash-syncs");
+    purr_sched_init(PURR_SCHED_DET);
+    int64_t f = open_path(path, PURR_FILE_APPEND);
+    purr_actor *a = spawn_writer(f, 1, false), *b = spawn_writer(f, 1, false);
+    CHECK(purr_drain_steps(2) == 2);
+    CHECK(datasyncs == 1 && purr_file_size(f) == 128);
+    purr_sim_crash_process();
+    CHECK(datasyncs == 1);
+    purr__file_crash_machine(keep_half);
+    CHECK(size_at(path) == 96);
+    purr_actor_release(a);
+    purr_actor_release(b);
+    CHECK(purr_file_close(f) == 0);
+    purr_sched_shutdown();
+    purr__sim_configure(0, PURR__SIM_STEP_COST_US, INT64_MAX);
+}
+
 int main(void) {
     scheduler_thread = pthread_self();
     strcpy(dir, "/tmp/purr_test_file.XXXXXX");
@@ -636,6 +663,7 @@ int main(void) {
     RUN(test_close_with_sync_in_flight);
     RUN(test_shutdown_with_syncs_out);
     RUN(test_machine_crash_follows_files);
+    RUN(test_crash_starts_no_sync);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) test_failures++;
