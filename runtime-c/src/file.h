@@ -66,11 +66,12 @@ struct purr__file {
 void purr__file_crash_machine(int64_t (*keep)(int64_t lost));
 
 /* sim_disk.c, the simulated disk: what a power loss keeps of each file.
- * follow: fd was opened for append at path (under the deterministic
- * scheduler only; once per file). synced: a sync of fd's file completed, covering
- * its first `upto` bytes. truncated: fd's file was cut to len. crash: each
- * followed file loses what no completed sync covers, except a prefix of
- * keep(lost) bytes (the torn write). forget: at scheduler shutdown. */
+ * follow: fd was opened for append at path (followed under the
+ * deterministic scheduler only, once per file). synced: a sync of fd's
+ * file completed, covering its first `upto` bytes. truncated: fd's file
+ * was cut to len. crash: each followed file loses what no completed sync
+ * covers, except a prefix of keep(lost) bytes (the torn write). forget:
+ * at scheduler shutdown. */
 void purr__disk_follow(int fd, const char *path);
 void purr__disk_synced(int fd, int64_t upto);
 void purr__disk_truncated(int fd, int64_t len);

@@ -46,10 +46,11 @@ static struct {
     uint32_t len, cap;
 } disk;
 
-/* The followed file that fd is open on, or NULL. */
+/* The followed file that fd is open on, or NULL. Without a file followed
+ * (the event loop: every sync calls here) no system call. */
 static followed *find(int fd) {
     struct stat st;
-    if (fstat(fd, &st) != 0) return NULL;
+    if (disk.len == 0 || fstat(fd, &st) != 0) return NULL;
     for (uint32_t i = 0; i < disk.len; i++)
         if (disk.files[i].dev == st.st_dev && disk.files[i].ino == st.st_ino) return &disk.files[i];
     return NULL;
