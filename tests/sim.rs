@@ -315,7 +315,8 @@ fn a_killed_actor_is_restarted_by_its_supervisor_under_every_seed() {
 
 /// Crashes of the whole program: a process crash keeps every appended
 /// byte, a machine crash what was synced plus a seeded torn prefix; the
-/// log starts again on what survived (no leak: PURR_CHECK_HEAP is set).
+/// log starts again on what survived (no leak: PURR_CHECK_HEAP is set); an
+/// actor spared by sim.spare lives through it with its mail.
 #[test]
 fn crashes_keep_what_survives_and_the_program_starts_again() {
     let out = in_sim_dir(&["--test", "crash.pu", "--explore", "30"]);
@@ -323,7 +324,8 @@ fn crashes_keep_what_survives_and_the_program_starts_again() {
         stdout(&out),
         "test a process crash keeps every appended byte ... ok\n\
          test a machine crash keeps what was synced and a torn prefix of the rest ... ok\n\
-         2 passed, 0 failed\n",
+         test an actor spared by sim.spare lives through a crash with its mail ... ok\n\
+         3 passed, 0 failed\n",
         "{}",
         stderr(&out)
     );

@@ -911,16 +911,21 @@ purr_str *purr_net_error_text(int64_t code);
  * port `port` hold their bytes / let them flow. reset: both ends of conn
  * end with "reset" (an unknown or stale id does nothing). kill: the live
  * actor with this id ends now as by a fault with reason "killed" (its
- * watchers get ActorExited; an ended actor or a probe: nothing). */
+ * watchers get ActorExited; an ended actor or a probe: nothing). spare:
+ * the live actor with this id survives every later crash (an ended actor
+ * or a probe: nothing). */
 uint64_t purr_sim_seed(void);
 void purr_sim_set_latency(int64_t min_us, int64_t max_us);
 void purr_sim_stall(int64_t port);
 void purr_sim_heal(int64_t port);
 void purr_sim_reset(int64_t conn);
 void purr_sim_kill(int64_t id);
-/* From a test body: every actor but the probes ends (no ActorExited),
- * timers are dropped; a machine crash first cuts each file open for append
- * back to its last completed sync plus a seeded torn prefix. */
+void purr_sim_spare(int64_t id);
+/* From a test body: every actor but the probes and the spared ones ends
+ * (no ActorExited),
+ * timers are dropped; a machine crash first cuts each file appended to
+ * back to what a completed sync made durable plus a seeded torn prefix
+ * (sim_disk.c). */
 void purr_sim_crash_process(void);
 void purr_sim_crash_machine(void);
 

@@ -201,15 +201,29 @@ void purr__actor_recover(void) {
 
 void purr__actors_reset(void) { next_id = 1; }
 
+static bool survives_crash(const purr__actor *a) {
+    const purr__actor_extra *x = a->pub.rt;
+    return a->pub.type == &purr__probe_type || (x != NULL && x->spared);
+}
+
 void purr__actors_crash(void) {
     purr__actor *a = live_head;
     while (a != NULL) {
         /* Live, so not freed by ending the others (the runtime's
          * reference): safe to keep. */
         purr__actor *next = a->live_next;
-        if (a->pub.type != &purr__probe_type) purr__actor_end(a, NULL);
+        if (!survives_crash(a)) purr__actor_end(a, NULL);
         a = next;
     }
+}
+
+/* A mailbox not marked EMPTY is one whose actor the scheduler owes a turn
+ * (mailbox.h): the crash cleared the queue that held it. Probes never
+ * queue (their mail is recorded at send). */
+void purr__actors_requeue(void) {
+    for (purr__actor *a = live_head; a != NULL; a = a->live_next)
+        if (a->pub.type != &purr__probe_type && (a->mailbox.head & PURR__MAILBOX_EMPTY) == 0)
+            purr__sched->schedule(a);
 }
 
 purr__actor *purr__actor_find(int64_t id) {

@@ -64,6 +64,7 @@ typedef struct purr__actor_extra {
     int32_t nwatchers, capwatchers;
     purr_str *exit_reason;  /* the panic message once faulted, else NULL */
     purr__resource *resources;
+    bool spared; /* sim.spare: outside the machine that sim.crash_* crashes */
 } purr__actor_extra;
 
 /* fault.c: a's extra record, allocated on first use. */
@@ -128,9 +129,13 @@ void purr__actors_shutdown(void);
 extern const purr_actor_type purr__probe_type;
 void purr__probe_record(purr__actor *p, purr_msg *m);
 
-/* sim.crash_*: ends every live actor but the test's probes, in spawn
- * order, as shutdown does (no ActorExited). No handler may be running. */
+/* sim.crash_*: ends every live actor but the test's probes and the spared
+ * actors, in spawn order, as shutdown does (no ActorExited). No handler
+ * may be running. */
 void purr__actors_crash(void);
+/* After a crash emptied the run queue: queues again, in spawn order, each
+ * actor that survived it with messages in its mailbox. */
+void purr__actors_requeue(void);
 /* The live actor (not DEAD) with this id, or NULL; O(live actors), for
  * the simulation's controls (sim.c). */
 purr__actor *purr__actor_find(int64_t id);

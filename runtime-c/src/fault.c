@@ -55,6 +55,7 @@ purr__actor_extra *purr__actor_extra_of(purr__actor *a) {
         x->nwatchers = x->capwatchers = 0;
         x->exit_reason = NULL;
         x->resources = NULL;
+        x->spared = false;
         a->pub.rt = x;
     }
     return a->pub.rt;

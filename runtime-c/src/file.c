@@ -152,7 +152,7 @@ int64_t purr_file_open(const purr_str *path, int32_t mode) {
     f->fd = fd;
     f->appendable = mode == PURR_FILE_APPEND;
     f->size = (int64_t)st.st_size;
-    f->opened_size = f->size;
+    if (f->appendable) purr__disk_follow(fd, path->data);
     f->id = take_slot(f);
     f->res.owner_ended = owner_ended;
     purr__actor *opener = purr__actor_current();
@@ -233,20 +233,18 @@ int32_t purr_file_truncate(int64_t id, int64_t len) {
     while (r < 0 && errno == EINTR);
     if (r < 0) return -errno;
     f->size = len;
+    purr__disk_truncated(f->fd, len);
     return 0;
 }
 
-/* sim.crash_machine (sim_crash.c): each file open for append loses what
- * was appended after its last completed sync (or after it was opened),
- * except a prefix of keep(lost) bytes: the torn write. Files closed before
- * the crash are not followed (their unsynced bytes survive). */
+/* sim.crash_machine (sim_crash.c): the simulated disk cuts each file
+ * back to what a power loss keeps (sim_disk.c); the handles still open
+ * then take their files' sizes again. */
 void purr__file_crash_machine(int64_t (*keep)(int64_t lost)) {
+    purr__disk_crash(keep);
     for (uint32_t i = 0; i < table.len; i++) {
         purr__file *f = table.slots[i].file;
-        if (f == NULL || !f->appendable || f->fd < 0) continue;
-        int64_t floor = f->durable > f->opened_size ? f->durable : f->opened_size;
-        if (f->size <= floor) continue;
-        int64_t len = floor + keep(f->size - floor);
-        if (ftruncate(f->fd, len) == 0) f->size = len;
+        struct stat st;
+        if (f != NULL && f->appendable && fstat(f->fd, &st) == 0) f->size = (int64_t)st.st_size;
     }
 }

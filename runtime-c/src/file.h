@@ -60,14 +60,29 @@ struct purr__file {
     purr__sync_group running, waiting;
     purr__sync_job job;
     purr__file *next_delayed;
-    int64_t opened_size; /* the size at open: what a machine crash keeps at least */
 };
 
 /* file.c: see sim.crash_machine (sim_crash.c). */
 void purr__file_crash_machine(int64_t (*keep)(int64_t lost));
+
+/* sim_disk.c, the simulated disk: what a power loss keeps of each file.
+ * follow: fd was opened for append at path (followed under the
+ * deterministic scheduler only, once per file). synced: a sync of fd's
+ * file completed, covering its first `upto` bytes. truncated: fd's file
+ * was cut to len. crash: each followed file loses what no completed sync
+ * covers, except a prefix of keep(lost) bytes (the torn write). forget:
+ * at scheduler shutdown. */
+void purr__disk_follow(int fd, const char *path);
+void purr__disk_synced(int fd, int64_t upto);
+void purr__disk_truncated(int fd, int64_t len);
+void purr__disk_crash(int64_t (*keep)(int64_t lost));
+void purr__disk_forget(void);
 /* file_sync.c: answers the syncs whose seeded latency is still running
  * (before a crash or shutdown forgets the scheduler's events). */
 void purr__file_sync_settle(void);
+/* file_sync.c: settle for a crash: the fdatasyncs under way complete, but
+ * none starts for the calls waiting behind them (answered as they are). */
+void purr__file_sync_crash(void);
 
 /* file.c: the open handle `id` names, or NULL (never opened, closed,
  * closing, or of an earlier generation of its slot). */

@@ -170,6 +170,11 @@ static purr__file *delayed;
 
 static void sync_done(purr__file *f);
 
+/* While a crash settles the syncs (purr__file_sync_crash): a call waiting
+ * for the next fdatasync is answered without one, as a dead process
+ * starts none; its caller is about to end. */
+static bool crashing;
+
 static void delayed_done(void *ctx) {
     purr__file *f = ctx;
     purr__file **p = &delayed;
@@ -182,6 +187,12 @@ void purr__file_sync_settle(void) {
     /* Answering may start another delayed fdatasync: until none is left.
      * Their events are forgotten with the scheduler's heap. */
     while (delayed != NULL) delayed_done(delayed);
+}
+
+void purr__file_sync_crash(void) {
+    crashing = true;
+    purr__file_sync_settle();
+    crashing = false;
 }
 
 void purr__file_sync_shutdown(void) {
@@ -281,7 +292,7 @@ static void start_after_turn(purr__file *f) {
  * under det, after the loop's turn on the event loop (so that the callers
  * answered in this turn can append and join it). */
 static void serve_waiting(purr__file *f) {
-    if (f->sync_error != 0)
+    if (f->sync_error != 0 || crashing)
         answer(f, &f->waiting);
     else if (purr__sched == &purr__sched_det)
         start(f);
@@ -293,10 +304,12 @@ static void serve_waiting(purr__file *f) {
  * fdatasync of f starts after a failure, so an error here is the first. */
 static void sync_done(purr__file *f) {
     f->syncing = false;
-    if (f->job.err != 0)
+    if (f->job.err != 0) {
         f->sync_error = f->job.err;
-    else
+    } else {
         f->durable = f->sync_upto;
+        purr__disk_synced(f->fd, f->sync_upto);
+    }
     answer(f, &f->running);
     /* Under det only when seeded: calls wait for a delayed answer. */
     if (f->waiting.len > 0) serve_waiting(f);

@@ -90,6 +90,11 @@ void purr__heap_reset_peak(void);
 /* Monotonic wall-clock milliseconds, whatever scheduler runs (process.c). */
 int64_t purr__clock_ms(void);
 
+/* os.c: called with the descriptor after each successful fsync of std.fs
+ * (NULL: nothing is called). The simulated disk (sim_disk.c) sets it, so
+ * that os.c does not link it. */
+extern void (*purr__os_fsync_hook)(int fd);
+
 /* Where print and println write (print.c), switched by the test and bench
  * harness (test.c): the real stdout, the test's capture buffer, or nowhere. */
 typedef enum purr__out_mode { PURR__OUT_STDOUT, PURR__OUT_CAPTURE, PURR__OUT_DISCARD } purr__out_mode;

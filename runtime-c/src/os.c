@@ -82,11 +82,15 @@ int64_t purr_os_write_all(int32_t fd, const uint8_t *buf, int64_t n) {
  * retry could close a descriptor another open() has just reused. */
 int32_t purr_os_close(int32_t fd) { return close(fd) < 0 && errno != EINTR ? -errno : 0; }
 
+void (*purr__os_fsync_hook)(int fd);
+
 int32_t purr_os_fsync(int32_t fd) {
     int r;
     do r = fsync(fd);
     while (r < 0 && errno == EINTR);
-    return r < 0 ? -errno : 0;
+    if (r < 0) return -errno;
+    if (purr__os_fsync_hook != NULL) purr__os_fsync_hook(fd);
+    return 0;
 }
 
 int32_t purr_os_rename(const char *from, const char *to) { return rename(from, to) < 0 ? -errno : 0; }

@@ -56,6 +56,7 @@ void purr_sched_shutdown(void) {
     purr__sched->shutdown();
     purr__runq_clear(&purr__sched_runq);
     purr__actors_shutdown();
+    purr__disk_forget();
     if (purr__net_shutdown_hook != NULL) purr__net_shutdown_hook();
     purr__sched = NULL;
     purr__single_threaded = false; /* back to the atomic mailbox path */

@@ -107,6 +107,12 @@ void purr_sim_kill(int64_t id) {
     if (purr__actor_current() == NULL) purr__turn_end();
 }
 
+void purr_sim_spare(int64_t id) {
+    purr__sim_need_det("sim.spare");
+    purr__actor *a = purr__actor_find(id);
+    if (a != NULL && a->pub.type != &purr__probe_type) purr__actor_extra_of(a)->spared = true;
+}
+
 void purr_sim_set_latency(int64_t min_us, int64_t max_us) {
     purr__sim_need_det("sim.set_latency");
     if (min_us < 0 || min_us > max_us || max_us > INT32_MAX)

@@ -6,16 +6,19 @@
  * never on the scheduler thread, the worker started lazily and joined at
  * shutdown, syncs still out at shutdown finished, close with a sync in
  * flight) and on the deterministic scheduler (inline, Synced as a message);
- * a failed fdatasync staying sticky (simulated through the hook). */
+ * a failed fdatasync staying sticky (simulated through the hook); what a
+ * machine crash keeps of each file (the simulated disk). */
 #include "test.h"
 
 #include "actor.h"
 #include "file.h"
 #include "loop_post.h"
 #include "scheduler.h"
+#include "sim.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -312,7 +315,9 @@ static void owner_end_closes(purr_sched_kind kind) {
     CHECK(purr_file_size(opened[1][0]) == -EBADF && purr_file_size(opened[1][1]) == -EBADF); /* stop */
     CHECK(purr_file_size(opened[2][0]) == -EBADF);                                             /* fault */
     CHECK(purr_file_size(opened[3][0]) == 0);                                                  /* alive */
-    CHECK(open_fds() == fds_sched + 2);
+    /* The two open handles, and under det the simulated disk's own
+     * descriptor of the one file (sim_disk.c), until shutdown. */
+    CHECK(open_fds() == fds_sched + 2 + (kind == PURR_SCHED_DET));
     purr_actor_release(stops);
     purr_actor_release(faults);
     purr_actor_release(lives);
@@ -557,6 +562,88 @@ static void test_shutdown_with_syncs_out(void) {
     CHECK(purr_file_close(f) == 0);
 }
 
+/* ---------- the simulated disk (sim_disk.c) ---------- */
+
+/* std.fs's fsync (os.c); generated code declares it from std.fs. */
+int32_t purr_os_fsync(int32_t fd);
+
+static int64_t keep_half(int64_t lost) { return lost / 2; }
+
+static int64_t size_at(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+/* A machine crash keeps, per file, what a completed sync covered, however
+ * it was synced (here through another descriptor, as std.fs.fsync_file
+ * does) and whether the file is still open; the rest goes but a torn
+ * prefix (half, here). What a crash kept is durable after it; a truncate
+ * takes back what it cut; a process crash (a close and an open again)
+ * changes nothing. */
+static void test_machine_crash_follows_files(void) {
+    char a_path[128], b_path[128];
+    path_in_dir(a_path, sizeof a_path, "disk-a");
+    path_in_dir(b_path, sizeof b_path, "disk-b");
+    purr_sched_init(PURR_SCHED_DET);
+    int64_t a = open_path(a_path, PURR_FILE_APPEND);
+    CHECK(append_text(a, "0123456789") == 0);
+    int fd = open(a_path, O_RDONLY);
+    CHECK(purr_os_fsync(fd) == 0);
+    close(fd);
+    CHECK(append_text(a, "abcdefgh") == 10);
+    CHECK(purr_file_close(a) == 0);
+    int64_t b = open_path(b_path, PURR_FILE_APPEND);
+    CHECK(append_text(b, "wxyz") == 0);
+    purr__file_crash_machine(keep_half);
+    CHECK(size_at(a_path) == 14); /* closed before the crash: cut all the same */
+    CHECK(size_at(b_path) == 2 && purr_file_size(b) == 2);
+    /* Opened again, as after a process crash: durable stays 14. */
+    int64_t again = open_path(a_path, PURR_FILE_APPEND);
+    CHECK(append_text(again, "+-") == 14);
+    CHECK(purr_file_close(again) == 0);
+    again = open_path(a_path, PURR_FILE_APPEND);
+    purr__file_crash_machine(keep_half);
+    CHECK(size_at(a_path) == 15);
+    CHECK(purr_file_truncate(again, 5) == 0);
+    CHECK(append_text(again, "QQQQ") == 5);
+    purr__file_crash_machine(keep_half);
+    CHECK(size_at(a_path) == 7);
+    /* A lock ends with its handle, though the disk follows the file. */
+    CHECK(purr_file_lock(again) == 1);
+    CHECK(purr_file_close(again) == 0);
+    again = open_path(a_path, PURR_FILE_APPEND);
+    CHECK(purr_file_lock(again) == 1);
+    CHECK(purr_file_close(again) == 0 && purr_file_close(b) == 0);
+    purr_sched_shutdown();
+    CHECK(purr__os_fsync_hook == NULL);
+}
+
+/* A process crash while one writer's sync is in its seeded latency and a
+ * second writer's waits behind it: the running fdatasync has run, but none
+ * starts for the waiting one (a dead process starts none), so its record
+ * stays unsynced, and a machine crash after the restart takes half of it. */
+static void test_crash_starts_no_sync(void) {
+    char path[128];
+    path_in_dir(path, sizeof path, "crash-syncs");
+    reset_hook();
+    purr__sim_configure(1, PURR__SIM_STEP_COST_US, INT64_MAX);
+    purr__sim_case("crash-syncs");
+    purr_sched_init(PURR_SCHED_DET);
+    int64_t f = open_path(path, PURR_FILE_APPEND);
+    purr_actor *a = spawn_writer(f, 1, false), *b = spawn_writer(f, 1, false);
+    CHECK(purr_drain_steps(2) == 2);
+    CHECK(datasyncs == 1 && purr_file_size(f) == 128);
+    purr_sim_crash_process();
+    CHECK(datasyncs == 1);
+    purr__file_crash_machine(keep_half);
+    CHECK(size_at(path) == 96);
+    purr_actor_release(a);
+    purr_actor_release(b);
+    CHECK(purr_file_close(f) == 0);
+    purr_sched_shutdown();
+    purr__sim_configure(0, PURR__SIM_STEP_COST_US, INT64_MAX);
+}
+
 int main(void) {
     scheduler_thread = pthread_self();
     strcpy(dir, "/tmp/purr_test_file.XXXXXX");
@@ -575,6 +662,8 @@ int main(void) {
     RUN(test_calls_during_fdatasync);
     RUN(test_close_with_sync_in_flight);
     RUN(test_shutdown_with_syncs_out);
+    RUN(test_machine_crash_follows_files);
+    RUN(test_crash_starts_no_sync);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) test_failures++;

@@ -1,8 +1,9 @@
 /* test_sim.c — the simulation (sim.h): the generator against reference
  * values, the seeded run queue (seed 0 is FIFO; other seeds reorder actors
  * but never one actor's mailbox, the same way every run), timers due in
- * the same millisecond in a seeded order, the virtual cost of a step, and
- * the scheduler's events. */
+ * the same millisecond in a seeded order, the virtual cost of a step, the
+ * scheduler's events, and the actors that sim.spare keeps through a
+ * crash. */
 #include "test.h"
 
 #include "actor_util.h"
@@ -198,6 +199,37 @@ static void test_events(void) {
     CHECK(strcmp(event_log, "a@2 b@5 c@5 ") == 0);
 }
 
+/* ---------- crashes ---------- */
+
+/* Under every seed: a crash ends the actors of the machine with their
+ * queued mail, and a spared actor keeps its mail and runs it afterwards,
+ * though the crash emptied the run queue it was waiting in. */
+static void test_spared_actor_survives_a_crash(void) {
+    for (uint64_t seed = 0; seed <= 5; seed++) {
+        start(seed, "spare");
+        char dummy = 0;
+        purr_actor *crashed = purr_spawn(&log_type, &dummy, false);
+        purr_actor *spared = purr_spawn(&log_type, &dummy, false);
+        purr_sim_spare(spared->id);
+        purr_sim_spare(12345); /* no such actor: nothing */
+        purr_send(crashed, int_msg_new(K_INT, 1));
+        purr_send(spared, int_msg_new(K_INT, 2));
+        purr_send(spared, int_msg_new(K_INT, 3));
+        purr_sim_crash_process();
+        CHECK(crashed->status == PURR__DEAD && spared->status == PURR__ALIVE);
+        CHECK(purr_metrics_get().dropped_messages == 1);
+        purr_drain();
+        CHECK(strcmp(test_log, "2:1:2 2:1:3") == 0);
+        /* It takes mail as before. */
+        purr_send(spared, int_msg_new(K_INT, 4));
+        purr_drain();
+        CHECK(strcmp(test_log, "2:1:2 2:1:3 2:1:4") == 0);
+        purr_actor_release(crashed);
+        purr_actor_release(spared);
+        purr_sched_shutdown();
+    }
+}
+
 int main(void) {
     RUN(test_rng_reference);
     RUN(test_rng_below);
@@ -205,5 +237,6 @@ int main(void) {
     RUN(test_seeded_timers);
     RUN(test_step_cost);
     RUN(test_events);
+    RUN(test_spared_actor_survives_a_crash);
     return test_finish();
 }
