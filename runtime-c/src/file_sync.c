@@ -26,8 +26,9 @@
  * with every signal blocked (so signal.c's handler runs only on the
  * scheduler thread), and purr_sched_shutdown stops it once its queue is
  * done, and joins it; a program that ends with exit() instead (os.exit:
- * a server's last handler) stops and joins it from an atexit handler, so
- * that no thread outlives the program's end. Each call holds an I/O reference (scheduler.h) until
+ * a server's last handler) joins it from an atexit handler after the
+ * fdatasync in progress, dropping those queued, so that no thread
+ * outlives the program's end. Each call holds an I/O reference (scheduler.h) until
  * its Synced is sent, so the program runs until every sync is answered. A
  * file closed (or whose owner ends) while syncing keeps its descriptor
  * until its fdatasyncs finish (file.c).
@@ -96,6 +97,7 @@ static struct {
 
 static void job_back(void *ctx);
 static void stop_worker(void);
+static void stop_worker_at_exit(void);
 
 static void *worker_main(void *arg) {
     (void)arg;
@@ -131,14 +133,11 @@ static void start_worker(void) {
     if (err != 0) purr__fatal("starting the file sync thread: %s", strerror(err));
     worker.started = true;
     static bool stopped_at_exit;
-    if (!stopped_at_exit) atexit(stop_worker);
+    if (!stopped_at_exit) atexit(stop_worker_at_exit);
     stopped_at_exit = true;
 }
 
-/* Lets the worker finish the fdatasyncs queued and joins it. At exit()
- * their results are posted to a loop that no longer runs: nothing waits
- * for them. exit() is called on the scheduler thread outside queue_job, so
- * the lock is free. */
+/* Lets the worker finish the fdatasyncs queued and joins it. */
 static void stop_worker(void) {
     if (!worker.started) return;
     pthread_mutex_lock(&worker.lock);
@@ -148,6 +147,20 @@ static void stop_worker(void) {
     pthread_join(worker.thread, NULL);
     worker.stop = false;
     worker.started = false;
+}
+
+/* At exit() nothing will read a Synced again (the loop no longer runs), so
+ * the fdatasyncs queued are dropped, not run one after another: a broker
+ * on a stalled disk still exits at once, waiting only for the fdatasync in
+ * progress. The dropped jobs stay in their file records, which live until
+ * the process ends. exit() is called on the scheduler thread outside
+ * queue_job, so the lock is free. */
+static void stop_worker_at_exit(void) {
+    if (!worker.started) return;
+    pthread_mutex_lock(&worker.lock);
+    worker.head = worker.tail = NULL;
+    pthread_mutex_unlock(&worker.lock);
+    stop_worker();
 }
 
 static void queue_job(purr__sync_job *j) {
