@@ -170,7 +170,8 @@ fn multi_file_and_c_interop_programs_are_leak_free_under_valgrind() {
 }
 
 /// tests/valgrind/message_node: a C helper takes a message node from the
-/// runtime's pool and frees it, frees it and then reads it, or loses it.
+/// runtime's pool and frees it, frees it and then reads it, or loses it;
+/// or it loses a block of the small-block pool (rc.c).
 /// Memcheck must report the read and the loss (and PURR_CHECK_HEAP the lost
 /// bytes), which it could not while nodes were hidden in slabs. This needs
 /// a runtime built with <valgrind/memcheck.h>, which the valgrind package
@@ -197,4 +198,8 @@ fn valgrind_sees_message_nodes() {
     assert_eq!(status, Some(99), "{stderr}");
     assert!(stderr.contains("purr: 32 bytes of heap still live at exit"), "PURR_CHECK_HEAP counts the node:\n{stderr}");
     assert!(stderr.contains("32 bytes in 1 blocks are definitely lost"), "a lost node is definitely lost:\n{stderr}");
+    // The small-block pool steps aside under valgrind: a lost block is seen.
+    let (status, stderr) = run("small_lost");
+    assert_eq!(status, Some(99), "{stderr}");
+    assert!(stderr.contains("40 bytes in 1 blocks are definitely lost"), "a lost small block is definitely lost:\n{stderr}");
 }
