@@ -47,8 +47,10 @@ static void count_alloc(size_t size) { purr__heap_count_alloc(size); }
  *     class, whatever size it is freed with: callers free with the size
  *     they allocated (the heap counters rely on it already).
  *   - Chunks are never freed, and freed blocks stay in their class's list
- *     for the next allocation of that class: a program's footprint is its
- *     peak of small blocks, as with malloc, which rarely gives them back.
+ *     for the next allocation of that class (they never coalesce into
+ *     another class): a program's footprint is the sum of each class's
+ *     peak, and memory given up by a shrinking heap (a trimmed stream)
+ *     is kept for reuse, not returned to the system.
  *   - Only the scheduler thread allocates here (worker threads use plain
  *     malloc, file.h), so the lists have no locks. */
 #define SMALL_STEP ((size_t)16)
