@@ -29,7 +29,10 @@ Then XADD (64 B) with persistence (skipped with --no-durable; alone with
 --durable-only): for each of --fsync everysec and always, the broker with
 a fresh --data-dir against a redis-server with appendonly yes and the same
 appendfsync (the peers' servers.sh ports 16380 and 16381, started here on
-free ports), redis-benchmark -c 1 -P 100, -c 50 -P 16 and -c 50 -P 1.
+free ports), redis-benchmark -c 1 -P 100, -c 50 -P 16 and -c 50 -P 1; and
+pbench xstream (2 consumers, COUNT 100, 64 B) against the broker with a
+--data-dir and --fsync everysec and against the broker without one: what
+the log costs a consumer group.
 
 --runs rounds (default 3); per load and server the median, then
 broker / Redis (throughput: higher is better; p99: lower is better).
@@ -187,6 +190,27 @@ def measure_durable(exe, work, runs, scale, results):
                 s.stop()
 
 
+def measure_xstream_log(exe, work, runs, scale):
+    """pbench xstream on the broker with and without its log, alternating."""
+    name, pargs, n, figure = next(p for p in PBENCH if p[1][0] == "xstream")
+    servers = [
+        RedisServer("without log", [exe["broker"], "--port", "0"]),
+        RedisServer("with log", [exe["broker"], "--port", "0", "--data-dir", Path(work) / "broker-xstream", "--fsync", "everysec"]),
+    ]
+    results = {}
+    try:
+        for r in range(runs):
+            for s in servers if r % 2 == 0 else servers[::-1]:
+                s.flush()
+                results.setdefault(s.name, []).append(float(pbench(exe, s, pargs, max(1000, int(n * scale)))[figure]))
+                print(f"  {name} broker {s.name}: {results[s.name][-1]:,.0f}", flush=True)
+    finally:
+        for s in servers:
+            s.stop()
+    without, with_log = statistics.median(results["without log"]), statistics.median(results["with log"])
+    return [[f"{name}, --fsync everysec", f"{without:,.0f}", f"{with_log:,.0f}", f"{with_log / without:.2f}"]]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
@@ -206,8 +230,10 @@ def main():
         cpu = {}  # (load, server name): CPU seconds the server used for each round of the load
         if not args.no_durable:
             measure_durable(exe, work, args.runs, args.scale, results)
+            log_rows = measure_xstream_log(exe, work, args.runs, args.scale)
         if args.durable_only:
             print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
+            print(table(log_rows, ["broker load", "without log", "with log", "with/without"]))
             return
         port = free_port()
         servers = [
@@ -255,6 +281,8 @@ def main():
         resp, binary = statistics.median(results[(name, "broker")]), statistics.median(results[(name, "binary")])
         rows.append([name, f"{resp:,.0f}", f"{binary:,.0f}", f"{binary / resp:.2f}"])
     print(table(rows, ["broker load", "RESP (pbench)", "binary (broker-bench)", "binary/RESP"]))
+    if not args.no_durable:
+        print(table(log_rows, ["broker load", "without log", "with log", "with/without"]))
 
 
 def summary(results, form="{:,.0f}"):
