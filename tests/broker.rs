@@ -32,9 +32,9 @@ fn broker_tests_pass() {
 
 /// The broker under simulation (examples/broker/sim_test.pu): real clients
 /// over the simulated network, seeded kills and stalls. Every one of them
-/// must hold under 100 seeds; tools/explore_broker.sh runs 1,000. The
-/// bound keeps CI's whole suite well under its 15 minutes (it takes about
-/// 4 s at -O0 on 2 cores).
+/// must hold under 100 seeds; tools/explore_broker.sh runs 1,000 and
+/// reports the time (about 5 s at -O0 on 2 cores for these 100: printed
+/// here, not asserted, as speed is the benchmarks' to judge).
 #[test]
 fn broker_simulated_tests_hold_under_100_seeds() {
     let start = std::time::Instant::now();
@@ -53,5 +53,5 @@ fn broker_simulated_tests_hold_under_100_seeds() {
         "expected `{expected}` and success, got {}:\n{stdout}{stderr}",
         out.status
     );
-    assert!(secs < 120.0, "--explore 100 over the broker's simulated tests took {secs:.1} s (bound 120 s)");
+    eprintln!("--explore 100 over the broker's simulated tests: {secs:.1} s");
 }
