@@ -21,6 +21,18 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Builds tests/sim/`source` with `options` into a temporary directory
+/// (kept alive by the returned guard) and returns the executable.
+fn build_in_sim_dir(options: &[&str], source: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = dir.path().join("program");
+    let mut args = options.to_vec();
+    args.extend([source, "-o", exe.to_str().expect("utf-8")]);
+    let out = in_sim_dir(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (dir, exe)
+}
+
 const RACE: &str = "a release reports the config it installed";
 
 /// The race of the worked example passes under seed 0 (FIFO), fails under
@@ -130,10 +142,7 @@ fn one_senders_messages_keep_their_order_under_every_seed() {
 /// same output on every run; a bad value is refused.
 #[test]
 fn purr_seed_orders_a_det_program() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let exe = dir.path().join("seeded");
-    let out = in_sim_dir(&["--scheduler", "det", "seeded_program.pu", "-o", exe.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, exe) = build_in_sim_dir(&["--scheduler", "det"], "seeded_program.pu");
     let run = |seed: Option<&str>| {
         let mut cmd = std::process::Command::new(&exe);
         if let Some(s) = seed {
@@ -209,10 +218,7 @@ fn bad_simulation_options_are_usage_errors() {
 /// run without purrc).
 #[test]
 fn a_runner_refuses_bad_simulation_options() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let exe = dir.path().join("runner");
-    let out = in_sim_dir(&["--test", "busy_timer.pu", "-o", exe.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, exe) = build_in_sim_dir(&["--test"], "busy_timer.pu");
     for (args, want) in [
         (["--seed", "1x"], "purr: --seed 1x: expected a whole number from 0 to 18446744073709551615\n"),
         (["--explore", "0"], "purr: --explore 0: expected a whole number from 1 to 4294967295\n"),
@@ -252,10 +258,7 @@ fn the_simulated_network_passes_correct_framing_under_every_seed() {
 /// watermarks throttle the writer; seed 0 is today's network.
 #[test]
 fn seeded_reads_come_in_pieces_and_writers_are_throttled() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let exe = dir.path().join("split");
-    let out = in_sim_dir(&["--scheduler", "det", "net_split.pu", "-o", exe.to_str().expect("utf-8")]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, exe) = build_in_sim_dir(&["--scheduler", "det"], "net_split.pu");
     let run = |seed: &str| stdout(&std::process::Command::new(&exe).env("PURR_SEED", seed).output().expect("runs"));
     assert_eq!(run("0"), "writer throttled 0 times\nreceived 20000 bytes in 1 pieces (peer closed)\n");
     assert_eq!(run("3"), "writer throttled 1 times\nreceived 20000 bytes in 21 pieces (peer closed)\n");
