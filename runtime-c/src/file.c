@@ -36,9 +36,9 @@ typedef struct slot {
     uint32_t next_free;
 } slot;
 
-/* The handle table, scheduler thread only. Plain realloc, like the event
- * loop's fd table: it is the runtime's bookkeeping, not program data. It is
- * never freed, because the generations it keeps are what make old ids
+/* The handle table, scheduler thread only, grown by purr__table_grow (the
+ * runtime's bookkeeping, not program data, like the event loop's fd
+ * table). It is never freed, because the generations it keeps are what make old ids
  * stale.
  * Invariants:
  *   - slots[0..len): slot i's current id is gen << 32 | (i + 1); file is
@@ -50,7 +50,8 @@ typedef struct slot {
  *   - last_error is the -errno of the last read_at that failed. */
 static struct {
     slot *slots;
-    uint32_t len, cap;
+    uint32_t len;
+    size_t cap;
     uint32_t free_head;
     int64_t last_error;
 } table = {NULL, 0, 0, NO_SLOT, 0};
@@ -60,13 +61,7 @@ static int64_t take_slot(purr__file *f) {
     if (i != NO_SLOT) {
         table.free_head = table.slots[i].next_free;
     } else {
-        if (table.len == table.cap) {
-            uint32_t cap = table.cap == 0 ? 16 : table.cap * 2;
-            slot *s = realloc(table.slots, cap * sizeof *s);
-            if (s == NULL) purr__fatal("out of memory (file table of %u slots)", cap);
-            table.slots = s;
-            table.cap = cap;
-        }
+        table.slots = purr__table_grow(table.slots, &table.cap, (size_t)table.len + 1, 16, sizeof *table.slots, "file table");
         i = table.len++;
         table.slots[i].gen = 1;
     }

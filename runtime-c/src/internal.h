@@ -13,6 +13,14 @@ PURR_NORETURN void purr__fatal(const char *fmt, ...)
 #endif
     ;
 
+/* rc.c: grows one of the runtime's bookkeeping tables (handle and fd
+ * tables, the owned stack, slab lists: not program data, so plain realloc,
+ * outside the heap counters) to the smallest capacity first * 2^k, at
+ * least the current one, that holds `need` elements of `size` bytes;
+ * stores it in *cap and returns the table. Out of memory is fatal, naming
+ * `what`. New elements are uninitialised. */
+void *purr__table_grow(void *items, size_t *cap, size_t need, size_t first, size_t size, const char *what);
+
 /* Longest text purr__fmt_f64 writes, excluding the NUL: "-1.2345678901234567e-308"
  * is 24 bytes and the decimal forms are shorter. */
 #define PURR__F64_BUF 32

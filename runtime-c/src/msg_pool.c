@@ -120,11 +120,7 @@ static void slab_grow(void) {
     slab_next_size = size < SLAB_MAX ? size * 2 : SLAB_MAX;
     char *base = malloc(size);
     if (base == NULL) purr__fatal("out of memory (message slab of %zu bytes)", size);
-    if (slab_count == slab_cap) {
-        slab_cap = slab_cap ? slab_cap * 2 : 16;
-        slabs = realloc(slabs, slab_cap * sizeof *slabs);
-        if (slabs == NULL) purr__fatal("out of memory (message slab table)");
-    }
+    slabs = purr__table_grow(slabs, &slab_cap, slab_count + 1, 16, sizeof *slabs, "message slab table");
     size_t i = slab_count++;
     while (i > 0 && slabs[i - 1].base > base) {
         slabs[i] = slabs[i - 1];

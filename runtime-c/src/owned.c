@@ -17,14 +17,7 @@ purr_owned *purr__owned;
 size_t purr__owned_top, purr__owned_cap;
 
 void purr__owned_grow(size_t need) {
-    size_t cap = purr__owned_cap < 256 ? 256 : purr__owned_cap;
-    while (cap < need) cap *= 2;
-    /* Plain realloc: the stack is the runtime's bookkeeping, not program
-     * data, and stays out of the heap counters. */
-    purr_owned *p = realloc(purr__owned, cap * sizeof *p);
-    if (p == NULL) purr__fatal("out of memory (owned stack of %zu entries)", cap);
-    purr__owned = p;
-    purr__owned_cap = cap;
+    purr__owned = purr__table_grow(purr__owned, &purr__owned_cap, need, 256, sizeof *purr__owned, "owned stack");
 }
 
 void purr__owned_release_from(size_t base) {

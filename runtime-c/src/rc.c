@@ -128,6 +128,16 @@ void purr__block_free(void *p, size_t size) {
     free(p);
 }
 
+void *purr__table_grow(void *items, size_t *cap, size_t need, size_t first, size_t size, const char *what) {
+    size_t n = *cap < first ? first : *cap;
+    while (n < need) n *= 2;
+    if (n == *cap) return items;
+    void *grown = realloc(items, n * size);
+    if (grown == NULL) purr__fatal("out of memory (%s of %zu entries)", what, n);
+    *cap = n;
+    return grown;
+}
+
 void *purr_alloc(size_t size) {
     void *p = purr__block_alloc(size);
     count_alloc(size);

@@ -80,15 +80,9 @@ static uint64_t event_data(int fd) { return (uint64_t)loop.watches[fd].gen << 32
 static int add_fd(int fd, uint32_t events, purr__io_ready on_ready, void *ctx) {
     if (fd < 0 || on_ready == NULL) return -EINVAL;
     if ((size_t)fd >= loop.cap) {
-        size_t cap = loop.cap == 0 ? 64 : loop.cap;
-        while (cap <= (size_t)fd) cap *= 2;
-        /* Plain realloc: the table is the loop's bookkeeping, not program
-         * data, and stays out of the heap counters. */
-        watch *w = realloc(loop.watches, cap * sizeof *w);
-        if (w == NULL) purr__fatal("out of memory (fd table of %zu entries)", cap);
-        memset(w + loop.cap, 0, (cap - loop.cap) * sizeof *w);
-        loop.watches = w;
-        loop.cap = cap;
+        size_t old = loop.cap;
+        loop.watches = purr__table_grow(loop.watches, &loop.cap, (size_t)fd + 1, 64, sizeof *loop.watches, "fd table");
+        memset(loop.watches + old, 0, (loop.cap - old) * sizeof *loop.watches);
     }
     watch *w = &loop.watches[fd];
     if (w->on_ready != NULL) return -EEXIST;

@@ -43,7 +43,8 @@ typedef struct followed {
 
 static struct {
     followed *files;
-    uint32_t len, cap;
+    uint32_t len;
+    size_t cap;
 } disk;
 
 /* The followed file that fd is open on, or NULL. Without a file followed
@@ -79,13 +80,7 @@ void purr__disk_follow(int fd, const char *path) {
         if (own >= 0) close(own);
         return;
     }
-    if (disk.len == disk.cap) {
-        uint32_t cap = disk.cap == 0 ? 8 : disk.cap * 2;
-        followed *v = realloc(disk.files, cap * sizeof *v);
-        if (v == NULL) purr__fatal("out of memory (simulated disk of %u files)", cap);
-        disk.files = v;
-        disk.cap = cap;
-    }
+    disk.files = purr__table_grow(disk.files, &disk.cap, (size_t)disk.len + 1, 8, sizeof *disk.files, "simulated disk");
     disk.files[disk.len++] = (followed){st.st_dev, st.st_ino, own, (int64_t)st.st_size};
     purr__os_fsync_hook = fsynced;
 }
