@@ -840,6 +840,7 @@ builtins! {
     BytesNew = "bytes_new",
     BytesPush = "bytes_push",
     BytesAppend = "bytes_append",
+    BytesAppendRange = "bytes_append_range",
     BytesSlice = "bytes_slice",
     BytesFind = "bytes_find",
     BytesParseI64 = "bytes_parse_i64",
@@ -884,6 +885,7 @@ impl Builtin {
                 | MapClear
                 | BytesPush
                 | BytesAppend
+                | BytesAppendRange
                 | BytesTruncate
                 | PutU16be
                 | PutU32be

@@ -106,19 +106,27 @@ void purr_bytes_make_unique(purr_bytes **b) { reserve_unique(b, 0); }
 
 void purr_bytes__reserve(purr_bytes **b, int64_t extra) { reserve_unique(b, extra); }
 
-void purr_bytes_append(purr_bytes **b, const purr_bytes *other) {
-    /* other may be *b itself: read its length before the buffer moves, and
-     * its data after. Growing may copy *b into a new buffer and free the old
-     * one (an inline buffer always moves), so a self-append holds a
-     * reference to the old one until its bytes are copied. */
-    int64_t n = other->len;
+/* Appends other's bytes [start, end), the range already checked. other
+ * may be *b itself: growing may copy *b into a new buffer and free the old
+ * one (an inline buffer always moves), so a self-append holds a reference
+ * to the old one until its bytes are copied. */
+static void append_range(purr_bytes **b, const purr_bytes *other, int64_t start, int64_t end) {
+    int64_t n = end - start;
     if (n == 0) return;
     bool self = other == *b;
     if (self) purr_bytes_retain(*b);
     reserve_unique(b, n);
-    memcpy((*b)->data + (*b)->len, other->data, (size_t)n);
+    memcpy((*b)->data + (*b)->len, other->data + start, (size_t)n);
     (*b)->len += n;
     if (self) purr_bytes_release((purr_bytes *)other);
+}
+
+void purr_bytes_append(purr_bytes **b, const purr_bytes *other) { append_range(b, other, 0, other->len); }
+
+void purr_bytes_append_range(purr_bytes **b, const purr_bytes *other, int64_t start, int64_t end,
+                             const purr_loc *loc) {
+    check_range("bytes_append_range", other, start, end, loc);
+    append_range(b, other, start, end);
 }
 
 purr_bytes *purr_bytes_slice(const purr_bytes *b, int64_t start, int64_t end, const purr_loc *loc) {

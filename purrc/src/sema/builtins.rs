@@ -157,6 +157,7 @@ fn arity(b: Builtin) -> usize {
         | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
         Substr | ListInsert | ListSlice | MapSet | BytesSlice | BytesFind | BytesParseI64 | BytesCrc32c | PutU16be
         | PutU32be | PutU64be | SendAfter => 3,
+        BytesAppendRange => 4,
     }
 }
 
@@ -390,6 +391,13 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
         BytesAppend => {
             bytes_place(c);
             c.value(&Ty::Bytes);
+            Ty::Void
+        }
+        BytesAppendRange => {
+            bytes_place(c);
+            c.value(&Ty::Bytes);
+            c.value(&I64);
+            c.value(&I64);
             Ty::Void
         }
         BytesSlice => {
