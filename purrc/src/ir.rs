@@ -841,6 +841,7 @@ builtins! {
     BytesPush = "bytes_push",
     BytesAppend = "bytes_append",
     BytesAppendRange = "bytes_append_range",
+    BytesAppendU64 = "bytes_append_u64",
     BytesSlice = "bytes_slice",
     BytesFind = "bytes_find",
     BytesParseI64 = "bytes_parse_i64",
@@ -886,6 +887,7 @@ impl Builtin {
                 | BytesPush
                 | BytesAppend
                 | BytesAppendRange
+                | BytesAppendU64
                 | BytesTruncate
                 | PutU16be
                 | PutU32be

@@ -310,6 +310,10 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.line(format_args!("purr_bytes_append({}, {});", place(&a), v[0]));
             none
         }
+        BytesAppendU64 => {
+            g.line(format_args!("purr_bytes_append_u64({}, {});", place(&a), v[0]));
+            none
+        }
         BytesAppendRange => {
             let loc = g.loc(e.span);
             g.line(format_args!("purr_bytes_append_range({}, {}, {}, {}, {loc});", place(&a), v[0], v[1], v[2]));

@@ -153,7 +153,7 @@ fn arity(b: Builtin) -> usize {
         | ParseF64 | ListPop | ListClear | ListSort | MapKeys | MapValues | MapClear | BytesNew | Crc32c | CancelTimer
         | Monitor | ActorId | DrainSteps | AdvanceMs | Expect | ExpectOutput | ProbeReceived => 1,
         Find | Split | Join | StartsWith | EndsWith | ListPush | ListRemove | ListContains | ListEach | ListMap
-        | ListFilter | ListSortBy | MapGet | MapHas | MapRemove | MapEach | BytesPush | BytesAppend
+        | ListFilter | ListSortBy | MapGet | MapHas | MapRemove | MapEach | BytesPush | BytesAppend | BytesAppendU64
         | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
         Substr | ListInsert | ListSlice | MapSet | BytesSlice | BytesFind | BytesParseI64 | BytesCrc32c | PutU16be
         | PutU32be | PutU64be | SendAfter => 3,
@@ -391,6 +391,11 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
         BytesAppend => {
             bytes_place(c);
             c.value(&Ty::Bytes);
+            Ty::Void
+        }
+        BytesAppendU64 => {
+            bytes_place(c);
+            c.value(&Ty::Int(IntTy::U64));
             Ty::Void
         }
         BytesAppendRange => {
