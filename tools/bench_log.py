@@ -2,7 +2,7 @@
 """The broker's log at restart: records replayed per second and restart time.
 
 Builds tools/bench/log_replay/main.pu with examples/broker's resp.pu,
-stream.pu, record.pu and log.pu (purrc -O2), writes a stream's log of N
+stream.pu, stream_nodes.pu, record.pu and log.pu (purrc -O2), writes a stream's log of N
 entries under --dir (a queue-style stream: XADD in batches of 100, each
 batch delivered and acknowledged, a roll with a snapshot every 64 MiB) and
 times the recovery of that log --runs times:
@@ -56,7 +56,7 @@ RESULT = re.compile(r"replay entries=(\d+) live=(\d+) changes=(\d+) segments=(\d
 def build(work):
     exe = Path(work) / "log_replay"
     broker = ROOT / "examples" / "broker"
-    sources = [ROOT / "tools" / "bench" / "log_replay" / "main.pu"] + [broker / f for f in ["resp.pu", "stream.pu", "record.pu", "log.pu"]]
+    sources = [ROOT / "tools" / "bench" / "log_replay" / "main.pu"] + [broker / f for f in ["resp.pu", "stream.pu", "stream_nodes.pu", "record.pu", "log.pu"]]
     run([snapshot_purrc(work), *sources, "-O2", "-o", exe])
     return exe
 
