@@ -76,7 +76,7 @@ fn cases() -> Vec<Case> {
     // (tools/bench_log.py).
     let broker = repo_root().join("examples/broker");
     let mut driver = vec![repo_root().join("tools/bench/log_replay/main.pu")];
-    driver.extend(["resp.pu", "stream.pu", "record.pu", "log.pu"].map(|f| broker.join(f)));
+    driver.extend(["resp.pu", "stream.pu", "stream_nodes.pu", "record.pu", "log.pu"].map(|f| broker.join(f)));
     cases.push(Case { inputs: driver, mode: None });
     cases
 }
