@@ -111,7 +111,7 @@ void purr_send(purr_actor *target, purr_msg *m) {
     }
     if (++a->depth > purr__metrics.max_mailbox_depth) purr__metrics.max_mailbox_depth = a->depth;
     if (PURR_LIKELY(purr__single_threaded)) {
-        if (purr__mailbox_push_st(&a->mailbox, m)) purr__runq_push(&purr__sched_runq, a);
+        purr__runq_push_if(&purr__sched_runq, a, purr__mailbox_push_st(&a->mailbox, m));
     } else if (purr__mailbox_push(&a->mailbox, m)) {
         purr__sched->schedule(a);
     }

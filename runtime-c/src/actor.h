@@ -27,9 +27,10 @@ enum {
  *   - The actor is on the live list exactly while it is not DEAD.
  *   - depth == the number of messages in the mailbox.
  *   - run_next is the scheduler's: meaningful only while the actor is in a
- *     run queue, which is exactly while it is not DEAD, its mailbox is not
- *     marked EMPTY, and it is not the actor being run. (An ended actor's
- *     mailbox is left as it was: sends check status before pushing.)
+ *     FIFO run queue (runq.h). It is in the run queue exactly while it is
+ *     not DEAD, its mailbox is not marked EMPTY, and it is not the actor
+ *     being run. (An ended actor's mailbox is left as it was: sends check
+ *     status before pushing.)
  *   - pub.rt is NULL or a purr__actor_extra (allocated by the first
  *     monitor() of this actor, or when it faults), freed with the record. */
 typedef struct purr__actor purr__actor;
@@ -146,15 +147,12 @@ void purr__actor_end(purr__actor *a, purr_str *reason);
 extern purr__actor *purr__current;
 extern purr_msg *purr__current_msg;
 
-/* Inline so that the scheduler loop runs a message without a call into
- * actor.c (and the single-threaded mailbox without one into mailbox.c).
- * A fault in the handler does not return here: it longjmps to the
- * scheduler's purr__fault_jump, and the scheduler calls
- * purr__actor_recover, which finishes this step. */
-static inline bool purr__actor_run_one(purr__actor *a) {
-    purr_msg *m = PURR_LIKELY(purr__single_threaded) ? purr__mailbox_pop_st(&a->mailbox)
-                                                    : purr__mailbox_pop(&a->mailbox);
-    if (m == NULL) return !purr__mailbox_mark_empty(&a->mailbox); /* a push still under way */
+/* Runs m's handler on `a` and drops m. False when the handler stopped
+ * `a`, which is then ended. Inline so that the scheduler loop runs a
+ * message without a call into actor.c. A fault in the handler does not
+ * return here: it longjmps to the scheduler's purr__fault_jump, and the
+ * scheduler calls purr__actor_recover, which finishes this step. */
+static inline bool purr__actor_handle(purr__actor *a, purr_msg *m) {
     a->depth--;
     purr__metrics.message_count++;
     purr__current = a;
@@ -167,6 +165,16 @@ static inline bool purr__actor_run_one(purr__actor *a) {
         purr__actor_end(a, NULL);
         return false;
     }
+    return true;
+}
+
+/* Inline, with the single-threaded mailbox, so that the scheduler loop
+ * makes no call into mailbox.c either. */
+static inline bool purr__actor_run_one(purr__actor *a) {
+    purr_msg *m = PURR_LIKELY(purr__single_threaded) ? purr__mailbox_pop_st(&a->mailbox)
+                                                    : purr__mailbox_pop(&a->mailbox);
+    if (m == NULL) return !purr__mailbox_mark_empty(&a->mailbox); /* a push still under way */
+    if (!purr__actor_handle(a, m)) return false;
     return PURR_LIKELY(purr__single_threaded) ? !purr__mailbox_mark_empty_st(&a->mailbox)
                                               : !purr__mailbox_mark_empty(&a->mailbox);
 }

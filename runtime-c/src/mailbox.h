@@ -94,4 +94,40 @@ static inline bool purr__mailbox_mark_empty_st(purr__mailbox *q) {
     return (q->head & PURR__MAILBOX_EMPTY) != 0;
 }
 
+/* The same pop and mark_empty as above, with selects instead of branches
+ * on the mailbox's state: whether the stub is at the tail, whether the
+ * message is the last one, whether nothing is left. Under a FIFO order
+ * those outcomes repeat from step to step and the branches cost nothing;
+ * under the seeded scheduler's random order each is a coin toss, and a
+ * mispredicted branch costs more than the few stores these make either
+ * way. The mailbox must hold a message. */
+static inline uintptr_t purr__mailbox_select(bool yes, uintptr_t a, uintptr_t b) {
+    uintptr_t mask = -(uintptr_t)yes;
+    return (a & mask) | (b & ~mask);
+}
+
+static inline purr_msg *purr__mailbox_pop_st_flat(purr__mailbox *q) {
+    purr_msg *stub = &q->stub;
+    purr_msg *m = (purr_msg *)purr__mailbox_select(q->tail == stub, (uintptr_t)stub->next, (uintptr_t)q->tail);
+    purr_msg *next = m->next;
+    bool last = next == NULL;
+    /* The last message leaves the stub alone in the chain (as pop_st, less
+     * the link from m, which leaves). On one thread the stub is in the
+     * chain only at the tail: it is pushed only as the last message leaves,
+     * becoming the tail at once, and skipped as soon as a message follows
+     * it. So its next is free to clear whether it stays or not. */
+    stub->next = NULL;
+    q->head = purr__mailbox_select(last, (uintptr_t)stub, q->head);
+    q->tail = (purr_msg *)purr__mailbox_select(last, (uintptr_t)stub, (uintptr_t)next);
+    return m;
+}
+
+/* The stub is the newest node only while it is the tail too (see
+ * pop_st_flat), so head alone tells whether nothing is left. */
+static inline bool purr__mailbox_mark_empty_st_flat(purr__mailbox *q) {
+    bool empty = q->head == (uintptr_t)&q->stub;
+    q->head |= empty;
+    return empty;
+}
+
 #endif /* PURR_MAILBOX_H */

@@ -35,10 +35,10 @@
 
 /* Invariants:
  *   - The runnable actors (those whose mailbox is not marked EMPTY, except
- *     the one being run) are those in purr__sched_runq and, when seeded,
- *     those in pool[0..pool_len): each exactly once. Unseeded, pool is
- *     empty and the queue keeps the order they became runnable in (runq.h);
- *     seeded, each pick first moves the queue into the pool.
+ *     the one being run) are those in purr__sched_runq, each exactly once:
+ *     unseeded, in the order they became runnable (its FIFO form, runq.h);
+ *     seeded, in its pool, whose order only says where each one sits for
+ *     the next pick.
  *   - now_us never decreases; it moves by step_cost_us per step, to the
  *     next timer's deadline when idle, and by advance. Timer deadlines are
  *     whole milliseconds (multiples of 1000); events' are any microsecond.
@@ -56,8 +56,6 @@ static struct {
     int64_t until_us;         /* how far the current run may move the clock */
     int64_t steps_left;
     bool running;
-    purr__actor **pool;
-    uint32_t pool_len, pool_cap;
     uint64_t draw; /* seeded: the draw the next pick scales */
 } det;
 
@@ -69,16 +67,14 @@ static void init(void) {
     det.steps_left = purr__sim_state.step_limit;
     purr__timers_init(&det.timers);
     det.running = false;
-    det.pool_len = 0;
     det.draw = det.seeded ? purr__rng_next(&purr__sim_state.rng) : 0;
+    if (det.seeded) purr__runq_pool_start(&purr__sched_runq);
 }
 
 static void shutdown(void) {
     det.running = false;
     purr__timers_free(&det.timers);
-    purr_free(det.pool, det.pool_cap * sizeof *det.pool);
-    det.pool = NULL;
-    det.pool_len = det.pool_cap = 0;
+    purr__runq_pool_stop(&purr__sched_runq);
 }
 
 /* Microseconds, saturating: a deadline too far for the clock never falls
@@ -90,37 +86,48 @@ static int64_t now(void) { return det.now_us / 1000; }
 
 static uint64_t tie(void) { return det.seeded ? purr__rng_next(&purr__sim_state.rng) : 0; }
 
-static bool runnable(void) { return !purr__runq_empty(&purr__sched_runq) || det.pool_len != 0; }
+static bool runnable(void) { return !purr__runq_empty(&purr__sched_runq); }
 
-/* Seeded: the generator's pick among every runnable actor. The queue's
- * actors join the pool first (each once, so amortised O(1) a step). The
- * draw for the next pick is taken now, and the actor it would pick among
- * those runnable now is prefetched while this one's handler runs: a
- * random pick is otherwise a chain of dependent loads (the pool, the
- * actor, its mailbox) that FIFO order does not have. The pick stays
- * uniform among all the actors runnable at its step, latecomers included:
- * the draw does not depend on the pool. */
+/* Seeded: the generator's pick among every runnable actor, any position
+ * of the pool: O(1) a step. The draw for the next pick is taken now, and
+ * the actor it would pick among those runnable now is prefetched while
+ * this one's handler runs: a random pick is otherwise a chain of dependent
+ * loads (the pool, the actor, its mailbox) that FIFO order does not have.
+ * The pick stays uniform among all the actors runnable at its step,
+ * latecomers included: the draw does not depend on the pool. */
 static purr__actor *pick(void) {
     purr__runq *q = &purr__sched_runq;
-    while (!purr__runq_empty(q)) {
-        if (det.pool_len == det.pool_cap) {
-            uint32_t cap = det.pool_cap == 0 ? 16 : det.pool_cap * 2;
-            det.pool = purr_realloc(det.pool, det.pool_cap * sizeof *det.pool, cap * sizeof *det.pool);
-            det.pool_cap = cap;
-        }
-        det.pool[det.pool_len++] = purr__runq_pop(q);
-    }
     purr__rng *rng = &purr__sim_state.rng;
-    uint32_t i = (uint32_t)purr__rng_scale(rng, det.draw, det.pool_len);
-    purr__actor *a = det.pool[i];
-    det.pool[i] = det.pool[--det.pool_len];
+    purr__actor *a = purr__runq_take(q, (uint32_t)purr__rng_scale(rng, det.draw, q->len));
     det.draw = purr__rng_next(rng);
-    if (det.pool_len != 0) {
-        const purr__actor *next = det.pool[purr__rng_guess(det.draw, det.pool_len)];
+    if (q->len != 0) {
+        const purr__actor *next = q->pool[purr__rng_guess(det.draw, q->len)];
         __builtin_prefetch(next);
         __builtin_prefetch(next->mailbox.tail);
     }
     return a;
+}
+
+/* Seeded: a's turn. When the pick had a choice, whether a's mailbox
+ * starts at its stub, whether its message is its last, whether it has
+ * more and whether its sends find their receivers idle change at random
+ * from step to step, and a branch on each would be mispredicted about
+ * half the time: the turn takes none (mailbox.h's _flat, runq.h's
+ * push_if). Alone, a runs as under FIFO order, whose branches predict
+ * well. a's next turn comes at a random later step, by when the oldest of
+ * its queued messages can be fetched from memory: FIFO order reads the
+ * messages of a long queue in the order they were allocated, a random one
+ * does not, so every read would otherwise miss. */
+static void seeded_turn(purr__actor *a) {
+    purr__runq *q = &purr__sched_runq;
+    if (q->len == 0) {
+        if (!purr__actor_run_one(a)) return;
+        purr__runq_push(q, a);
+    } else {
+        if (!purr__actor_handle(a, purr__mailbox_pop_st_flat(&a->mailbox))) return; /* it ended */
+        purr__runq_push_if(q, a, !purr__mailbox_mark_empty_st_flat(&a->mailbox));
+    }
+    __builtin_prefetch(a->mailbox.tail);
 }
 
 /* Steps until max_steps, or until nothing is runnable and no timer is due
@@ -139,15 +146,10 @@ static void turns(void) {
             det.steps++;
             purr__metrics.scheduler_steps++;
             det.now_us = add_us(det.now_us, det.step_cost_us);
-            if (purr__actor_run_one(a)) {
+            if (det.seeded)
+                seeded_turn(a);
+            else if (purr__actor_run_one(a))
                 purr__runq_push(q, a);
-                /* Seeded, a's next turn comes at a random later step, by
-                 * when the oldest of its queued messages can be fetched
-                 * from memory: FIFO order reads the messages of a long
-                 * queue in the order they were allocated, a random one
-                 * does not, so every read would otherwise miss. */
-                if (det.seeded) __builtin_prefetch(a->mailbox.tail);
-            }
             purr__turn_end();
             continue;
         }
@@ -210,28 +212,10 @@ void purr__det_crash(void) {
     int64_t next_id = det.timers.next_id;
     purr__timers_init(&det.timers);
     det.timers.next_id = next_id; /* timer ids stay unique across the crash */
-    det.pool_len = 0;
     purr__runq_clear(&purr__sched_runq);
 }
 
-void purr__det_unqueue(purr__actor *a) {
-    for (uint32_t i = 0; i < det.pool_len; i++)
-        if (det.pool[i] == a) {
-            det.pool[i] = det.pool[--det.pool_len];
-            return;
-        }
-    purr__runq *q = &purr__sched_runq;
-    purr__actor *prev = NULL;
-    for (purr__actor *x = q->head; x != NULL; prev = x, x = x->run_next) {
-        if (x != a) continue;
-        if (prev != NULL)
-            prev->run_next = x->run_next;
-        else
-            q->head = x->run_next;
-        if (q->tail == x) q->tail = prev;
-        return;
-    }
-}
+void purr__det_unqueue(purr__actor *a) { purr__runq_remove(&purr__sched_runq, a); }
 
 static int no_fds(int fd, uint32_t events, purr__io_ready on_ready, void *ctx) {
     (void)fd, (void)events, (void)on_ready, (void)ctx;
