@@ -366,11 +366,11 @@ static inline void purr_bytes_push(purr_bytes **b, uint8_t v) {
     p->data[p->len++] = v;
 }
 void purr_bytes_append(purr_bytes **b, const purr_bytes *other);
-/* Appends bytes [start, end) of other without slicing it first (a reply
- * built from parts of a bigger buffer); a bad range panics. */
 /* Appends the decimal digits of n (a length or an ID in a reply, without
  * going through a string). */
 void purr_bytes_append_u64(purr_bytes **b, uint64_t n);
+/* Appends bytes [start, end) of other without slicing it first (a reply
+ * built from parts of a bigger buffer); a bad range panics. */
 void purr_bytes_append_range(purr_bytes **b, const purr_bytes *other, int64_t start, int64_t end, const purr_loc *loc);
 /* Bytes [start, end) of b: a view sharing b's buffer (O(1)), or a copy when
  * the range is short (docs/language.md, Bytes). */

@@ -19,9 +19,9 @@
  * same allocation as its header, right after it (data == the bytes after
  * the struct): one allocation instead of two for the small values programs
  * make by the million (fields sliced out of a request or a log record,
- * replies, a stream entry's encoded fields). INLINE_MAX makes the whole
- * block at most the allocator's largest small block (rc.c), so it comes
- * from a size class: a 64-byte value's stream entry (82 bytes) takes one
+ * replies, a stream entry's encoding before it joins its node).
+ * INLINE_MAX makes the whole block at most the allocator's largest small
+ * block (rc.c), so it comes from a size class: an 82-byte value takes one
  * 128-byte block instead of a 48-byte header and a 96-byte buffer.
  * Such a buffer never reallocates its data; growing it past its room
  * copies it into a new buffer, as a shared one is. */
