@@ -95,8 +95,15 @@ void purr__msg_cache_release(void);
  * bench reports the peak of its own run (metrics.c, at purr_sched_init). */
 void purr__heap_reset_peak(void);
 
-/* Monotonic wall-clock milliseconds, whatever scheduler runs (process.c). */
+/* Monotonic wall-clock milli- and nanoseconds, whatever scheduler runs
+ * (process.c). */
 int64_t purr__clock_ms(void);
+int64_t purr__clock_ns(void);
+
+/* The whole number in environment variable `name` (dflt when unset); a
+ * malformed value or one above max ends the program with status 2
+ * (process.c). */
+uint64_t purr__env_number(const char *name, uint64_t dflt, uint64_t max);
 
 /* os.c: called with the descriptor after each successful fsync of std.fs
  * (NULL: nothing is called). The simulated disk (sim_disk.c) sets it, so

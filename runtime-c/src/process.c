@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "scheduler.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -45,11 +46,30 @@ void purr_exit(int32_t code) {
     exit(code);
 }
 
-int64_t purr__clock_ms(void) {
+/* A whole decimal number from the environment variable `name`, or `dflt`
+ * when it is unset; anything else ends the program (status 2, as purrc's
+ * usage errors): a run under other settings than asked for would mislead. */
+uint64_t purr__env_number(const char *name, uint64_t dflt, uint64_t max) {
+    const char *text = getenv(name);
+    if (text == NULL) return dflt;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || v > max) {
+        fflush(stdout);
+        fprintf(stderr, "purr: %s=%s is not a whole number from 0 to %llu\n", name, text, (unsigned long long)max);
+        exit(2);
+    }
+    return v;
+}
+
+int64_t purr__clock_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+int64_t purr__clock_ms(void) { return purr__clock_ns() / 1000000; }
 
 /* While a scheduler runs, now_ms() is its clock: virtual under the
  * deterministic scheduler (§7), so that a program's output does not depend

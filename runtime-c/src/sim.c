@@ -5,9 +5,7 @@
 #include "scheduler.h"
 #include "sim.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 
 purr__sim purr__sim_state = {
     .step_cost_us = PURR__SIM_STEP_COST_US,
@@ -24,27 +22,10 @@ void purr__sim_configure(uint64_t seed, int64_t step_cost_us, int64_t step_limit
 
 void purr__sim_case(const char *name) { purr__sim_state.case_name = name; }
 
-/* A whole decimal number from the environment variable `name`, or `dflt`
- * when it is unset; anything else ends the program (status 2, as purrc's
- * usage errors): a run under another seed than asked for would mislead. */
-static uint64_t env_number(const char *name, uint64_t dflt, uint64_t max) {
-    const char *text = getenv(name);
-    if (text == NULL) return dflt;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || v > max) {
-        fflush(stdout);
-        fprintf(stderr, "purr: %s=%s is not a whole number from 0 to %llu\n", name, text, (unsigned long long)max);
-        exit(2);
-    }
-    return v;
-}
-
 /* A program built with `--scheduler det` reads its settings once. */
 static void configure_from_env(void) {
-    uint64_t seed = env_number("PURR_SEED", 0, UINT64_MAX);
-    int64_t cost = (int64_t)env_number("PURR_STEP_COST_US", PURR__SIM_STEP_COST_US, INT32_MAX);
+    uint64_t seed = purr__env_number("PURR_SEED", 0, UINT64_MAX);
+    int64_t cost = (int64_t)purr__env_number("PURR_STEP_COST_US", PURR__SIM_STEP_COST_US, INT32_MAX);
     purr__sim_configure(seed, cost, INT64_MAX);
 }
 
