@@ -10,8 +10,9 @@
  *   2. fires the timers that are due on the monotonic clock (ms);
  *   3. waits for fd readiness with epoll_wait: timeout 0 while actors are
  *      runnable, else until the next timer's deadline, else indefinitely
- *      while I/O is open (purr__io_refs); and calls each ready fd's
- *      on_ready, which turns readiness into messages;
+ *      while I/O is open (purr__io_refs), polling briefly before it
+ *      sleeps (poll_window.h); and calls each ready fd's on_ready,
+ *      which turns readiness into messages;
  * and the loop ends when no actor is runnable, no timer is pending and no
  * I/O is open. A handler's fault ends that actor (and so its batch) and the
  * loop goes on, as under the deterministic scheduler (purr__sched_guard).
@@ -29,6 +30,7 @@
  * loop_post.c, watched here like any fd. */
 #include "loop_post.h"
 #include "metrics.h"
+#include "poll_window.h"
 #include "scheduler.h"
 #include "timer.h"
 
@@ -68,6 +70,7 @@ static struct {
     watch *watches;
     size_t cap;
     int64_t nwatched;
+    purr__poll_window poll;
     bool running;
 } loop;
 
@@ -127,6 +130,7 @@ static void init(void) {
     loop.watches = NULL;
     loop.cap = 0;
     loop.nwatched = 0;
+    purr__poll_window_init(&loop.poll, (int64_t)purr__env_number("PURR_POLL_US", PURR__LOOP_POLL_US, 1000000) * 1000);
     loop.running = false;
     int err = add_fd(purr__posts_open(), EPOLLIN, purr__posts_ready, NULL);
     if (err != 0) purr__fatal("watching the loop's eventfd: %s", strerror(-err));
@@ -165,16 +169,38 @@ static void run_ready(purr__runq *q) {
     }
 }
 
+/* Polls epoll until readiness, an error or the clock passes `until`. */
+static int poll_until(struct epoll_event *ev, int64_t until) {
+    int n;
+    do n = epoll_wait(loop.epfd, ev, MAX_EVENTS, 0);
+    while (n == 0 && purr__clock_ns() < until);
+    return n;
+}
+
+/* Waits up to timeout_ms (-1: no limit, never 0): polls for the window,
+ * then sleeps, and adapts the window to the sleep. A timer may so fire up
+ * to one window late. */
+static int sleep_until_ready(struct epoll_event *ev, int timeout_ms) {
+    /* stdout is fully buffered for speed (process.c); before the loop
+     * sleeps, what the program printed goes out, so a server's output
+     * appears when it happens, not when the buffer fills. */
+    purr__flush_stdout();
+    purr__poll_window *p = &loop.poll;
+    if (p->limit_ns == 0) return epoll_wait(loop.epfd, ev, MAX_EVENTS, timeout_ms);
+    int64_t start = purr__clock_ns();
+    int n = p->window_ns > 0 ? poll_until(ev, start + p->window_ns) : 0;
+    if (n != 0) return n;
+    n = epoll_wait(loop.epfd, ev, MAX_EVENTS, timeout_ms);
+    if (n >= 0) purr__poll_window_adapt(p, purr__clock_ns() - start, n > 0);
+    return n;
+}
+
 /* Step 3: waits up to timeout_ms (-1: no limit) and dispatches readiness.
  * A signal cuts the wait short (EINTR): the caller's next turn computes
  * the timeout again. */
 static void wait_io(int timeout_ms) {
     struct epoll_event ev[MAX_EVENTS];
-    /* stdout is fully buffered for speed (process.c); before the loop
-     * sleeps, what the program printed goes out, so a server's output
-     * appears when it happens, not when the buffer fills. */
-    if (timeout_ms != 0) purr__flush_stdout();
-    int n = epoll_wait(loop.epfd, ev, MAX_EVENTS, timeout_ms);
+    int n = timeout_ms == 0 ? epoll_wait(loop.epfd, ev, MAX_EVENTS, 0) : sleep_until_ready(ev, timeout_ms);
     if (n < 0) {
         if (errno == EINTR) return;
         purr__fatal("epoll_wait: %s", strerror(errno));

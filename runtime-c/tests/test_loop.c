@@ -2,8 +2,9 @@
  * timers on the real clock (also while actors stay busy), fd readiness
  * (a pipe written by another thread wakes the loop; the callback runs on
  * the scheduler thread and sends a message), unwatch and stale readiness,
- * the program's end while I/O is open, loop_post from another thread,
- * fault isolation, and a signal during epoll_wait.
+ * the program's end while I/O is open, loop_post from another thread, the
+ * poll window and polling turned off, fault isolation, and a signal during
+ * epoll_wait.
  *
  * Waits are short (20-50 ms) and only lower bounds and orders are checked:
  * a loaded machine may be late, never early. */
@@ -12,6 +13,7 @@
 #include "actor_util.h"
 #include "internal.h"
 #include "loop_post.h"
+#include "poll_window.h"
 #include "scheduler.h"
 
 #include <errno.h>
@@ -402,6 +404,47 @@ static void test_signal_during_wait(void) {
 }
 
 /* The bounded test controls need the deterministic scheduler. */
+/* The poll window (poll_window.h) grows on short sleeps that readiness
+ * ended, from a quarter of the limit up to the limit, and halves on long
+ * sleeps and timeouts, to 0 below a quarter. */
+static void test_poll_window(void) {
+    purr__poll_window p;
+    purr__poll_window_init(&p, 20000);
+    CHECK(p.window_ns == 0);
+    int64_t grows[] = {5000, 10000, 20000, 20000};
+    for (int i = 0; i < 4; i++) {
+        purr__poll_window_adapt(&p, 3000, true);
+        CHECK(p.window_ns == grows[i]);
+    }
+    purr__poll_window_adapt(&p, 20000, true); /* the limit itself is short */
+    CHECK(p.window_ns == 20000);
+    purr__poll_window_adapt(&p, 20001, true);
+    CHECK(p.window_ns == 10000);
+    purr__poll_window_adapt(&p, 1000, false); /* a timeout */
+    CHECK(p.window_ns == 5000);
+    purr__poll_window_adapt(&p, 1000000000, true);
+    CHECK(p.window_ns == 0);
+    purr__poll_window_adapt(&p, 1000000000, true);
+    CHECK(p.window_ns == 0);
+
+    purr__poll_window_init(&p, 0); /* off */
+    purr__poll_window_adapt(&p, 0, true);
+    CHECK(p.window_ns == 0);
+}
+
+/* With polling off (PURR_POLL_US=0) the loop sleeps at once, and is woken
+ * the same way. */
+static void test_pipe_wakes_loop_without_polling(void) {
+    setenv("PURR_POLL_US", "0", 1);
+    test_pipe_wakes_loop();
+    unsetenv("PURR_POLL_US");
+}
+
+static void bad_poll_setting(void) {
+    setenv("PURR_POLL_US", "20us", 1);
+    purr_sched_init(PURR_SCHED_EPOLL);
+}
+
 static void drain_steps_on_loop(void) {
     purr_sched_init(PURR_SCHED_EPOLL);
     purr_drain_steps(1);
@@ -413,6 +456,9 @@ int main(void) {
     RUN(test_timers);
     RUN(test_timer_amid_busy_actor);
     RUN(test_pipe_wakes_loop);
+    RUN(test_poll_window);
+    RUN(test_pipe_wakes_loop_without_polling);
+    EXPECT_EXIT(bad_poll_setting, 2, "purr: PURR_POLL_US=20us is not a whole number from 0 to 1000000\n");
     RUN(test_io_keeps_loop_running);
     RUN(test_watch_errors_and_unwatch);
     RUN(test_loop_post);
