@@ -21,9 +21,9 @@ of a group (READ_GROUP COUNT 100 + ACK), 64 B, 256 requests in flight per
 producer; printed beside pbench's RESP figures on the broker.
 
 Then --entries (default 1,000,000; 0 skips it) XADDs of 64 B into one
-stream of each (redis-benchmark -c 1 -P 100): the broker's resident memory
-(VmRSS) against Redis's used_memory_rss, each less what the server had
-before.
+stream of each (redis-benchmark -c 1 -P 100), on servers started for it:
+the broker's resident memory (VmRSS) against Redis's used_memory_rss, with
+the entries and less what the empty server had.
 
 Then XADD (64 B) with persistence (skipped with --no-durable; alone with
 --durable-only): for each of --fsync everysec and always, the broker with
@@ -141,22 +141,38 @@ def rss(server):
         return int(re.search(r"VmRSS:\s+(\d+) kB", f.read())[1]) * 1024
 
 
-def measure_memory(servers, entries):
+def measure_memory(exe, work, entries):
+    """Fresh servers, so that neither reuses memory an earlier load left it."""
+    servers = new_servers(exe, work)
     rows = []
-    for s in servers:
-        s.flush()
-        before = rss(s)
-        run(["redis-benchmark", "-p", s.port, "-c", "1", "-P", "100", "-n", entries, "-q",
-             "XADD", "memory", "*", "d", PAYLOAD])
-        length = run(["redis-cli", "-p", s.port, "XLEN", "memory"], stdout=subprocess.PIPE).stdout.decode().strip()
-        if length != str(entries):
-            raise SystemExit(f"{s.name}: XLEN memory is {length}, not {entries}")
-        after = rss(s)
-        rows.append((s.name, before, after))
-    print(f"memory for {entries:,} stream entries of 64 B (resident, less the empty server's):")
+    try:
+        for s in servers:
+            before = rss(s)
+            run(["redis-benchmark", "-p", s.port, "-c", "1", "-P", "100", "-n", entries, "-q",
+                 "XADD", "memory", "*", "d", PAYLOAD])
+            length = run(["redis-cli", "-p", s.port, "XLEN", "memory"], stdout=subprocess.PIPE).stdout.decode().strip()
+            if length != str(entries):
+                raise SystemExit(f"{s.name}: XLEN memory is {length}, not {entries}")
+            rows.append((s.name, before, rss(s)))
+    finally:
+        for s in servers:
+            s.stop()
+    print(f"memory for {entries:,} stream entries of 64 B (fresh servers; Redis: used_memory_rss, broker: VmRSS):")
     for name, before, after in rows:
-        print(f"  {name:6} {after / 2**20:8.1f} MiB ({(after - before) / entries:.0f} B an entry)")
-    print(f"  broker / Redis: {(rows[1][2] - rows[1][1]) / (rows[0][2] - rows[0][1]):.2f}")
+        print(f"  {name:6} {before / 2**20:6.1f} MiB empty, {after / 2**20:6.1f} MiB with them "
+              f"({(after - before) / entries:.0f} B an entry)")
+    (_, rb, ra), (_, bb, ba) = rows
+    print(f"  broker / Redis: {ba / ra:.2f} (with them), {(ba - bb) / (ra - rb):.2f} (the entries alone)")
+
+
+def new_servers(exe, work):
+    """Redis without persistence and the broker, each on a free port."""
+    port = free_port()
+    return [
+        RedisServer("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                         "--dir", work], port),
+        RedisServer("broker", [exe["broker"], "--port", "0", "--binary-port", "0"]),
+    ]
 
 
 # redis-benchmark XADD with persistence: clients, pipeline, requests at --scale 1
@@ -213,7 +229,7 @@ def measure_xstream_log(exe, work, runs, scale):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="rounds of every load (0: only the memory figure and, unless --no-durable, the durable loads)")
     ap.add_argument("--scale", type=float, default=1.0, help="multiplies the requests of every load")
     ap.add_argument("--entries", type=int, default=1_000_000, help="stream entries for the memory figure (0: skip)")
     ap.add_argument("--peers", default=str(ROOT.parent / "shared" / "peers" / "broker"))
@@ -235,12 +251,7 @@ def main():
             print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
             print(table(log_rows, ["broker load", "without log", "with log", "with/without"]))
             return
-        port = free_port()
-        servers = [
-            RedisServer("Redis", ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", work], port),
-            RedisServer("broker", [exe["broker"], "--port", "0", "--binary-port", "0"]),
-        ]
+        servers = new_servers(exe, work)
         try:
             for r in range(args.runs):
                 order = servers if r % 2 == 0 else servers[::-1]
@@ -269,15 +280,15 @@ def main():
                     value = broker_bench(exe, broker, bargs, max(1000, int(n * args.scale)))
                     results.setdefault((name, "binary"), []).append(value)
                     print(f"  {name} broker binary: {value:,.0f}", flush=True)
-            if args.entries:
-                measure_memory(servers, args.entries)
         finally:
             for s in servers:
                 s.stop()
+        if args.entries:
+            measure_memory(exe, work, args.entries)
     print(table(summary(results), ["load", "Redis", "broker", "broker/Redis"]))
     print(table(summary(cpu, "{:.2f}"), ["server CPU seconds for the load", "Redis", "broker", "broker/Redis"]))
     rows = []
-    for name, _, _ in BINARY:
+    for name, _, _ in BINARY if args.runs else []:
         resp, binary = statistics.median(results[(name, "broker")]), statistics.median(results[(name, "binary")])
         rows.append([name, f"{resp:,.0f}", f"{binary:,.0f}", f"{binary / resp:.2f}"])
     print(table(rows, ["broker load", "RESP (pbench)", "binary (broker-bench)", "binary/RESP"]))
