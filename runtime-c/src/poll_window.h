@@ -13,7 +13,7 @@
  * timeout ended, halves it (below a quarter of the limit, to 0). A busy
  * server rarely sleeps; a server that waits on one client's round trips,
  * or an idle one, does not poll (measured: the same CPU as without
- * polling; shrinking only after sleeps of 4 or 10 limits cost 12 % and
+ * polling; shrinking only after sleeps of 4 or 10 limits cost 13 % and
  * 48 % more CPU there). Figures: scheduler.h, PURR__LOOP_POLL_US. */
 #ifndef PURR_POLL_WINDOW_H
 #define PURR_POLL_WINDOW_H

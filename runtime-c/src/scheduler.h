@@ -112,11 +112,11 @@ static inline void purr__turn_end(void) {
  * is seen under load, and spreads an epoll_wait(0) over many messages.
  *
  * PURR__LOOP_POLL_US: the longest the loop polls before it sleeps
- * (sched_epoll.c's poll_window; PURR_POLL_US in the environment). Measured
- * with redis-benchmark PING -c 50 -P 16 against the broker (ops/s against
- * redis-server in the same run): no polling 0.93-0.97, 5 µs 1.04, 10 µs
- * 1.05, 20 µs 1.05-1.07, 40 µs no better; without it the broker slept in
- * epoll_wait for 1 request in 9, Redis for 1 in 23. */
+ * (poll_window.h; PURR_POLL_US in the environment). Measured with
+ * redis-benchmark PING -c 50 -P 16 against the broker, ops/s against
+ * redis-server in the same rounds: no polling 0.87-0.99; a fixed window
+ * of 5, 10, 20 µs 1.01-1.11, 1.03-1.07, 1.04-1.09; the learned window
+ * with this limit 0.95-1.15, median 1.06 (docs/performance.md). */
 #define PURR__LOOP_BATCH 1
 #define PURR__LOOP_TURN_MESSAGES 1024
 #define PURR__LOOP_POLL_US 20
