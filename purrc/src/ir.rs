@@ -842,6 +842,9 @@ builtins! {
     BytesAppend = "bytes_append",
     BytesAppendRange = "bytes_append_range",
     BytesAppendU64 = "bytes_append_u64",
+    BytesAppendU16be = "bytes_append_u16be",
+    BytesAppendU32be = "bytes_append_u32be",
+    BytesAppendU64be = "bytes_append_u64be",
     BytesSlice = "bytes_slice",
     BytesFind = "bytes_find",
     BytesParseI64 = "bytes_parse_i64",
@@ -888,6 +891,9 @@ impl Builtin {
                 | BytesAppend
                 | BytesAppendRange
                 | BytesAppendU64
+                | BytesAppendU16be
+                | BytesAppendU32be
+                | BytesAppendU64be
                 | BytesTruncate
                 | PutU16be
                 | PutU32be

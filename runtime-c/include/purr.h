@@ -366,6 +366,17 @@ static inline void purr_bytes_push(purr_bytes **b, uint8_t v) {
     p->data[p->len++] = v;
 }
 void purr_bytes_append(purr_bytes **b, const purr_bytes *other);
+/* Appends v as n big-endian bytes (bytes_append_u16be, u32be, u64be: n 2,
+ * 4 or 8, a constant the compiler unrolls into one byte-swapped store). */
+static inline void purr_bytes_append_be(purr_bytes **b, uint64_t v, int n) {
+    purr_bytes *p = *b;
+    if (PURR_UNLIKELY(!purr_bytes__writable(p) || p->cap - p->len < n)) {
+        purr_bytes__reserve(b, n);
+        p = *b;
+    }
+    for (int i = 0; i < n; i++) p->data[p->len + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+    p->len += n;
+}
 /* Appends the decimal digits of n (a length or an ID in a reply, without
  * going through a string). */
 void purr_bytes_append_u64(purr_bytes **b, uint64_t n);

@@ -310,6 +310,15 @@ pub(super) fn emit(g: &mut FnGen, b: Builtin, args: &[Arg], e: &Expr) -> Val {
             g.line(format_args!("purr_bytes_append({}, {});", place(&a), v[0]));
             none
         }
+        BytesAppendU16be | BytesAppendU32be | BytesAppendU64be => {
+            let n = match b {
+                BytesAppendU16be => 2,
+                BytesAppendU32be => 4,
+                _ => 8,
+            };
+            g.line(format_args!("purr_bytes_append_be({}, {}, {n});", place(&a), v[0]));
+            none
+        }
         BytesAppendU64 => {
             g.line(format_args!("purr_bytes_append_u64({}, {});", place(&a), v[0]));
             none

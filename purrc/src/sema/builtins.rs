@@ -154,7 +154,7 @@ fn arity(b: Builtin) -> usize {
         | Monitor | ActorId | DrainSteps | AdvanceMs | Expect | ExpectOutput | ProbeReceived => 1,
         Find | Split | Join | StartsWith | EndsWith | ListPush | ListRemove | ListContains | ListEach | ListMap
         | ListFilter | ListSortBy | MapGet | MapHas | MapRemove | MapEach | BytesPush | BytesAppend | BytesAppendU64
-        | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
+        | BytesAppendU16be | BytesAppendU32be | BytesAppendU64be | BytesTruncate | GetU16be | GetU32be | GetU64be | ExpectEq => 2,
         Substr | ListInsert | ListSlice | MapSet | BytesSlice | BytesFind | BytesParseI64 | BytesCrc32c | PutU16be
         | PutU32be | PutU64be | SendAfter => 3,
         BytesAppendRange => 4,
@@ -398,6 +398,11 @@ fn result_type(c: &mut Call, expected: Option<&Ty>) -> Ty {
             c.value(&Ty::Int(IntTy::U64));
             Ty::Void
         }
+        BytesAppendU16be | BytesAppendU32be | BytesAppendU64be => {
+            bytes_place(c);
+            c.value(&Ty::Int(be_width(c.b)));
+            Ty::Void
+        }
         BytesAppendRange => {
             bytes_place(c);
             c.value(&Ty::Bytes);
@@ -559,8 +564,8 @@ fn bytes_place(c: &mut Call) {
 
 fn be_width(b: Builtin) -> IntTy {
     match b {
-        Builtin::GetU16be | Builtin::PutU16be => IntTy::U16,
-        Builtin::GetU32be | Builtin::PutU32be => IntTy::U32,
+        Builtin::GetU16be | Builtin::PutU16be | Builtin::BytesAppendU16be => IntTy::U16,
+        Builtin::GetU32be | Builtin::PutU32be | Builtin::BytesAppendU32be => IntTy::U32,
         _ => IntTy::U64,
     }
 }
