@@ -1023,7 +1023,11 @@ fn every_kind_of_state_survives_a_restart() {
             assert_eq!(x, y, "--fsync {fsync}, kill {kill}: probe {k} before and after the restart");
         }
         assert_eq!(before.len(), after.len());
-        stop(b);
+        if kill {
+            stop_after_kill(b);
+        } else {
+            stop(b);
+        }
     }
 }
 
@@ -1189,7 +1193,11 @@ fn restart_shows_the_same(b: Broker, kill: bool, args: &[&str], dir: &TempDir, k
     }
     assert_eq!(before.len(), after.len());
     assert_eq!(files, keys.iter().map(|k| segment_files(dir, k)).collect::<Vec<_>>(), "the same segments after the restart");
-    stop(b);
+    if kill {
+        stop_after_kill(b);
+    } else {
+        stop(b);
+    }
 }
 
 /// --retain-bytes and MAXLEN delete the segments they empty: the logs
@@ -1340,7 +1348,7 @@ fn kill_9_while_trimmed_segments_are_deleted() {
     let files = segment_files(&dir, "s");
     eprintln!("{kills} kills under XADD MAXLEN {KEEP}: {} XADDs answered, {} segments left", answered.len(), files.len());
     assert!(files[0] != "00000000000000000000.log" && files.len() < 20, "the old segments went: {files:?}");
-    stop(b);
+    stop_after_kill(b);
 }
 
 // ---- the broker against redis-server: the same random stream commands, the same replies -------
