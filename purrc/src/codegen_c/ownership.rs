@@ -156,17 +156,34 @@ impl FnGen<'_, '_> {
     /// In `x = f(…x…)`, the `var` x when it can move into the call (f takes
     /// that parameter owned and x appears once among the arguments, none of
     /// which can change it): the old value then has one owner throughout.
+    /// Also `x = if c { f(…x…) } else { g(…x…) }` (else-ifs too), each
+    /// branch only such a call and c not reading x: whichever branch runs
+    /// moves x into its call.
     pub(super) fn moves_into_call(&self, place: &ir::Place, value: &ir::Expr) -> Option<ir::LocalId> {
         let ir::PlaceRoot::Local(x) = place.root else { return None };
-        let ExprKind::Call(f, args) = &value.kind else { return None };
         if !place.path.is_empty() || value.ty != place.root_ty || self.slot_of(&self.names[x]).is_none() {
             return None;
         }
-        let owned = &self.g.owned_params[*f];
-        let is_x = |a: &ir::Expr| matches!(a.kind, ExprKind::Local(l) if l == x);
-        let lent = args.iter().zip(owned).any(|(a, &o)| o && is_x(a));
-        let reads: usize = args.iter().map(|a| local_reads(a, x)).sum();
-        (lent && reads == 1 && !args.iter().any(may_mutate)).then_some(x)
+        self.hands_on(value, x).then_some(x)
+    }
+
+    /// Whether evaluating `value` moves x into exactly one call whatever
+    /// path it takes (moves_into_call).
+    fn hands_on(&self, value: &ir::Expr, x: ir::LocalId) -> bool {
+        match &value.kind {
+            ExprKind::Call(f, args) => {
+                let owned = &self.g.owned_params[*f];
+                let is_x = |a: &ir::Expr| matches!(a.kind, ExprKind::Local(l) if l == x);
+                let lent = args.iter().zip(owned).any(|(a, &o)| o && is_x(a));
+                let reads: usize = args.iter().map(|a| local_reads(a, x)).sum();
+                lent && reads == 1 && !args.iter().any(may_mutate)
+            }
+            ExprKind::If(i) => {
+                let branch = |b: &ir::Block| b.stmts.is_empty() && b.value.as_deref().is_some_and(|v| self.hands_on(v, x));
+                local_reads(&i.cond, x) == 0 && !may_mutate(&i.cond) && branch(&i.then) && i.otherwise.as_ref().is_some_and(branch)
+            }
+            _ => false,
+        }
     }
 
     /// The owned-stack entry of owned `name`.
