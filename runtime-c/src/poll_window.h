@@ -11,10 +11,11 @@
  * within limit_ns would have been caught by a longer poll, so the window
  * grows (doubling, from a quarter of the limit); a longer sleep, or one a
  * timeout ended, halves it (below a quarter of the limit, to 0). A busy
- * server rarely sleeps; a server that waits on one client's round trips,
- * or an idle one, does not poll (measured: the same CPU as without
- * polling; shrinking only after sleeps of 4 or 10 limits cost 13 % and
- * 48 % more CPU there). Figures: scheduler.h, PURR__LOOP_POLL_US. */
+ * server rarely sleeps; one whose sleeps last longer than the limit (an
+ * idle one, or one waiting on a client's 50 µs round trips) stops polling
+ * (measured: the same CPU as without polling; shrinking only after sleeps
+ * of 4 or 10 limits cost 13 % and 48 % more CPU there). Figures:
+ * scheduler.h, PURR__LOOP_POLL_US. */
 #ifndef PURR_POLL_WINDOW_H
 #define PURR_POLL_WINDOW_H
 
