@@ -9,12 +9,13 @@
 //! So a parameter whose one use is to become a local or the result (`var
 //! out = buf`, `let b = buf`, `return buf`, at the top of the body, never
 //! in a loop) is taken *owned*, and so is one whose uses before that only
-//! read it (`let start = len(buf)`, then `var out = buf`): the caller hands over a reference — its
-//! own when the argument is a `var` it overwrites with the call's result
-//! (`x = f(x)`: then the buffer has one owner from start to end and is
-//! appended to in place), else one it retains for the call — and the
-//! callee moves it into the local. Functions used as values keep borrowed
-//! parameters: a call through a function value does not know its target.
+//! read it (`let start = len(buf)`, then `var out = buf`): the caller
+//! hands over a reference — its own when the argument is a `var` it
+//! overwrites with the call's result (`x = f(x)`: then the buffer has one
+//! owner from start to end and is appended to in place), else one it
+//! retains for the call — and the callee moves it into the local.
+//! Functions used as values keep borrowed parameters: a call through a
+//! function value does not know its target.
 
 use super::ownership::local_reads;
 use crate::ir::visit::{walk_block, walk_expr, walk_stmt, Visitor};
@@ -180,8 +181,6 @@ fn used_in_loop(body: &Block, p: LocalId) -> bool {
 fn uses(f: &Func, p: LocalId) -> usize {
     count(&f.body, p)
 }
-
-
 
 /// How often `p` is read or assigned in `body`.
 fn count(body: &Block, p: LocalId) -> usize {
