@@ -356,6 +356,9 @@ struct FnGen<'g, 'p> {
     /// The `var` being moved into the call that computes its new value
     /// (`x = f(x)`, params.rs), while that call is generated.
     moving: Option<LocalId>,
+    /// The state field being moved into the call that computes its new
+    /// value (`self.f = g(self.f)`), and the temporary that holds it.
+    moving_field: Option<(usize, String)>,
     /// While a returned value is generated: the locals it reads once (for
     /// the last time).
     last_uses: Vec<LocalId>,

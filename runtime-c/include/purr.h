@@ -502,6 +502,15 @@ static inline void purr_map_release(purr_map *m) {
     if (m->rc > 0 && --m->rc == 0) purr_map__free(m);
 }
 
+/* Immortal empty values (owned.c) that stand in an actor's state field
+ * while its value is lent to a call taking it over (`self.f = g(self.f)`,
+ * docs/compiler.md): nothing reads them, and a dying actor's release of
+ * one is a no-op, as for any immortal object. */
+extern purr_str purr__vacant_str;
+extern purr_bytes purr__vacant_bytes;
+extern purr_list purr__vacant_list;
+extern purr_map purr__vacant_map;
+
 purr_map *purr_map_new(const purr_type *key, const purr_type *val);
 void purr_map__unshare(purr_map **m); /* clone a shared map into *m */
 static inline void purr_map_make_unique(purr_map **m) {

@@ -16,6 +16,12 @@
 purr_owned *purr__owned;
 size_t purr__owned_top, purr__owned_cap;
 
+/* The stand-ins of lent state fields (purr.h): immortal (rc < 0), empty. */
+purr_str purr__vacant_str = {.rc = -1};
+purr_bytes purr__vacant_bytes = {.rc = -1};
+purr_list purr__vacant_list = {.rc = -1};
+purr_map purr__vacant_map = {.rc = -1};
+
 void purr__owned_grow(size_t need) {
     purr__owned = purr__table_grow(purr__owned, &purr__owned_cap, need, 256, sizeof *purr__owned, "owned stack");
 }

@@ -173,9 +173,10 @@ impl FnGen<'_, '_> {
         if self_arg {
             cargs.push("self".into());
         }
-        // A var moving into this call is disowned before the call line:
-        // an argument that could still fault there is evaluated first.
-        let vals: Vec<Val> = if self.moving.is_some() {
+        // A var (or state field) moving into this call is disowned before
+        // the call line: an argument that could still fault there is
+        // evaluated first.
+        let vals: Vec<Val> = if self.moving.is_some() || self.moving_field.is_some() {
             args.iter()
                 .zip(vals)
                 .map(|(a, v)| match v {

@@ -27,6 +27,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             next_slot: 0,
             max_slots: 0,
             moving: None,
+            moving_field: None,
             last_uses: vec![],
         }
     }

@@ -109,6 +109,12 @@ impl FnGen<'_, '_> {
     /// callee's own entry releases it should the call panic), or a
     /// reference of its own.
     pub(super) fn lend(&mut self, a: &ir::Expr, v: Val) -> String {
+        if let Some((field, taken)) = self.moving_field.clone() {
+            if is_state_field(a, field) {
+                self.take(&taken);
+                return taken;
+            }
+        }
         match (self.moving, &a.kind) {
             (Some(x), ExprKind::Local(id)) if x == *id => {
                 let name = self.names[x].clone();
@@ -165,6 +171,24 @@ impl FnGen<'_, '_> {
             return None;
         }
         self.hands_on(value, x).then_some(x)
+    }
+
+    /// In `self.f = g(…self.f…)`, the field f when its value can move into
+    /// the call: g is a top-level fn (an actor's own fn could read the
+    /// state while the field is lent), it takes that parameter owned, and
+    /// self.f is read once among the arguments, none of which can change
+    /// anything. The field holds an immortal stand-in meanwhile.
+    pub(super) fn moves_state_field(&self, place: &ir::Place, value: &ir::Expr) -> Option<usize> {
+        let [(ir::Proj::Field(field), _)] = place.path.as_slice() else { return None };
+        let ExprKind::Call(f, args) = &value.kind else { return None };
+        let top = matches!(self.g.program.funcs[*f].kind, ir::FuncKind::Top(_));
+        if place.root != ir::PlaceRoot::State || !top || value.ty != *place.ty() || vacant(place.ty()).is_none() {
+            return None;
+        }
+        let owned = &self.g.owned_params[*f];
+        let lent = args.iter().zip(owned).any(|(a, &o)| o && is_state_field(a, *field));
+        let reads: usize = args.iter().map(|a| state_field_reads(a, *field)).sum();
+        (lent && reads == 1 && !args.iter().any(may_mutate)).then_some(*field)
     }
 
     /// Whether evaluating `value` moves x into exactly one call whatever
@@ -358,6 +382,38 @@ pub(super) fn is_pure(e: &ir::Expr) -> bool {
         ExprKind::Binary(op, a, b) => !op.may_fault() && is_pure(a) && is_pure(b),
         _ => false,
     }
+}
+
+/// The immortal stand-in for a state field of type `ty` while its value is
+/// lent (purr.h), for the types a callee takes owned.
+pub(super) fn vacant(ty: &Ty) -> Option<&'static str> {
+    match ty {
+        Ty::Str => Some("&purr__vacant_str"),
+        Ty::Bytes => Some("&purr__vacant_bytes"),
+        Ty::List(_) => Some("&purr__vacant_list"),
+        Ty::Map(..) => Some("&purr__vacant_map"),
+        _ => None,
+    }
+}
+
+/// Whether `e` is `self.field`.
+fn is_state_field(e: &ir::Expr, field: usize) -> bool {
+    matches!(&e.kind, ExprKind::Field(base, i) if *i == field && matches!(base.kind, ExprKind::SelfState))
+}
+
+/// How many times `e` reads the state field `field` (or the whole state).
+fn state_field_reads(e: &ir::Expr, field: usize) -> usize {
+    struct Count(usize, usize);
+    impl Visitor for Count {
+        fn expr(&mut self, e: &ir::Expr) {
+            if is_state_field(e, self.0) {
+                self.1 += 1;
+            }
+        }
+    }
+    let mut count = Count(field, 0);
+    walk_expr(&mut count, e);
+    count.1
 }
 
 /// How many times `e` reads local `x`.

@@ -317,6 +317,9 @@ impl FnGen<'_, '_> {
             if let Some(x) = self.moves_into_call(place, value) {
                 return self.assign_moved(x, value);
             }
+            if let Some(field) = self.moves_state_field(place, value) {
+                return self.assign_state_moved(place, field, value);
+            }
             let v = self.owned(value);
             let operands = self.place_operands(place);
             return self.store(place, &operands, &v, &ty);
@@ -354,6 +357,26 @@ impl FnGen<'_, '_> {
         self.line(format_args!("{name} = {v};"));
         let slot = self.slot_of(&name).expect("a moved var is owned");
         self.line(format_args!("purr_reown({OWNED_BASE} + {slot}, &{name});"));
+    }
+
+    /// `self.f = g(…self.f…)` where the field's value moves into the call:
+    /// a temporary owns it until the call takes it over, and the field
+    /// holds an immortal stand-in meanwhile, so a fault on the way (in an
+    /// argument, or in g) releases the value once and leaves the dying
+    /// actor's state nothing to release twice.
+    fn assign_state_moved(&mut self, place: &ir::Place, field: usize, value: &ir::Expr) {
+        let ty = *place.ty();
+        let ptr = self.place_ptr(place, 1, &[]);
+        let ct = self.c(&ty);
+        let p = self.fresh();
+        self.line(format_args!("{ct}*{p} = {ptr};"));
+        let Val::Temp(taken) = self.temp(&ty, &format!("*{p}")) else { unreachable!("a counted value") };
+        let stand_in = super::ownership::vacant(&ty).expect("checked by moves_state_field");
+        self.line(format_args!("*{p} = {stand_in};"));
+        self.moving_field = Some((field, taken));
+        let v = self.owned(value);
+        self.moving_field = None;
+        self.line(format_args!("*{p} = {v};"));
     }
 
     /// Stores the owned value `v` into `place`, releasing what was there.
