@@ -188,7 +188,27 @@ impl FnGen<'_, '_> {
         let owned = &self.g.owned_params[*f];
         let lent = args.iter().zip(owned).any(|(a, &o)| o && is_state_field(a, *field));
         let reads: usize = args.iter().map(|a| state_field_reads(a, *field)).sum();
-        (lent && reads == 1 && !args.iter().any(may_mutate)).then_some(*field)
+        let calls_in = args.iter().any(|a| self.calls_actor_fn(a));
+        (lent && reads == 1 && !calls_in && !args.iter().any(may_mutate)).then_some(*field)
+    }
+
+    /// Whether evaluating `e` may call one of the actor's own fns (directly
+    /// or through a function value), which could read a state field while
+    /// it is lent.
+    fn calls_actor_fn(&self, e: &ir::Expr) -> bool {
+        struct Finder<'p>(&'p ir::Program, bool);
+        impl Visitor for Finder<'_> {
+            fn expr(&mut self, e: &ir::Expr) {
+                match e.kind {
+                    ExprKind::Call(f, _) => self.1 |= !matches!(self.0.funcs[f].kind, ir::FuncKind::Top(_)),
+                    ExprKind::CallValue(..) => self.1 = true,
+                    _ => {}
+                }
+            }
+        }
+        let mut finder = Finder(self.g.program, false);
+        walk_expr(&mut finder, e);
+        finder.1
     }
 
     /// Whether evaluating `value` moves x into exactly one call whatever
@@ -401,19 +421,30 @@ fn is_state_field(e: &ir::Expr, field: usize) -> bool {
     matches!(&e.kind, ExprKind::Field(base, i) if *i == field && matches!(base.kind, ExprKind::SelfState))
 }
 
-/// How many times `e` reads the state field `field` (or the whole state).
+/// How many times `e` reads the state field `field`; a read of the whole
+/// state (anything but one of its fields) counts too.
 fn state_field_reads(e: &ir::Expr, field: usize) -> usize {
-    struct Count(usize, usize);
-    impl Visitor for Count {
+    struct Reads {
+        field: usize,
+        of_field: usize,
+        of_any_field: usize,
+        of_state: usize,
+    }
+    impl Visitor for Reads {
         fn expr(&mut self, e: &ir::Expr) {
-            if is_state_field(e, self.0) {
-                self.1 += 1;
+            match &e.kind {
+                ExprKind::Field(base, i) if matches!(base.kind, ExprKind::SelfState) => {
+                    self.of_any_field += 1;
+                    self.of_field += usize::from(*i == self.field);
+                }
+                ExprKind::SelfState => self.of_state += 1,
+                _ => {}
             }
         }
     }
-    let mut count = Count(field, 0);
-    walk_expr(&mut count, e);
-    count.1
+    let mut reads = Reads { field, of_field: 0, of_any_field: 0, of_state: 0 };
+    walk_expr(&mut reads, e);
+    reads.of_field + (reads.of_state - reads.of_any_field)
 }
 
 /// How many times `e` reads local `x`.
