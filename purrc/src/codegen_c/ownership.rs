@@ -185,11 +185,24 @@ impl FnGen<'_, '_> {
         if place.root != ir::PlaceRoot::State || !top || value.ty != *place.ty() || vacant(place.ty()).is_none() {
             return None;
         }
-        let owned = &self.g.owned_params[*f];
-        let lent = args.iter().zip(owned).any(|(a, &o)| o && is_state_field(a, *field));
-        let reads: usize = args.iter().map(|a| state_field_reads(a, *field)).sum();
         let calls_in = args.iter().any(|a| self.calls_actor_fn(a));
-        (lent && reads == 1 && !calls_in && !args.iter().any(may_mutate)).then_some(*field)
+        let lent = self.lends_once(*f, args, |a| is_state_field(a, *field), |a| state_field_reads(a, *field));
+        (lent && !calls_in).then_some(*field)
+    }
+
+    /// Whether the call f(args) takes over a value: one argument is it
+    /// (`is_it`), for a parameter f takes owned; no argument reads it
+    /// besides (`reads`); and none can change anything.
+    fn lends_once(
+        &self,
+        f: ir::FuncId,
+        args: &[ir::Expr],
+        is_it: impl Fn(&ir::Expr) -> bool,
+        reads: impl Fn(&ir::Expr) -> usize,
+    ) -> bool {
+        let owned = &self.g.owned_params[f];
+        let lent = args.iter().zip(owned).any(|(a, &o)| o && is_it(a));
+        lent && args.iter().map(reads).sum::<usize>() == 1 && !args.iter().any(may_mutate)
     }
 
     /// Whether evaluating `e` may call one of the actor's own fns (directly
@@ -216,11 +229,7 @@ impl FnGen<'_, '_> {
     fn hands_on(&self, value: &ir::Expr, x: ir::LocalId) -> bool {
         match &value.kind {
             ExprKind::Call(f, args) => {
-                let owned = &self.g.owned_params[*f];
-                let is_x = |a: &ir::Expr| matches!(a.kind, ExprKind::Local(l) if l == x);
-                let lent = args.iter().zip(owned).any(|(a, &o)| o && is_x(a));
-                let reads: usize = args.iter().map(|a| local_reads(a, x)).sum();
-                lent && reads == 1 && !args.iter().any(may_mutate)
+                self.lends_once(*f, args, |a| matches!(a.kind, ExprKind::Local(l) if l == x), |a| local_reads(a, x))
             }
             ExprKind::If(i) => {
                 let branch = |b: &ir::Block| b.stmts.is_empty() && b.value.as_deref().is_some_and(|v| self.hands_on(v, x));
